@@ -1,0 +1,1 @@
+"""Input and output: read and validate workbooks, write results, templates and charts."""

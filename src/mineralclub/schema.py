@@ -1,0 +1,407 @@
+"""The workbook contract: every sheet and column of the input workbook (SPEC §3).
+
+This module is the single source of truth. The reader, the defaults, the validation, the blank
+template workbook (with its README sheet, header comments and drop-downs) and the user docs
+(`docs/workbook.md`) are all generated from it, so they cannot drift apart.
+
+A column is described by :class:`Column`; a sheet by :class:`Sheet`. ``REQUIRED`` marks a column
+that must be present and filled; ``None`` as default means "blank is allowed and stays blank".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+REQUIRED = object()  # sentinel: column must be present and every cell filled
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    kind: str  # "text", "number", "integer", "year", "bool", "enum"
+    description: str
+    unit: str = ""
+    default: Any = None
+    key: bool = False
+    allowed: tuple[str, ...] = ()
+    ref: str = ""  # foreign key "Sheet.column" (names); "*" allowed where star is True
+    star: bool = False  # the wildcard "*" is allowed in this column
+    minimum: float | None = None
+    maximum: float | None = None
+    optional_column: bool = False  # the column may be absent from the sheet altogether
+
+    @property
+    def required(self) -> bool:
+        return self.default is REQUIRED
+
+    def describe(self) -> str:
+        parts = [self.description]
+        if self.unit:
+            parts.append(f"Unit: {self.unit}.")
+        if self.allowed:
+            parts.append("Allowed: " + ", ".join(self.allowed) + ".")
+        if self.required:
+            parts.append("Required.")
+        elif self.default is not None:
+            parts.append(f"Default: {self.default}.")
+        return " ".join(parts)
+
+
+@dataclass(frozen=True)
+class Sheet:
+    name: str
+    description: str
+    columns: tuple[Column, ...]
+    required: bool = True
+    key_value: bool = False  # Settings-style key/value sheet
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def key(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns if c.key)
+
+    def column(self, name: str) -> Column:
+        for c in self.columns:
+            if c.name == name:
+                return c
+        raise KeyError(name)
+
+
+BOOL_TRUE = ("true", "yes", "1", "1.0")
+BOOL_FALSE = ("false", "no", "0", "0.0")
+METRICS = (
+    "max_country_share",
+    "max_nonmember_share",
+    "min_trusted_share",
+    "max_hhi",
+    "min_stock_days",
+)
+SCOPES = ("club", "world")
+STATUSES = ("candidate", "committed")
+SWEEP_MODES = ("one_at_a_time", "grid", "frontier")
+CONCENTRATION_METHODS = ("cuts",)
+
+SOURCE = Column(
+    "source",
+    "text",
+    "Provenance of the figures in this row: publication, table, year. Estimates say so.",
+    optional_column=True,
+)
+
+
+def _c(name, kind, description, **kw) -> Column:
+    return Column(name, kind, description, **kw)
+
+
+# --- Settings: a key/value sheet; each key is described like a column -------------------------
+SETTINGS = (
+    _c("name", "text", "Name of the run, shown in the results.", default="mineralclub run"),
+    _c("base_year", "year", "Discounting base year; defaults to the first period.", default=None),
+    _c("discount_rate", "number", "Real discount rate per year.", unit="fraction", default=0.0,
+       minimum=0.0, maximum=1.0),
+    _c("objective_risk_weight", "number", "Weight lambda of CVaR of scenario cost in the objective.",
+       default=0.0, minimum=0.0),
+    _c("cvar_alpha", "number", "CVaR confidence level alpha (0.9 = worst 10% of probability).",
+       default=0.9, minimum=0.0, maximum=0.999999),
+    _c("mip_gap", "number", "Relative MIP gap at which the solver stops.", default=0.001,
+       minimum=0.0, maximum=1.0),
+    _c("time_limit_s", "number", "Solver time limit in seconds (blank = none).", unit="s",
+       default=None, minimum=0.0),
+    _c("concentration_method", "enum", "How HHI targets are enforced.", default="cuts",
+       allowed=CONCENTRATION_METHODS),
+    _c("shortfall_penalty_multiple", "number",
+       "Default shortfall penalty as a multiple of the final-stage price.", default=5.0,
+       minimum=0.0),
+)
+
+SHEETS: tuple[Sheet, ...] = (
+    Sheet(
+        "Settings",
+        "Run options as key/value rows. Keys: " + ", ".join(c.name for c in SETTINGS) + ".",
+        (
+            _c("key", "enum", "Setting name.", key=True, default=REQUIRED,
+               allowed=tuple(c.name for c in SETTINGS)),
+            _c("value", "text", "Setting value (blank = default).", default=None),
+            SOURCE,
+        ),
+        key_value=True,
+    ),
+    Sheet(
+        "Countries",
+        "Every country that produces or could supply the club; members are the club.",
+        (
+            _c("country", "text", "Country name (unique).", key=True, default=REQUIRED),
+            _c("iso3", "text", "ISO 3166-1 alpha-3 code.", default=None),
+            _c("member", "bool", "Club member.", default=False),
+            _c("partner", "bool", "Non-member that may sign offtake contracts.", default=False),
+            _c("region", "text", "Region, for reporting.", default=None),
+            _c("import_premium_usd_per_t", "number",
+               "Freight + tariff cost per tonne imported from this country.", unit="USD/t",
+               default=0.0, minimum=0.0),
+            _c("gdp_busd", "number", "GDP, for default burden sharing.", unit="USD billion",
+               default=None, minimum=0.0),
+            _c("cost_share", "number",
+               "Member's share of the club's bill (normalised to sum 1; blank everywhere = by "
+               "gdp_busd where all members give it, else equal).", unit="fraction", default=None,
+               minimum=0.0),
+            SOURCE,
+        ),
+    ),
+    Sheet(
+        "Minerals",
+        "Minerals, their mass basis, shortfall penalty and stockpile parameters.",
+        (
+            _c("mineral", "text", "Mineral name (unique).", key=True, default=REQUIRED),
+            _c("basis", "text", "Mass basis of every tonne of this mineral (e.g. t LCE).",
+               default="t"),
+            _c("shortfall_penalty_usd_per_t", "number",
+               "Economic damage per tonne of unmet demand (blank = shortfall_penalty_multiple x "
+               "final-stage price).", unit="USD/t", default=None, minimum=0.0),
+            _c("stock_capacity_cost_usd_per_t", "number",
+               "One-off cost of new stockpile capacity.", unit="USD/t", default=0.0, minimum=0.0),
+            _c("stock_holding_usd_per_t_yr", "number", "Holding cost of stock.", unit="USD/t/yr",
+               default=0.0, minimum=0.0),
+            _c("stock_max_t", "number", "Maximum stockpile size (blank = no limit; 0 = no new "
+               "stockpile).", unit="t", default=None, minimum=0.0),
+            _c("stock_initial_t", "number", "Stock held at the start.", unit="t", default=0.0,
+               minimum=0.0),
+            SOURCE,
+        ),
+    ),
+    Sheet(
+        "Stages",
+        "Supply-chain stages per mineral (1 = mining, then processing / refining).",
+        (
+            _c("mineral", "text", "Mineral.", key=True, default=REQUIRED, ref="Minerals.mineral"),
+            _c("stage", "text", "Stage name.", key=True, default=REQUIRED),
+            _c("order", "integer", "Position in the chain: 1, 2, ... without gaps.", default=1,
+               minimum=1),
+            _c("yield", "number", "Output tonnes per tonne of input from the previous stage.",
+               unit="t/t", default=1.0, minimum=0.0),
+            _c("final", "bool", "Final stage (exactly one per mineral, the highest order).",
+               default=False),
+            SOURCE,
+        ),
+    ),
+    Sheet(
+        "Periods",
+        "Model periods; contiguous: year(i+1) = year(i) + duration(i).",
+        (
+            _c("year", "year", "First year of the period.", key=True, default=REQUIRED),
+            _c("duration_years", "integer", "Length of the period.", unit="years", default=1,
+               minimum=1),
+            SOURCE,
+        ),
+    ),
+    Sheet(
+        "Demand",
+        "Club consumption of each mineral's final-stage product.",
+        (
+            _c("mineral", "text", "Mineral.", key=True, default=REQUIRED, ref="Minerals.mineral"),
+            _c("year", "year", "Period year.", key=True, default=REQUIRED, ref="Periods.year"),
+            _c("demand_t", "number", "Club demand.", unit="t/yr", default=REQUIRED, minimum=0.0),
+            SOURCE,
+        ),
+    ),
+    Sheet(
+        "Capacity",
+        "Existing capacity by country, mineral, stage; a row holds from its year until the next "
+        "row of the same key.",
+        (
+            _c("country", "text", "Country.", key=True, default=REQUIRED,
+               ref="Countries.country"),
+            _c("mineral", "text", "Mineral.", key=True, default=REQUIRED, ref="Minerals.mineral"),
+            _c("stage", "text", "Stage.", key=True, default=REQUIRED, ref="Stages.stage"),
+            _c("year", "year", "First year this row applies.", key=True, default=REQUIRED),
+            _c("capacity_t", "number", "Production capacity.", unit="t/yr", default=REQUIRED,
+               minimum=0.0),
+            _c("unit_cost_usd_per_t", "number",
+               "Cash operating cost (at stages >= 2 the conversion cost, feed excluded).",
+               unit="USD/t", default=0.0, minimum=0.0),
+            _c("utilization", "number", "Usable fraction of capacity.", unit="fraction",
+               default=1.0, minimum=0.0, maximum=1.0),
+            _c("export_share", "number",
+               "For non-members: the fraction of output the club can buy.", unit="fraction",
+               default=1.0, minimum=0.0, maximum=1.0),
+            SOURCE,
+        ),
+    ),
+    Sheet(
+        "Projects",
+        "Candidate and committed mining / processing projects in member countries.",
+        (
+            _c("project", "text", "Project name (unique, not a country name).", key=True,
+               default=REQUIRED),
+            _c("country", "text", "Host country (a member).", default=REQUIRED,
+               ref="Countries.country"),
+            _c("mineral", "text", "Mineral.", default=REQUIRED, ref="Minerals.mineral"),
+            _c("stage", "text", "Stage.", default=REQUIRED, ref="Stages.stage"),
+            _c("capacity_t", "number", "Nameplate capacity.", unit="t/yr", default=REQUIRED,
+               minimum=0.0),
+            _c("capex_musd", "number", "Capital cost.", unit="USD million", default=REQUIRED,
+               minimum=0.0),
+            _c("support_share", "number", "Club's fraction of capex.", unit="fraction",
+               default=REQUIRED, minimum=0.0, maximum=1.0),
+            _c("unit_cost_usd_per_t", "number", "Cash operating cost (conversion cost at stages "
+               ">= 2).", unit="USD/t", default=REQUIRED, minimum=0.0),
+            _c("first_year", "year", "First year online.", default=REQUIRED),
+            _c("lumpy", "bool", "Yes/no decision (TRUE) or scalable 0..1 (FALSE).", default=True),
+            _c("status", "enum", "candidate (the model decides) or committed (already built).",
+               default="candidate", allowed=STATUSES),
+            _c("min_contracted_share", "number",
+               "Bankability: share of capacity that must be under offtake or floor.",
+               unit="fraction", default=0.0, minimum=0.0, maximum=1.0),
+            SOURCE,
+        ),
+        required=False,
+    ),
+    Sheet(
+        "Scenarios",
+        "Scenarios of the second stage with their probabilities (sum to 1).",
+        (
+            _c("scenario", "text", "Scenario name (unique).", key=True, default=REQUIRED),
+            _c("probability", "number", "Probability.", unit="fraction", default=REQUIRED,
+               minimum=0.0, maximum=1.0),
+            _c("description", "text", "What happens in it.", default=None),
+            SOURCE,
+        ),
+    ),
+    Sheet(
+        "Prices",
+        "Market prices per mineral, stage, period and scenario (* = every scenario).",
+        (
+            _c("mineral", "text", "Mineral.", key=True, default=REQUIRED, ref="Minerals.mineral"),
+            _c("stage", "text", "Stage.", key=True, default=REQUIRED, ref="Stages.stage"),
+            _c("year", "year", "Period year.", key=True, default=REQUIRED, ref="Periods.year"),
+            _c("scenario", "text", "Scenario or *.", key=True, default=REQUIRED,
+               ref="Scenarios.scenario", star=True),
+            _c("price_usd_per_t", "number", "Market price.", unit="USD/t", default=REQUIRED,
+               minimum=0.0),
+            SOURCE,
+        ),
+    ),
+    Sheet(
+        "Disruptions",
+        "Export cuts (bans) by scenario, country, mineral, stage and years.",
+        (
+            _c("scenario", "text", "Scenario or *.", key=True, default=REQUIRED,
+               ref="Scenarios.scenario", star=True),
+            _c("country", "text", "Country.", key=True, default=REQUIRED,
+               ref="Countries.country"),
+            _c("mineral", "text", "Mineral.", key=True, default=REQUIRED, ref="Minerals.mineral"),
+            _c("stage", "text", "Stage.", key=True, default=REQUIRED, ref="Stages.stage"),
+            _c("year_from", "year", "First year of the cut.", key=True, default=REQUIRED),
+            _c("year_to", "year", "Last year of the cut (default = year_from).", default=None),
+            _c("export_cut", "number", "Fraction of exports (members: capacity) cut.",
+               unit="fraction", default=0.0, minimum=0.0, maximum=1.0),
+            SOURCE,
+        ),
+        required=False,
+    ),
+    Sheet(
+        "FloorLevels",
+        "Candidate price-floor strike levels per mineral and stage.",
+        (
+            _c("mineral", "text", "Mineral.", key=True, default=REQUIRED, ref="Minerals.mineral"),
+            _c("stage", "text", "Stage.", key=True, default=REQUIRED, ref="Stages.stage"),
+            _c("level", "text", "Level name.", key=True, default=REQUIRED),
+            _c("floor_usd_per_t", "number", "Strike price.", unit="USD/t", default=REQUIRED,
+               minimum=0.0),
+            SOURCE,
+        ),
+        required=False,
+    ),
+    Sheet(
+        "OfftakeOptions",
+        "Take-or-pay offtake contracts the club may sign with a project, a member country's "
+        "producers or a partner.",
+        (
+            _c("supplier", "text", "Project, member country or partner country.", key=True,
+               default=REQUIRED),
+            _c("mineral", "text", "Mineral.", key=True, default=REQUIRED, ref="Minerals.mineral"),
+            _c("stage", "text", "Stage.", key=True, default=REQUIRED, ref="Stages.stage"),
+            _c("contract_price_usd_per_t", "number", "Fixed contract price.", unit="USD/t",
+               default=REQUIRED, minimum=0.0),
+            _c("max_t_per_yr", "number", "Maximum contracted volume.", unit="t/yr",
+               default=REQUIRED, minimum=0.0),
+            _c("first_year", "year", "First contract year (blank = from the start).",
+               default=None),
+            _c("last_year", "year", "Last contract year (blank = to the end).", default=None),
+            SOURCE,
+        ),
+        required=False,
+    ),
+    Sheet(
+        "Targets",
+        "Concentration and security targets.",
+        (
+            _c("target", "text", "Target name (unique).", key=True, default=REQUIRED),
+            _c("metric", "enum", "What is limited.", default=REQUIRED, allowed=METRICS),
+            _c("mineral", "text", "Mineral or * (each).", default=REQUIRED,
+               ref="Minerals.mineral", star=True),
+            _c("stage", "text", "Stage or * (each that the mineral has).", default=REQUIRED,
+               ref="Stages.stage", star=True),
+            _c("country", "text", "For max_country_share: the country (blank = each "
+               "non-member).", default=None, ref="Countries.country"),
+            _c("year_from", "year", "The target holds from this year on.", default=REQUIRED),
+            _c("value", "number", "Limit: a fraction (days for min_stock_days).",
+               default=REQUIRED, minimum=0.0),
+            _c("scope", "enum", "club (club supply) or world (world production).",
+               default="club", allowed=SCOPES),
+            _c("scenarios", "text", "* = all, or a ; list of scenarios.", default="*"),
+            _c("hard", "bool", "Hard constraint (TRUE) or penalised (FALSE).", default=True),
+            _c("penalty_usd_per_t", "number", "Penalty per tonne of violation (soft targets).",
+               unit="USD/t", default=None, minimum=0.0),
+            SOURCE,
+        ),
+        required=False,
+    ),
+    Sheet(
+        "Budget",
+        "Maximum undiscounted club outlay per period.",
+        (
+            _c("year", "year", "Period year.", key=True, default=REQUIRED, ref="Periods.year"),
+            _c("max_spend_musd", "number", "Budget.", unit="USD million/yr", default=REQUIRED,
+               minimum=0.0),
+            SOURCE,
+        ),
+        required=False,
+    ),
+    Sheet(
+        "Sweeps",
+        "Sensitivity runs over input cells addressed as Sheet[key=value,...].column.",
+        (
+            _c("sweep", "text", "Sweep name.", key=True, default=REQUIRED),
+            _c("parameter", "text", "Cell address Sheet[key=value,...].column.", key=True,
+               default=REQUIRED),
+            _c("values", "text", "Comma list of values.", default=None),
+            _c("start", "number", "Range start.", default=None),
+            _c("stop", "number", "Range stop (inclusive).", default=None),
+            _c("step", "number", "Range step.", default=None),
+            _c("mode", "enum", "Kind of sweep.", default="one_at_a_time", allowed=SWEEP_MODES),
+            SOURCE,
+        ),
+        required=False,
+    ),
+)
+
+SHEETS = SHEETS + (
+    Sheet(
+        "Sources",
+        "Publications that the source columns cite (documentation only; not read by the model).",
+        (
+            _c("source_id", "text", "Short identifier used in source columns.", key=True,
+               default=REQUIRED),
+            _c("publication", "text", "Publication or dataset.", default=None),
+            _c("table", "text", "Table, chapter or page.", default=None),
+            _c("year", "integer", "Publication year.", default=None),
+            _c("url", "text", "Where to find it.", default=None),
+            _c("notes", "text", "Notes (estimates say so).", default=None),
+        ),
+        required=False,
+    ),
+)
+
+SHEET_BY_NAME: dict[str, Sheet] = {s.name: s for s in SHEETS}
+SETTING_BY_NAME: dict[str, Column] = {c.name: c for c in SETTINGS}
