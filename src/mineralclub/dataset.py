@@ -1,0 +1,394 @@
+"""A frozen, typed dataset with the sparse index sets the model is built from.
+
+Everything the model needs is computed here once from the validated `Tables`: periods and
+discount weights, the stage chain of every mineral, prices, demand, the existing capacity of
+every (country, mineral, stage) held forward to each period, disruption cuts per period and
+scenario, member producers (existing capacity and projects), non-member export availability and
+the export mix, producer cash costs and viability. Model rules look values up in these dicts;
+none of them scans a table.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from mineralclub.io.tables import Tables
+
+Key = tuple  # readability alias for tuple keys
+
+
+@dataclass(frozen=True)
+class Producer:
+    """A member producer: a member country's existing capacity for one (mineral, stage), or a
+    project. ``owner`` is the country or the project name."""
+
+    owner: str
+    mineral: str
+    stage: str
+    country: str
+    project: str | None = None
+
+    @property
+    def key(self) -> Key:
+        return (self.owner, self.mineral, self.stage)
+
+
+@dataclass(frozen=True)
+class Project:
+    name: str
+    country: str
+    mineral: str
+    stage: str
+    capacity_t: float
+    capex_musd: float
+    support_share: float
+    unit_cost: float
+    first_year: int
+    lumpy: bool
+    committed: bool
+    min_contracted_share: float
+
+    @property
+    def support_musd(self) -> float:
+        return self.support_share * self.capex_musd
+
+
+@dataclass(frozen=True)
+class Dataset:
+    name: str
+    settings: dict
+    # time
+    periods: tuple[int, ...]
+    duration: dict[int, int]
+    discount: dict[int, float]  # delta(t)
+    weight: dict[int, float]  # w_t = d_t * delta(t)
+    base_year: int
+    # scenarios
+    scenarios: tuple[str, ...]
+    prob: dict[str, float]
+    # minerals and stages
+    minerals: tuple[str, ...]
+    stages: dict[str, tuple[str, ...]]  # mineral -> stages in order
+    yield_: dict[Key, float]  # (k, s) -> yield
+    final_stage: dict[str, str]
+    basis: dict[str, str]
+    # countries
+    countries: tuple[str, ...]
+    members: tuple[str, ...]
+    nonmembers: tuple[str, ...]
+    partners: tuple[str, ...]
+    premium: dict[str, float]
+    # market
+    price: dict[Key, float]  # (k, s, t, w)
+    demand: dict[Key, float]  # (k, t)
+    shortfall_penalty: dict[Key, float]  # (k, t, w) USD/t
+    # existing capacity, held forward: (c, k, s, t) -> value
+    capacity: dict[Key, float]
+    unit_cost: dict[Key, float]
+    utilization: dict[Key, float]
+    export_share: dict[Key, float]
+    cut: dict[Key, float]  # (c, k, s, t, w) -> export / capacity cut fraction (absent = 0)
+    # producers
+    projects: dict[str, Project]
+    producers: tuple[Producer, ...]
+    producer_cap: dict[Key, float]  # (r, t) undisrupted usable capacity (project: if built)
+    producer_cost: dict[Key, float]  # (r, t, w) full cash cost
+    viable: dict[Key, int]  # (r, t, w) 1 if cost <= price
+    # non-member availability and export mix
+    available: dict[Key, float]  # (c, k, s, t, w) exports the club can buy
+    mix: dict[Key, float]  # (c, k, s, t, w) share of club spot imports
+    disrupted: frozenset  # (k, t, w) with a cut on any country / stage of mineral k
+    producers_of_stage: dict  # (k, s) -> countries with Capacity rows (members and non-members)
+    # raw tables for the lever and target modules
+    tables: Tables = field(repr=False)
+
+    # --- helpers --------------------------------------------------------------------------
+    def stage_keys(self) -> list[Key]:
+        return [(k, s) for k in self.minerals for s in self.stages[k]]
+
+    def order(self, k: str, s: str) -> int:
+        return self.stages[k].index(s) + 1
+
+    def next_stage(self, k: str, s: str) -> str | None:
+        chain = self.stages[k]
+        i = chain.index(s)
+        return chain[i + 1] if i + 1 < len(chain) else None
+
+    def prev_stage(self, k: str, s: str) -> str | None:
+        chain = self.stages[k]
+        i = chain.index(s)
+        return chain[i - 1] if i > 0 else None
+
+    def later_yield(self, k: str, s: str) -> float:
+        """Product of the yields of the stages after s: final-stage tonnes per stage-s tonne."""
+        chain = self.stages[k]
+        i = chain.index(s)
+        return math.prod(self.yield_[(k, j)] for j in chain[i + 1 :])
+
+    def stage_demand(self, k: str, s: str, t: int) -> float:
+        """D_s = D / prod_{j>s} yield_j: stage-s tonnes embodied in club demand."""
+        ly = self.later_yield(k, s)
+        return self.demand[(k, t)] / ly if ly > 0 else 0.0
+
+    def period_of(self, year: int) -> int:
+        """The period containing `year` (clipped to the horizon)."""
+        best = self.periods[0]
+        for t in self.periods:
+            if t <= year:
+                best = t
+        return best
+
+    def period_end(self, t: int) -> int:
+        return t + self.duration[t] - 1
+
+
+# --- construction --------------------------------------------------------------------------
+
+
+def build_dataset(tables: Tables) -> Dataset:
+    st = dict(tables.settings)
+    periods, duration = _periods(tables)
+    base_year = int(st.get("base_year") or periods[0])
+    rate = float(st.get("discount_rate") or 0.0)
+    discount = {t: (1 + rate) ** -(t - base_year) for t in periods}
+    weight = {t: duration[t] * discount[t] for t in periods}
+    scen = tables["Scenarios"]
+    scenarios = tuple(scen["scenario"])
+    prob = dict(zip(scen["scenario"], scen["probability"].astype(float), strict=True))
+    minerals, stages, yield_, final_stage, basis = _stages(tables)
+    countries = tables["Countries"]
+    members = tuple(countries.loc[countries["member"].astype(bool), "country"])
+    nonmembers = tuple(countries.loc[~countries["member"].astype(bool), "country"])
+    partners = tuple(
+        countries.loc[~countries["member"].astype(bool) & countries["partner"].astype(bool),
+                      "country"]
+    )
+    premium = dict(zip(countries["country"], countries["import_premium_usd_per_t"].fillna(0.0),
+                       strict=True))
+    price = {
+        (r.mineral, r.stage, int(r.year), r.scenario): float(r.price_usd_per_t)
+        for r in tables["Prices"].itertuples(index=False)
+    }
+    demand = {
+        (r.mineral, int(r.year)): float(r.demand_t) for r in tables["Demand"].itertuples(index=False)
+    }
+    cap, cost, util, exp = _capacity(tables, periods)
+    cut = _cuts(tables, periods, duration)
+    projects = _projects(tables)
+    member_set = set(members)
+    producers = _producers(cap, projects, member_set)
+    shortfall_penalty = _shortfall_penalty(tables, st, final_stage, periods, scenarios, price)
+    producer_cap, producer_cost, viable = _producer_params(
+        producers, projects, cap, cost, util, periods, scenarios, price, yield_, stages
+    )
+    available, mix = _availability(
+        nonmembers, cap, util, exp, cut, minerals, stages, periods, scenarios
+    )
+    return Dataset(
+        name=str(st.get("name") or "mineralclub run"),
+        settings=st,
+        periods=periods,
+        duration=duration,
+        discount=discount,
+        weight=weight,
+        base_year=base_year,
+        scenarios=scenarios,
+        prob=prob,
+        minerals=minerals,
+        stages=stages,
+        yield_=yield_,
+        final_stage=final_stage,
+        basis=basis,
+        countries=tuple(countries["country"]),
+        members=members,
+        nonmembers=nonmembers,
+        partners=partners,
+        premium=premium,
+        price=price,
+        demand=demand,
+        shortfall_penalty=shortfall_penalty,
+        capacity=cap,
+        unit_cost=cost,
+        utilization=util,
+        export_share=exp,
+        cut=cut,
+        projects=projects,
+        producers=producers,
+        producer_cap=producer_cap,
+        producer_cost=producer_cost,
+        viable=viable,
+        available=available,
+        mix=mix,
+        disrupted=frozenset((k, t, w) for (_c, k, _s, t, w), v in cut.items() if v > 0),
+        producers_of_stage=_countries_by_stage(cap),
+        tables=tables,
+    )
+
+
+def _countries_by_stage(cap) -> dict:
+    out = defaultdict(set)
+    for c, k, s, _t in cap:
+        out[(k, s)].add(c)
+    return {key: frozenset(v) for key, v in out.items()}
+
+
+def _periods(tables: Tables) -> tuple[tuple[int, ...], dict[int, int]]:
+    df = tables["Periods"].sort_values("year")
+    years = tuple(int(y) for y in df["year"])
+    duration = {int(r.year): int(r.duration_years) for r in df.itertuples(index=False)}
+    return years, duration
+
+
+def _stages(tables: Tables):
+    df = tables["Stages"].sort_values(["mineral", "order"])
+    minerals = tuple(tables["Minerals"]["mineral"])
+    stages: dict[str, list[str]] = {k: [] for k in minerals}
+    yield_: dict[Key, float] = {}
+    final_stage: dict[str, str] = {}
+    for rec in df.to_dict("records"):  # "yield" is a keyword: records, not itertuples
+        k, s = rec["mineral"], rec["stage"]
+        stages[k].append(s)
+        yield_[(k, s)] = float(rec["yield"])
+        if bool(rec["final"]):
+            final_stage[k] = s
+    minerals_df = tables["Minerals"]
+    basis = dict(zip(minerals_df["mineral"], minerals_df["basis"].fillna("t"), strict=True))
+    return minerals, {k: tuple(v) for k, v in stages.items()}, yield_, final_stage, basis
+
+
+def _capacity(tables: Tables, periods: tuple[int, ...]):
+    """Hold each Capacity row forward: a row applies to periods with year >= its year until the
+    next row of the same (country, mineral, stage)."""
+    cap, cost, util, exp = {}, {}, {}, {}
+    df = tables["Capacity"].sort_values(["country", "mineral", "stage", "year"])
+    for (c, k, s), rows in df.groupby(["country", "mineral", "stage"], sort=False):
+        years = rows["year"].astype(int).tolist()
+        recs = rows.to_dict("records")
+        i = -1
+        for t in periods:
+            while i + 1 < len(years) and years[i + 1] <= t:
+                i += 1
+            if i < 0:
+                continue
+            rec = recs[i]
+            key = (c, k, s, t)
+            cap[key] = float(rec["capacity_t"])
+            cost[key] = float(rec["unit_cost_usd_per_t"])
+            util[key] = float(rec["utilization"])
+            exp[key] = float(rec["export_share"])
+    return cap, cost, util, exp
+
+
+def _cuts(tables: Tables, periods, duration) -> dict[Key, float]:
+    """Cut per (country, mineral, stage, period, scenario): export_cut x overlapping years / d_t,
+    summed over rows and capped at 1."""
+    cut: dict[Key, float] = defaultdict(float)
+    for r in tables["Disruptions"].itertuples(index=False):
+        y0 = int(r.year_from)
+        y1 = int(r.year_to) if not pd.isna(r.year_to) else y0
+        for t in periods:
+            overlap = min(y1, t + duration[t] - 1) - max(y0, t) + 1
+            if overlap > 0:
+                key = (r.country, r.mineral, r.stage, t, r.scenario)
+                cut[key] = min(1.0, cut[key] + float(r.export_cut) * overlap / duration[t])
+    return dict(cut)
+
+
+def _projects(tables: Tables) -> dict[str, Project]:
+    out = {}
+    for r in tables["Projects"].to_dict("records"):
+        out[r["project"]] = Project(
+            name=r["project"],
+            country=r["country"],
+            mineral=r["mineral"],
+            stage=r["stage"],
+            capacity_t=float(r["capacity_t"]),
+            capex_musd=float(r["capex_musd"]),
+            support_share=float(r["support_share"]),
+            unit_cost=float(r["unit_cost_usd_per_t"]),
+            first_year=int(r["first_year"]),
+            lumpy=bool(r["lumpy"]),
+            committed=str(r["status"]) == "committed",
+            min_contracted_share=float(r["min_contracted_share"] or 0.0),
+        )
+    return out
+
+
+def _producers(cap, projects, members: set[str]) -> tuple[Producer, ...]:
+    seen = sorted({(c, k, s) for (c, k, s, _t), v in cap.items() if c in members and v > 0})
+    out = [Producer(owner=c, mineral=k, stage=s, country=c) for c, k, s in seen]
+    out += [
+        Producer(owner=p.name, mineral=p.mineral, stage=p.stage, country=p.country, project=p.name)
+        for p in projects.values()
+    ]
+    return tuple(out)
+
+
+def _producer_params(producers, projects, cap, cost, util, periods, scenarios, price, yield_,
+                     stages):
+    """cap_{r,t} (undisrupted usable; projects per unit of x), full cash cost and viability."""
+    producer_cap, producer_cost, viable = {}, {}, {}
+    for r in producers:
+        k, s = r.mineral, r.stage
+        chain = stages[k]
+        prev = chain[chain.index(s) - 1] if chain.index(s) > 0 else None
+        for t in periods:
+            if r.project:
+                p = projects[r.project]
+                if t < p.first_year:  # online in periods with year >= first_year (SPEC §3)
+                    continue
+                c_unit, capacity = p.unit_cost, p.capacity_t
+            else:
+                key = (r.owner, k, s, t)
+                if cap.get(key, 0.0) <= 0:
+                    continue
+                c_unit, capacity = cost[key], cap[key] * util[key]
+            producer_cap[(r.key, t)] = capacity
+            for w in scenarios:
+                full = c_unit
+                if prev is not None:
+                    full += price[(k, prev, t, w)] / yield_[(k, s)]
+                producer_cost[(r.key, t, w)] = full
+                viable[(r.key, t, w)] = int(full <= price[(k, s, t, w)] + 1e-9)
+    return producer_cap, producer_cost, viable
+
+
+def _shortfall_penalty(tables, st, final_stage, periods, scenarios, price):
+    multiple = float(st.get("shortfall_penalty_multiple") or 5.0)
+    out = {}
+    for r in tables["Minerals"].to_dict("records"):
+        k = r["mineral"]
+        fixed = r.get("shortfall_penalty_usd_per_t")
+        for t in periods:
+            for w in scenarios:
+                if fixed is not None and not pd.isna(fixed):
+                    out[(k, t, w)] = float(fixed)
+                else:
+                    out[(k, t, w)] = multiple * price[(k, final_stage[k], t, w)]
+    return out
+
+
+def _availability(nonmembers, cap, util, exp, cut, minerals, stages, periods, scenarios):
+    """A_c = capacity x utilization x export_share x (1 - cut); mix_c = A_c / sum_c' A_c'."""
+    nonmember = set(nonmembers)
+    by_stage: dict[Key, list[str]] = defaultdict(list)
+    for (c, k, s, t), v in cap.items():
+        if c in nonmember and v > 0:
+            by_stage[(k, s, t)].append(c)
+    available, mix = {}, {}
+    for (k, s, t), suppliers in by_stage.items():
+        for w in scenarios:
+            a = {
+                c: cap[(c, k, s, t)] * util[(c, k, s, t)] * exp[(c, k, s, t)]
+                * (1 - cut.get((c, k, s, t, w), 0.0))
+                for c in suppliers
+            }
+            total = sum(a.values())
+            for c, v in a.items():
+                available[(c, k, s, t, w)] = v
+                mix[(c, k, s, t, w)] = v / total if total > 0 else 0.0
+    return available, mix

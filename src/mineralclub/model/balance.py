@@ -1,0 +1,60 @@
+"""Commodity balances: the final-stage demand balance and the trusted / untrusted feed pools."""
+
+from __future__ import annotations
+
+import pyomo.environ as pyo
+
+from mineralclub.dataset import Dataset
+from mineralclub.model.supply import used
+
+
+def _imports(m, k, s, t, w):
+    return m.I.get((k, s, t, w), 0)
+
+
+def add_balance(m: pyo.ConcreteModel, ds: Dataset) -> None:
+    r"""Balances of every (mineral, stage, period, scenario).
+
+    .. math::
+        \text{final: } \sum_{r} (yT_r + yU_r) + \sum_c o^P_c + I + e - b + u = D_{k,t}
+
+        \text{stage } s < final\text{, trusted pool: }
+            \sum_{r \in s} yT_r = \sum_{r' \in s+1} fT_{r'}
+
+        \text{untrusted pool: } \sum_{r \in s} yU_r + I_{k,s} + \sum_c o^P_{c,s}
+            = \sum_{r' \in s+1} fU_{r'}
+    """
+    S = m.sets
+    reg = m.reg
+
+    def at(k, s, t):
+        return S.producers_at.get((k, s, t), [])
+
+    def c_final_balance(m, k, t, w):
+        f = ds.final_stage[k]
+        supply = sum(used(m, ds, *r, t, w) for r in at(k, f, t))
+        supply += _imports(m, k, f, t, w) + sum(reg.final_supply.get((k, t, w), []))
+        return supply + m.u[k, t, w] == ds.demand[(k, t)]
+
+    pools = [key for key in S.kst_w if key[1] != ds.final_stage[key[0]]]
+
+    def c_trusted_pool(m, k, s, t, w):
+        nxt = ds.next_stage(k, s)
+        supply = sum(m.yT[(*r, t, w)] for r in at(k, s, t))
+        feed = sum(m.fT[(*r, t, w)] for r in at(k, nxt, t))
+        if isinstance(supply, int) and isinstance(feed, int):
+            return pyo.Constraint.Skip
+        return supply == feed
+
+    def c_untrusted_pool(m, k, s, t, w):
+        nxt = ds.next_stage(k, s)
+        supply = sum(m.yU[(*r, t, w)] for r in at(k, s, t) if ds.order(k, s) >= 2)
+        supply += _imports(m, k, s, t, w) + sum(reg.untrusted_supply.get((k, s, t, w), []))
+        feed = sum(m.fU[(*r, t, w)] for r in at(k, nxt, t))
+        if isinstance(supply, int) and isinstance(feed, int):
+            return pyo.Constraint.Skip
+        return supply == feed
+
+    m.c_final_balance = pyo.Constraint(S.kt_w, rule=c_final_balance)
+    m.c_trusted_pool = pyo.Constraint(pools, rule=c_trusted_pool)
+    m.c_untrusted_pool = pyo.Constraint(pools, rule=c_untrusted_pool)

@@ -1,0 +1,56 @@
+"""Named flow expressions that targets and results measure (one place, one definition)."""
+
+from __future__ import annotations
+
+import math
+
+from mineralclub.dataset import Dataset
+from mineralclub.model.supply import output, spot
+
+
+def partner_offtake(m, c, k, s, t):
+    return sum(m.reg.partner_offtake.get((c, k, s, t), []))
+
+
+def imports(m, k, s, t, w):
+    return m.I.get((k, s, t, w), 0)
+
+
+def country_direct(m, ds: Dataset, c, k, s, t, w):
+    """Club supply from non-member c at stage s: spot_c + o^P_c."""
+    sp = spot(m, ds, c, k, s, t, w) if (c, k, s, t, w) in ds.mix else 0
+    return sp + partner_offtake(m, c, k, s, t)
+
+
+def nonmember_direct(m, ds: Dataset, k, s, t, w):
+    """Direct non-member supply at stage s: I + sum_c o^P_c."""
+    partners = sum(partner_offtake(m, c, k, s, t) for c in ds.partners)
+    return imports(m, k, s, t, w) + partners
+
+
+def embedded_unknown(m, ds: Dataset, k, s, t, w):
+    """Stage-s content of imported later-stage product and of shortfall (non-member, unknown
+    origin): sum_{j>s} (I_j + o^P_j) / prod_{s<i<=j} yield_i + u / prod_{i>s} yield_i."""
+    chain = ds.stages[k]
+    i = chain.index(s)
+    expr, content = 0, 1.0
+    for j in chain[i + 1 :]:
+        content /= ds.yield_[(k, j)] if ds.yield_[(k, j)] > 0 else math.inf
+        expr += content * nonmember_direct(m, ds, k, j, t, w)
+    return expr + content * m.u[k, t, w]
+
+
+def trusted_used(m, ds: Dataset, k, s, t, w):
+    """Trusted output used by members at stage s: sum_r yT_r."""
+    return sum(m.yT[(*r, t, w)] for r in m.sets.producers_at.get((k, s, t), []))
+
+
+def member_output(m, ds: Dataset, k, s, t, w):
+    """All member production at stage s, exported or not: sum_r q_r."""
+    return sum(output(m, ds, *r, t, w) for r in m.sets.producers_at.get((k, s, t), []))
+
+
+def nonmember_capacity(ds: Dataset, c, k, s, t) -> float:
+    """World-scope production of non-member c: capacity x utilization (cuts do not reduce it)."""
+    key = (c, k, s, t)
+    return ds.capacity.get(key, 0.0) * ds.utilization.get(key, 0.0)

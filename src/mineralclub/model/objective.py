@@ -1,0 +1,41 @@
+"""The objective: first-stage costs + expected scenario cost + lambda CVaR (USD million)."""
+
+from __future__ import annotations
+
+import pyomo.environ as pyo
+
+from mineralclub.dataset import Dataset
+from mineralclub.model.registry import CATEGORIES
+from mineralclub.model.risk import add_risk
+
+
+def add_objective(m: pyo.ConcreteModel, ds: Dataset) -> None:
+    r"""Minimise the club's cost.
+
+    .. math::
+        Z = \sum_p \sigma_p capex_p x_p \delta(first\_year_p) + 10^{-6} \sum_k c^K_k K_k
+            + \sum_w \pi_w C_w + \lambda \, CVaR_\alpha(C_w) - \text{reward}
+
+    The reward (0.001 USD per tonne of member production) is not reported.
+    """
+    reg = m.reg
+    m.e_first = pyo.Expression(
+        list(CATEGORIES), initialize={c: sum(reg.first_cost.get(c, [])) for c in CATEGORIES}
+    )
+    keys = [(c, w) for c in CATEGORIES for w in ds.scenarios]
+    m.e_scenario = pyo.Expression(
+        keys, initialize={key: sum(reg.scenario_cost.get(key, [])) for key in keys}
+    )
+    m.e_scenario_total = pyo.Expression(
+        ds.scenarios,
+        initialize={w: sum(m.e_scenario[c, w] for c in CATEGORIES) for w in ds.scenarios},
+    )
+    risk = add_risk(m, ds, m.e_scenario_total)
+    m.e_risk = pyo.Expression(expr=risk)
+    m.e_cost = pyo.Expression(
+        expr=sum(m.e_first[c] for c in CATEGORIES)
+        + sum(ds.prob[w] * m.e_scenario_total[w] for w in ds.scenarios)
+        + m.e_risk
+    )
+    m.e_reward = pyo.Expression(expr=sum(reg.reward))
+    m.obj = pyo.Objective(expr=m.e_cost + m.e_reward, sense=pyo.minimize)

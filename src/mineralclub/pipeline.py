@@ -1,0 +1,216 @@
+"""read -> validate -> build -> solve -> extract -> write: the one place the stages chain."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import math
+import platform
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from mineralclub import __version__
+from mineralclub import results as R
+from mineralclub.dataset import Dataset, build_dataset
+from mineralclub.io.read_workbook import read_workbook
+from mineralclub.io.tables import InputError, Tables
+from mineralclub.io.validate import validate
+from mineralclub.io.write_results import write_results
+from mineralclub.solve import (
+    FAILED,
+    INFEASIBLE,
+    SolveOptions,
+    SolverFailure,
+    solve_baseline,
+    solve_plan,
+)
+
+EXIT_OK, EXIT_INPUT, EXIT_INFEASIBLE, EXIT_SOLVER = 0, 2, 3, 4
+
+
+@dataclass
+class RunResult:
+    status: str
+    summary: dict
+    tables: dict[str, pd.DataFrame]
+    results_path: Path | None = None
+    messages: list[str] = field(default_factory=list)
+
+    @property
+    def exit_code(self) -> int:
+        if self.status == INFEASIBLE:
+            return EXIT_INFEASIBLE
+        if self.status == FAILED:
+            return EXIT_SOLVER
+        return EXIT_OK
+
+
+def load_tables(path: Path) -> Tables:
+    return validate(read_workbook(path))
+
+
+def sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def solve_dataset(ds: Dataset, opts: SolveOptions) -> RunResult:
+    """Solve plan and baseline and pull every results table (no I/O)."""
+    started = dt.datetime.now(dt.UTC)
+    plan = solve_plan(ds, opts)
+    base = solve_baseline(ds, opts)
+    m = plan.model
+    fl, bfl = R.read_flows(m, ds), R.read_flows(base.model, ds)
+    conc = R.concentration_table(
+        R.concentration_metrics(m, ds, fl), R.concentration_metrics(base.model, ds, bfl), ds
+    )
+    summary = R.summary_dict(m, ds, plan.status, plan.gap,
+                             R.summary_dict(base.model, ds, base.status, base.gap, math.nan)[
+                                 "objective_musd"])
+    targets = R.targets_table(m, ds)
+    tables = {
+        "Summary": pd.DataFrame({"key": list(summary), "value": list(summary.values())}),
+        "Projects": R.projects_table(m, ds),
+        "PriceFloors": R.floors_table(m, ds),
+        "Offtake": R.offtake_table(m, ds),
+        "Stockpile": R.stockpile_table(m, ds),
+        "Supply": R.supply_table(m, ds, fl),
+        "Concentration": conc,
+        "Targets": targets,
+        "Shortfall": R.shortfall_table(m, ds, fl),
+        "Scenarios": R.scenarios_table(m, ds),
+    }
+    info = {
+        "package_version": __version__,
+        "solver": "HiGHS",
+        "solver_version": _highs_version(),
+        "python": platform.python_version(),
+        "termination": plan.termination,
+        "build_seconds": round(plan.build_seconds, 3),
+        "solve_seconds": round(plan.seconds, 3),
+        "baseline_solve_seconds": round(base.seconds, 3),
+        "hhi_cut_rounds": plan.hhi_rounds,
+        "hhi_cuts": plan.hhi_cuts,
+        "elastic_resolve": plan.elastic,
+        "mip_gap_option": opts.mip_gap if opts.mip_gap is not None
+        else ds.settings.get("mip_gap"),
+        "time_limit_option": opts.time_limit if opts.time_limit is not None
+        else ds.settings.get("time_limit_s"),
+        "started_utc": started.isoformat(timespec="seconds"),
+        "finished_utc": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+    }
+    tables["RunInfo"] = pd.DataFrame({"key": list(info), "value": [str(v) for v in info.values()]})
+    messages = []
+    if plan.status == INFEASIBLE:
+        messages = infeasibility_messages(targets, m)
+    return RunResult(plan.status, summary, tables, messages=messages)
+
+
+def infeasibility_messages(targets: pd.DataFrame, m) -> list[str]:
+    """Name each unmet hard target with its best achievable value, and each exceeded budget."""
+    out = []
+    for r in R.unmet_targets(targets).itertuples(index=False):
+        out.append(f"target {r.target!r} ({r.metric}, value {r.value:g}) cannot be met: "
+                   f"best achievable value {r.achieved:.4g}")
+    for t, limit in m.reg.budget_rows:
+        if t in m.budget_slack:
+            over = m.budget_slack[t].value or 0.0
+            if over > 1e-6:
+                out.append(f"budget {t} ({limit:g} USD million/yr) cannot be met: the plan "
+                           f"needs {limit + over:.4g} USD million/yr")
+    return out or ["targets or budget cannot all be met (see the Targets sheet)"]
+
+
+def run(path: Path, out_dir: Path, opts: SolveOptions) -> RunResult:
+    """Read, validate, solve and write the results workbook. Raises InputError on bad input."""
+    path = Path(path)
+    tables = load_tables(path)
+    digest = sha256(path)
+    ds = build_dataset(tables)
+    try:
+        result = solve_dataset(ds, opts)
+    except SolverFailure as exc:
+        return RunResult(FAILED, {"status": FAILED}, {}, messages=[str(exc)])
+    extra = pd.DataFrame({"key": ["input_path", "input_sha256", "options"],
+                          "value": [str(path.resolve()), digest, json.dumps(_opts(opts))]})
+    result.tables["RunInfo"] = pd.concat([result.tables["RunInfo"], extra], ignore_index=True)
+    target = Path(out_dir) / f"{path.stem}_results.xlsx"
+    result.results_path = write_results(target, result.tables)
+    return result
+
+
+def _opts(opts: SolveOptions) -> dict:
+    return {k: v for k, v in opts.__dict__.items() if v is not None}
+
+
+def _highs_version() -> str:
+    try:
+        import highspy
+
+        h = highspy.Highs()
+        return f"{h.versionMajor()}.{h.versionMinor()}.{h.versionPatch()}"
+    except Exception:  # pragma: no cover - version is informative only
+        return "unknown"
+
+
+def json_payload(result: RunResult) -> dict:
+    def rows(name):
+        df = result.tables.get(name)
+        if df is None:
+            return []
+        return json.loads(df.to_json(orient="records", date_format="iso"))
+
+    stock = result.tables.get("Stockpile")
+    stock_rows = (
+        stock.groupby("mineral", as_index=False)["capacity_t"].first().to_dict("records")
+        if stock is not None else []
+    )
+    return {
+        "status": result.status,
+        "summary": _jsonable(result.summary),
+        "projects": rows("Projects"),
+        "price_floors": rows("PriceFloors"),
+        "offtake": rows("Offtake"),
+        "stockpile": stock_rows,
+        "targets": rows("Targets"),
+        "results_path": str(result.results_path) if result.results_path else None,
+        "messages": result.messages,
+    }
+
+
+def _jsonable(d: dict) -> dict:
+    return {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in d.items()}
+
+
+def solve_command(workbook, out, json_output: bool, time_limit, mip_gap, write_model) -> int:
+    """The `mineralclub solve` command: returns the exit code (SPEC §8)."""
+    opts = SolveOptions(mip_gap=mip_gap, time_limit=time_limit,
+                        write_model=str(write_model) if write_model else None)
+    err = sys.stderr
+    try:
+        result = run(Path(workbook), Path(out), opts)
+    except InputError as exc:
+        for p in exc.problems:
+            print(str(p), file=err)
+        print(f"{len(exc.problems)} problem(s) in {workbook}; nothing was solved.", file=err)
+        return EXIT_INPUT
+    except (FileNotFoundError, PermissionError, IsADirectoryError) as exc:
+        print(f"cannot read {workbook}: {exc}", file=err)
+        return EXIT_INPUT
+    for msg in result.messages:
+        print(msg, file=err)
+    if json_output:
+        print(json.dumps(json_payload(result), default=str))
+    elif result.summary.get("objective_musd") is not None and result.status != FAILED:
+        s = result.summary
+        print(f"{s['status']}: objective {s['objective_musd']:.2f} USD million "
+              f"(baseline {s['baseline_objective_musd']:.2f}); results: {result.results_path}",
+              file=err)
+    return result.exit_code

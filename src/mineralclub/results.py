@@ -1,0 +1,347 @@
+"""Pull results from a solved model into tidy DataFrames, one per output sheet (no I/O here)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+import pandas as pd
+import pyomo.environ as pyo
+
+from mineralclub.dataset import Dataset
+from mineralclub.model.registry import CATEGORIES, DAMAGE, FISCAL
+from mineralclub.model.stockpiles import book_price
+from mineralclub.model.supply import import_premium_factor
+from mineralclub.model.targets import violation_expr
+
+TOL = 1e-6
+
+
+def vals(var) -> dict:
+    """Values of an indexed variable as a dict (0 for unset)."""
+    return {k: (v if v is not None else 0.0) for k, v in var.extract_values().items()}
+
+
+@dataclass
+class Flows:
+    """Solved flows, read once from the model."""
+
+    used: dict  # (owner, k, s, t, w) -> used tonnes
+    output: dict  # (owner, k, s, t, w) -> production
+    trusted: dict  # (owner, k, s, t, w) -> trusted used
+    spot: dict  # (c, k, s, t, w) -> spot imports from c
+    partner: dict  # (c, k, s, t) -> partner offtake
+    shortfall: dict  # (k, t, w)
+    release: dict  # (k, t, w)
+
+
+def read_flows(m, ds: Dataset) -> Flows:
+    yT, yU = vals(m.yT), vals(m.yU)
+    qT, fT, fU = vals(m.qT), vals(m.fT), vals(m.fU)
+    used, output, trusted = {}, {}, {}
+    for key in m.sets.producer_tws:
+        _o, k, s, _t, _w = key
+        used[key] = yT.get(key, 0.0) + yU.get(key, 0.0)
+        trusted[key] = yT.get(key, 0.0)
+        if key in qT:
+            output[key] = qT[key]
+        else:
+            output[key] = ds.yield_[(k, s)] * (fT.get(key, 0.0) + fU.get(key, 0.0))
+    imports = vals(m.I)
+    spot = {
+        (c, *kstw): ds.mix[(c, *kstw)] * imports[kstw]
+        for kstw in m.sets.import_keys for c in m.sets.suppliers_at[kstw]
+    }
+    return Flows(used, output, trusted, spot, vals(m.oP), vals(m.u), vals(m.e))
+
+
+def country_of(ds: Dataset, owner: str) -> str:
+    return ds.projects[owner].country if owner in ds.projects else owner
+
+
+# --- Supply ------------------------------------------------------------------------------
+
+
+def supply_table(m, ds: Dataset, fl: Flows) -> pd.DataFrame:
+    rows = []
+    for (o, k, s, t, w), q in fl.output.items():
+        if q > TOL:
+            rows.append(dict(country=country_of(ds, o), producer=o, mineral=k, stage=s, year=t,
+                             scenario=w, source="member", produced_t=q,
+                             used_t=fl.used[(o, k, s, t, w)],
+                             trusted_t=fl.trusted[(o, k, s, t, w)]))
+    for (c, k, s, t, w), q in fl.spot.items():
+        if q > TOL:
+            rows.append(dict(country=c, producer=c, mineral=k, stage=s, year=t, scenario=w,
+                             source="spot_import", produced_t=None, used_t=q, trusted_t=0.0))
+    for (c, k, s, t), q in fl.partner.items():
+        for w in ds.scenarios:
+            if q > TOL:
+                rows.append(dict(country=c, producer=c, mineral=k, stage=s, year=t, scenario=w,
+                                 source="partner_offtake", produced_t=None, used_t=q,
+                                 trusted_t=0.0))
+    for (k, t, w), q in fl.release.items():
+        if q > TOL:
+            rows.append(dict(country="(stockpile)", producer="(stockpile)", mineral=k,
+                             stage=ds.final_stage[k], year=t, scenario=w, source="stock_release",
+                             produced_t=None, used_t=q, trusted_t=0.0))
+    cols = ["country", "producer", "mineral", "stage", "year", "scenario", "source",
+            "produced_t", "used_t", "trusted_t"]
+    df = pd.DataFrame(rows, columns=cols)
+    df["exported_t"] = (df["produced_t"] - df["used_t"]).where(df["source"] == "member")
+    return df.sort_values(cols[:6]).reset_index(drop=True)
+
+
+# --- Concentration -------------------------------------------------------------------------
+
+
+def concentration_metrics(m, ds: Dataset, fl: Flows) -> pd.DataFrame:
+    """Per (k, s, t, w): top_country_share, nonmember_share, trusted_share, hhi (club scope on
+    club supply; world scope on world production)."""
+    club = defaultdict(lambda: defaultdict(float))
+    world = defaultdict(lambda: defaultdict(float))
+    trusted = defaultdict(float)
+    for (o, k, s, t, w), q in fl.used.items():
+        club[(k, s, t, w)][("m", country_of(ds, o))] += q
+        trusted[(k, s, t, w)] += fl.trusted[(o, k, s, t, w)]
+    for (o, k, s, t, w), q in fl.output.items():
+        world[(k, s, t, w)][("m", country_of(ds, o))] += q
+    for (c, k, s, t, w), q in fl.spot.items():
+        club[(k, s, t, w)][("n", c)] += q
+    for (c, k, s, t), q in fl.partner.items():
+        for w in ds.scenarios:
+            club[(k, s, t, w)][("n", c)] += q
+    for (c, k, s, t), cap in ds.capacity.items():
+        if c in ds.nonmembers:
+            for w in ds.scenarios:
+                world[(k, s, t, w)][("n", c)] += cap * ds.utilization[(c, k, s, t)]
+    rows = []
+    for k, s, t, w in m.sets.kst_w:
+        dem = ds.stage_demand(k, s, t)
+        unknown = _unknown(ds, fl, club, k, s, t, w)
+        sup = club[(k, s, t, w)]
+        rows += _metric_rows(k, s, t, w, "club", sup, dem, unknown, trusted[(k, s, t, w)])
+        wsup = world[(k, s, t, w)]
+        rows += _metric_rows(k, s, t, w, "world", wsup, sum(wsup.values()), 0.0, None)
+    return pd.DataFrame(rows)
+
+
+def _unknown(ds: Dataset, fl: Flows, club, k, s, t, w) -> float:
+    """Shortfall at the final stage; at earlier stages the stage-s content of imported later
+    product and of shortfall (non-member of unknown origin)."""
+    chain = ds.stages[k]
+    content, total = 1.0, 0.0
+    for j in chain[chain.index(s) + 1 :]:
+        content /= ds.yield_[(k, j)]
+        total += content * sum(v for (kind, _c), v in club[(k, j, t, w)].items() if kind == "n")
+    return total + content * fl.shortfall.get((k, t, w), 0.0)
+
+
+def _metric_rows(k, s, t, w, scope, sup, denom, unknown, trusted):
+    non = {c: v for (kind, c), v in sup.items() if kind == "n"}
+    total = sum(sup.values())
+    denom = denom if denom > TOL else float("nan")
+    top = max(non.values(), default=0.0)
+    hhi = sum((v / total) ** 2 for v in sup.values()) if total > TOL else float("nan")
+    out = {
+        "top_country_share": top / denom,
+        "nonmember_share": (sum(non.values()) + unknown) / denom,
+        "hhi": hhi,
+    }
+    if trusted is not None:
+        out["trusted_share"] = trusted / denom
+    return [dict(mineral=k, stage=s, year=t, scenario=w, scope=scope, metric=name, value=v)
+            for name, v in out.items()]
+
+
+def concentration_table(plan: pd.DataFrame, base: pd.DataFrame, ds: Dataset) -> pd.DataFrame:
+    keys = ["mineral", "stage", "year", "scenario", "scope", "metric"]
+    df = base.rename(columns={"value": "baseline"}).merge(
+        plan.rename(columns={"value": "optimised"}), on=keys, how="outer"
+    )
+    prob = df["scenario"].map(ds.prob)
+    group = ["mineral", "stage", "year", "scope", "metric"]
+    exp = (
+        df.assign(baseline=df["baseline"] * prob, optimised=df["optimised"] * prob)
+        .groupby(group, as_index=False)[["baseline", "optimised"]].sum(min_count=1)
+        .assign(scenario="expected")
+    )
+    worst_max = df.groupby(group, as_index=False)[["baseline", "optimised"]].max()
+    worst_min = df.groupby(group, as_index=False)[["baseline", "optimised"]].min()
+    is_min = worst_max["metric"] == "trusted_share"
+    worst = worst_max.copy()
+    worst.loc[is_min, ["baseline", "optimised"]] = worst_min.loc[is_min, ["baseline", "optimised"]]
+    worst["scenario"] = "worst"
+    out = pd.concat([df, exp, worst], ignore_index=True)
+    return out[keys + ["baseline", "optimised"]].sort_values(keys).reset_index(drop=True)
+
+
+# --- Decisions -----------------------------------------------------------------------------
+
+
+def projects_table(m, ds: Dataset) -> pd.DataFrame:
+    rows = []
+    for name, p in ds.projects.items():
+        built = float(pyo.value(m.x[name]))
+        built = 0.0 if abs(built) < TOL else round(built, 9)
+        rows.append(dict(project=name, built=built,
+                         support_musd=p.support_musd * built if not p.committed else 0.0,
+                         online_year=p.first_year if built > TOL else None,
+                         committed=p.committed, country=p.country, mineral=p.mineral,
+                         stage=p.stage, capacity_t=p.capacity_t * built,
+                         private_capital_musd=(1 - p.support_share) * p.capex_musd * built))
+    cols = ["project", "built", "support_musd", "online_year", "committed", "country", "mineral",
+            "stage", "capacity_t", "private_capital_musd"]
+    return pd.DataFrame(rows, columns=cols)
+
+
+def floors_table(m, ds: Dataset) -> pd.DataFrame:
+    cover = vals(m.v)
+    agg = defaultdict(float)
+    for (_o, k, s, lvl, t), v in cover.items():
+        agg[(k, s, lvl, t)] += v
+    rows = []
+    for (k, s, lvl, t), v in sorted(agg.items()):
+        if v <= TOL:
+            continue
+        f = m.floor_levels[(k, s, lvl)]
+        pay = sum(ds.prob[w] * max(0.0, f - ds.price[(k, s, t, w)]) for w in ds.scenarios)
+        rows.append(dict(mineral=k, stage=s, level=lvl, floor_usd_per_t=f, year=t, covered_t=v,
+                         expected_payout_musd=1e-6 * pay * v * ds.duration[t]))
+    cols = ["mineral", "stage", "level", "floor_usd_per_t", "year", "covered_t",
+            "expected_payout_musd"]
+    return pd.DataFrame(rows, columns=cols)
+
+
+def offtake_table(m, ds: Dataset) -> pd.DataFrame:
+    rows = []
+    for var in (m.o, m.oP):
+        for (sup, k, s, t), v in vals(var).items():
+            if v <= TOL:
+                continue
+            c_price = m.offtake_terms[(sup, k, s)][0]
+            exp = sum(ds.prob[w] * (c_price - ds.price[(k, s, t, w)]) for w in ds.scenarios)
+            rows.append(dict(supplier=sup, mineral=k, stage=s, year=t, volume_t=v,
+                             expected_cost_musd=1e-6 * exp * v * ds.duration[t]))
+    cols = ["supplier", "mineral", "stage", "year", "volume_t", "expected_cost_musd"]
+    return pd.DataFrame(rows, columns=cols).sort_values(cols[:4]).reset_index(drop=True)
+
+
+def stockpile_table(m, ds: Dataset) -> pd.DataFrame:
+    K, L, b, e = vals(m.K), vals(m.L), vals(m.b), vals(m.e)
+    rows = [dict(mineral=k, capacity_t=K.get(k, 0.0), year=t, scenario=w, level_t=L[(k, t, w)],
+                 purchase_t=b[(k, t, w)], release_t=e[(k, t, w)])
+            for k, t, w in m.sets.kt_w]
+    return pd.DataFrame(rows, columns=["mineral", "capacity_t", "year", "scenario", "level_t",
+                                       "purchase_t", "release_t"])
+
+
+def shortfall_table(m, ds: Dataset, fl: Flows) -> pd.DataFrame:
+    rows = [dict(mineral=k, year=t, scenario=w, shortfall_t=fl.shortfall.get((k, t, w), 0.0))
+            for k, t, w in m.sets.kt_w]
+    return pd.DataFrame(rows, columns=["mineral", "year", "scenario", "shortfall_t"])
+
+
+# --- Targets -------------------------------------------------------------------------------
+
+
+def targets_table(m, ds: Dataset, marginal: dict | None = None) -> pd.DataFrame:
+    """One row per target instance plus a row per target with year and scenario '*' (its worst
+    instance). `marginal` maps instance index -> USD million per percentage point."""
+    marginal = marginal or {}
+    rows = []
+    for inst in m.reg.target_instances:
+        num, den = pyo.value(inst.numerator), pyo.value(inst.denominator)
+        achieved = num / den if abs(den) > TOL else float("nan")
+        g = pyo.value(violation_expr(inst))
+        rows.append(dict(target=inst.target, metric=inst.metric, scope=inst.scope,
+                         mineral=inst.mineral, stage=inst.stage, country=inst.country,
+                         year=inst.year, scenario=inst.scenario or "*", value=inst.value,
+                         achieved=achieved, binding=bool(g >= -1e-6 * max(1.0, inst.scale)),
+                         violation_t=max(0.0, g), hard=inst.hard,
+                         marginal_cost_musd_per_pp=marginal.get(inst.index, float("nan"))))
+    for h in getattr(m, "hhi_instances", []):
+        rows.append(h.row(marginal))
+    cols = ["target", "metric", "scope", "mineral", "stage", "country", "year", "scenario",
+            "value", "achieved", "binding", "violation_t", "hard", "marginal_cost_musd_per_pp"]
+    df = pd.DataFrame(rows, columns=cols)
+    return pd.concat([df, _whole_target_rows(df)], ignore_index=True)
+
+
+def _whole_target_rows(df: pd.DataFrame) -> pd.DataFrame:
+    out = []
+    for name, g in df.groupby("target", sort=False):
+        is_min = g["metric"].iloc[0].startswith("min_")
+        worst = g["achieved"].min() if is_min else g["achieved"].max()
+        out.append(dict(target=name, metric=g["metric"].iloc[0], scope=g["scope"].iloc[0],
+                        mineral="*" if g["mineral"].nunique() > 1 else g["mineral"].iloc[0],
+                        stage="*" if g["stage"].nunique() > 1 else g["stage"].iloc[0],
+                        country=None, year="*", scenario="*", value=g["value"].iloc[0],
+                        achieved=worst, binding=bool(g["binding"].any()),
+                        violation_t=g["violation_t"].sum(), hard=bool(g["hard"].iloc[0]),
+                        marginal_cost_musd_per_pp=g["marginal_cost_musd_per_pp"].sum(min_count=1)))
+    return pd.DataFrame(out, columns=df.columns)
+
+
+def unmet_targets(targets: pd.DataFrame) -> pd.DataFrame:
+    """Whole-target rows of hard targets that are violated (elastic plan)."""
+    whole = targets[(targets["year"] == "*") & targets["hard"]]
+    return whole[whole["violation_t"] > 1e-6]
+
+
+# --- Summary and scenarios -----------------------------------------------------------------
+
+
+def cost_parts(m, ds: Dataset) -> dict[str, float]:
+    """Expected cost by category (USD million): first-stage + sum_w pi_w scenario."""
+    out = {}
+    for c in CATEGORIES:
+        first = pyo.value(m.e_first[c])
+        exp = sum(ds.prob[w] * pyo.value(m.e_scenario[c, w]) for w in ds.scenarios)
+        out[c] = first + exp
+    out["risk"] = pyo.value(m.e_risk)
+    return out
+
+
+def summary_dict(m, ds: Dataset, status: str, gap, baseline_objective: float) -> dict:
+    parts = cost_parts(m, ds)
+    fiscal = sum(parts[c] for c in FISCAL)
+    damage = sum(parts[c] for c in DAMAGE)
+    return {
+        "name": ds.name,
+        "status": status,
+        "objective_musd": fiscal + damage + parts["target_penalty"] + parts["risk"],
+        "baseline_objective_musd": baseline_objective,
+        "fiscal_cost_musd": fiscal,
+        "damage_musd": damage,
+        "target_penalty_musd": parts["target_penalty"],
+        "risk_musd": parts["risk"],
+        "project_support_musd": parts["project_support"],
+        "floor_payout_musd": parts["floor_payout"],
+        "offtake_cost_musd": parts["offtake_cost"],
+        "stockpile_cost_musd": parts["stockpile_cost"],
+        "import_premium_musd": parts["import_premium"],
+        "shortfall_musd": parts["shortfall"],
+        "mip_gap": gap if gap is not None else 0.0,
+    }
+
+
+def scenarios_table(m, ds: Dataset) -> pd.DataFrame:
+    first = sum(pyo.value(m.e_first[c]) for c in CATEGORIES)
+    rows = []
+    for w in ds.scenarios:
+        row = dict(scenario=w, probability=ds.prob[w],
+                   cost_musd=first + pyo.value(m.e_scenario_total[w]),
+                   first_stage_musd=first)
+        for c in CATEGORIES:
+            row[f"{c}_musd"] = pyo.value(m.e_scenario[c, w])
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def import_premium_of(ds: Dataset, k: str, s: str) -> float:
+    return import_premium_factor(ds, k, s)
+
+
+def book_prices(ds: Dataset) -> dict[str, float]:
+    return {k: book_price(ds, k) for k in ds.minerals}

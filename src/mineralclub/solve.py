@@ -1,0 +1,182 @@
+"""Solve with HiGHS through Pyomo's persistent interface: status mapping, the elastic re-solve
+for infeasible targets or budgets, and the baseline.
+
+A non-optimal result becomes a typed outcome (`SolveOutcome.status`), never an assert.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import pyomo.environ as pyo
+from pyomo.contrib.solver.common.factory import SolverFactory
+from pyomo.contrib.solver.common.results import SolutionStatus, TerminationCondition
+
+from mineralclub.dataset import Dataset
+from mineralclub.model.build import BuildOptions, build_model
+
+OPTIMAL, TIME_LIMIT, INFEASIBLE, FAILED = "OPTIMAL", "TIME_LIMIT", "INFEASIBLE", "FAILED"
+
+
+class SolverFailure(Exception):
+    """The solver found no feasible plan (time limit without incumbent, unbounded, error)."""
+
+    def __init__(self, message: str, termination: str = ""):
+        super().__init__(message)
+        self.termination = termination
+
+
+@dataclass(frozen=True)
+class SolveOptions:
+    mip_gap: float | None = None
+    time_limit: float | None = None
+    threads: int | None = None
+    write_model: str | None = None  # .mps or .lp path of the plan model
+
+
+@dataclass
+class SolveOutcome:
+    model: pyo.ConcreteModel
+    status: str
+    termination: str
+    objective: float
+    bound: float | None
+    gap: float | None
+    seconds: float
+    build_seconds: float
+    elastic: bool = False
+    hhi_rounds: int = 0
+    hhi_cuts: int = 0
+    extra: dict = field(default_factory=dict)
+
+
+def make_solver(ds: Dataset, opts: SolveOptions):
+    solver = SolverFactory("highs")
+    cfg = solver.config
+    cfg.load_solutions = False
+    cfg.raise_exception_on_nonoptimal_result = False
+    gap = opts.mip_gap if opts.mip_gap is not None else ds.settings.get("mip_gap")
+    limit = opts.time_limit if opts.time_limit is not None else ds.settings.get("time_limit_s")
+    if gap is not None:
+        cfg.rel_gap = float(gap)
+    if limit is not None and limit == limit:
+        cfg.time_limit = float(limit)
+    if opts.threads:
+        cfg.threads = int(opts.threads)
+    cfg.solver_options["random_seed"] = 0  # same input, same output
+    return solver
+
+
+def run_solver(solver, m: pyo.ConcreteModel) -> tuple[str, str, float, float | None]:
+    """Solve and load the solution. Returns (status, termination, objective, bound)."""
+    res = solver.solve(m)
+    term = res.termination_condition
+    has_solution = res.solution_status in (SolutionStatus.optimal, SolutionStatus.feasible)
+    if term == TerminationCondition.convergenceCriteriaSatisfied and has_solution:
+        status = OPTIMAL
+    elif term in (TerminationCondition.provenInfeasible, TerminationCondition.locallyInfeasible,
+                  TerminationCondition.infeasibleOrUnbounded):
+        return INFEASIBLE, term.name, float("nan"), None
+    elif has_solution and term in (TerminationCondition.maxTimeLimit,
+                                   TerminationCondition.iterationLimit,
+                                   TerminationCondition.interrupted):
+        status = TIME_LIMIT
+    else:
+        raise SolverFailure(
+            f"HiGHS found no feasible plan (termination: {term.name}, solution: "
+            f"{res.solution_status.name})", term.name
+        )
+    res.solution_loader.load_vars()
+    bound = res.objective_bound
+    bound = float(bound) if bound is not None and abs(bound) != float("inf") else None
+    return status, term.name, float(res.incumbent_objective), bound
+
+
+def relative_gap(objective: float, bound: float | None) -> float | None:
+    if bound is None:
+        return None
+    return abs(objective - bound) / max(1e-9, abs(objective))
+
+
+def solve_plan(ds: Dataset, opts: SolveOptions, cut_loop=None) -> SolveOutcome:
+    """Build and solve the plan; on infeasibility diagnose with the elastic re-solve.
+
+    `cut_loop(m, solver, run)` (the HHI cutting planes) re-solves until exact when given."""
+    t0 = time.perf_counter()
+    m = build_model(ds)
+    build_s = time.perf_counter() - t0
+    if opts.write_model:
+        write_model(m, opts.write_model)
+    solver = make_solver(ds, opts)
+    t1 = time.perf_counter()
+    status, term, obj, bound = _solve_with_cuts(solver, m, cut_loop)
+    elastic = False
+    if status == INFEASIBLE:
+        m, status, term, obj, bound = solve_elastic(ds, opts, cut_loop)
+        elastic = True
+    out = SolveOutcome(m, status, term, obj, bound, relative_gap(obj, bound),
+                       time.perf_counter() - t1, build_s, elastic=elastic)
+    out.hhi_rounds = getattr(m, "hhi_rounds", 0)
+    out.hhi_cuts = getattr(m, "hhi_cut_count", 0)
+    return out
+
+
+def _solve_with_cuts(solver, m, cut_loop):
+    if cut_loop is None:
+        return run_solver(solver, m)
+    return cut_loop(m, solver, run_solver)
+
+
+def solve_elastic(ds: Dataset, opts: SolveOptions, cut_loop=None):
+    """Two-phase elastic re-solve: (1) minimise the probability-weighted relative violation of
+    every hard target instance and budget row; (2) with that violation held, minimise cost."""
+    m = build_model(ds, BuildOptions(elastic=True))
+    phase1 = elastic_violation(m, ds)
+    m.obj.deactivate()
+    m.obj_elastic = pyo.Objective(expr=phase1, sense=pyo.minimize)
+    solver = make_solver(ds, opts)
+    status, term, best, _ = _solve_with_cuts(solver, m, cut_loop)
+    if status == INFEASIBLE:
+        raise SolverFailure("the elastic model is infeasible: check the input data", term)
+    m.c_elastic_hold = pyo.Constraint(expr=phase1 <= best * (1 + 1e-6) + 1e-7)
+    m.obj_elastic.deactivate()
+    m.obj.activate()
+    status, term, obj, bound = _solve_with_cuts(solver, m, cut_loop)
+    if status == INFEASIBLE:
+        raise SolverFailure("the elastic cost phase is infeasible", term)
+    return m, INFEASIBLE, term, obj, bound
+
+
+def elastic_violation(m, ds: Dataset):
+    r"""\sum_i \pi_{w(i)} s_i / scale_i + \sum_b s_b / max(1, B_b)"""
+    expr = 0
+    for inst in m.reg.target_instances:
+        if inst.hard and inst.index in m.target_slack:
+            weight = ds.prob[inst.scenario] if inst.scenario else 1.0
+            expr += weight * m.target_slack[inst.index] / inst.scale
+    for t, limit in m.reg.budget_rows:
+        if t in m.budget_slack:
+            expr += m.budget_slack[t] / max(1.0, limit)
+    return expr
+
+
+def solve_baseline(ds: Dataset, opts: SolveOptions) -> SolveOutcome:
+    """The 'before' run: candidates off, committed on, no floors, offtake, new stock, targets or
+    budget; same scenarios."""
+    t0 = time.perf_counter()
+    m = build_model(ds, BuildOptions(baseline=True))
+    build_s = time.perf_counter() - t0
+    solver = make_solver(ds, SolveOptions(mip_gap=opts.mip_gap, time_limit=opts.time_limit,
+                                          threads=opts.threads))
+    t1 = time.perf_counter()
+    status, term, obj, bound = run_solver(solver, m)
+    if status == INFEASIBLE:
+        raise SolverFailure("the baseline (no levers) is infeasible: check the input data", term)
+    return SolveOutcome(m, status, term, obj, bound, relative_gap(obj, bound),
+                        time.perf_counter() - t1, build_s)
+
+
+def write_model(m: pyo.ConcreteModel, path: str) -> None:
+    fmt = "mps" if str(path).lower().endswith(".mps") else "lp"
+    m.write(str(path), format=fmt, io_options={"symbolic_solver_labels": True})
