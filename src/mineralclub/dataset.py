@@ -174,7 +174,8 @@ def build_dataset(tables: Tables) -> Dataset:
         for r in tables["Prices"].itertuples(index=False)
     }
     demand = {
-        (r.mineral, int(r.year)): float(r.demand_t) for r in tables["Demand"].itertuples(index=False)
+        (r.mineral, int(r.year)): float(r.demand_t)
+        for r in tables["Demand"].itertuples(index=False)
     }
     cap, cost, util, exp = _capacity(tables, periods)
     cut = _cuts(tables, periods, duration)

@@ -5,11 +5,8 @@ from __future__ import annotations
 import pyomo.environ as pyo
 
 from mineralclub.dataset import Dataset
+from mineralclub.model.flows import imports as _imports
 from mineralclub.model.supply import used
-
-
-def _imports(m, k, s, t, w):
-    return m.I.get((k, s, t, w), 0)
 
 
 def add_balance(m: pyo.ConcreteModel, ds: Dataset) -> None:

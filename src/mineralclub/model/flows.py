@@ -13,7 +13,7 @@ def partner_offtake(m, c, k, s, t):
 
 
 def imports(m, k, s, t, w):
-    return m.I.get((k, s, t, w), 0)
+    return m.I[k, s, t, w] if (k, s, t, w) in m.I else 0  # noqa: SIM401 (no .get on Var)
 
 
 def country_direct(m, ds: Dataset, c, k, s, t, w):
