@@ -1,0 +1,43 @@
+"""How values appear in input messages: quoted text, whole numbers without ``.0``, suggestions."""
+
+from __future__ import annotations
+
+import difflib
+from datetime import date, datetime, time
+from typing import Any
+
+
+def text_of(value: Any) -> str:
+    """The text of a cell as a user sees it: 2026.0 -> "2026", True -> "TRUE"."""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, date | datetime | time):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def show(value: Any) -> str:
+    """A value as it should appear in a message: text quoted, 2026.0 as 2026."""
+    if isinstance(value, str):
+        return f'"{value}"'
+    return text_of(value)
+
+
+def suggest(word: Any, choices: Any) -> str:
+    """' (did you mean "x"?)' for the closest choice, or ''."""
+    by_lower = {str(c).lower(): str(c) for c in choices}
+    close = difflib.get_close_matches(str(word).lower(), list(by_lower), n=1, cutoff=0.6)
+    return f' (did you mean "{by_lower[close[0]]}"?)' if close else ""
+
+
+def years_text(items: list) -> str:
+    """At most six items, then 'and N more'."""
+    shown = ", ".join(str(y) for y in items[:6])
+    return shown + (f" and {len(items) - 6} more" if len(items) > 6 else "")
+
+
+def num(value: float) -> str:
+    """A money or tonnage figure: 12,000 or 0.5."""
+    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:g}"
