@@ -1,0 +1,173 @@
+"""The ``mineralclub`` command line: thin typer commands over the io layer and the pipeline (§8).
+
+Exit codes: 0 ok, 2 bad input, 3 infeasible targets or budget, 4 solver failure or no feasible
+plan in time. Messages go to standard error; ``solve --json`` prints one object on standard output.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from mineralclub.io.annotate import annotate
+from mineralclub.io.read_workbook import read_workbook
+from mineralclub.io.tables import InputError, Problem, Tables
+from mineralclub.io.template import write_template
+from mineralclub.io.validate import validate
+
+EXIT_INPUT = 2
+
+app = typer.Typer(
+    name="mineralclub",
+    help="Coalition policy optimisation for critical-mineral supply security: which mix of "
+    "project finance, price floors, offtake contracts and stockpiles reaches the club's "
+    "concentration targets at minimum cost.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def default_workbook() -> Path:
+    """The bundled base case: ``inputs/base_case.xlsx`` next to ``src/`` in the repository."""
+    return Path(__file__).resolve().parents[2] / "inputs" / "base_case.xlsx"
+
+
+@app.command("validate")
+def validate_command(
+    workbook: Path = typer.Argument(..., help="Input workbook (.xlsx) to check."),
+    annotate_copy: Path | None = typer.Option(
+        None,
+        "--annotate",
+        metavar="COPY.xlsx",
+        help="Also write a copy of the workbook with each bad cell highlighted and commented. "
+        "The input file is never modified.",
+    ),
+) -> None:
+    """Check a workbook against the input contract and list every problem with its cell.
+
+    Exit code 0 when the workbook is usable (warnings may be printed), 2 when it has errors.
+    """
+    try:
+        tables = validate(read_workbook(workbook))
+        problems = list(tables.warnings)
+    except InputError as exc:
+        tables, problems = None, exc.problems
+    print_problems(problems)
+    if annotate_copy is not None and workbook.is_file():
+        write_annotated(workbook, problems, annotate_copy)
+    if tables is None:
+        errors = sum(p.level == "error" for p in problems)
+        typer.echo(
+            f"{workbook}: {errors} error(s), {len(problems) - errors} warning(s); "
+            "fix the errors and run validate again.",
+            err=True,
+        )
+        raise typer.Exit(EXIT_INPUT)
+    typer.echo(f"OK: {workbook}: {summary(tables)}; {plural(len(problems), 'warning')}.")
+
+
+@app.command("template")
+def template_command(
+    path: Path = typer.Argument(..., help="Where to write the blank workbook (.xlsx)."),
+) -> None:
+    """Write a blank input workbook: every sheet and column, with drop-downs.
+
+    Each header carries its description and unit as a comment; a README sheet describes every
+    sheet and column.
+    """
+    try:
+        write_template(path)
+    except OSError as exc:
+        typer.echo(f"error: cannot write {path}: {exc}", err=True)
+        raise typer.Exit(EXIT_INPUT) from None
+    typer.echo(f"Wrote template {path}")
+
+
+@app.command("solve")
+def solve_command(
+    workbook: Path | None = typer.Argument(
+        None, help="Input workbook (.xlsx). Default: the bundled inputs/base_case.xlsx."
+    ),
+    out: Path = typer.Option(
+        Path("outputs"), "--out", help="Folder for the results workbook (created if needed)."
+    ),
+    json_output: bool = typer.Option(
+        False, "--json", help="Print the results as one JSON object on standard output."
+    ),
+    time_limit: float | None = typer.Option(
+        None,
+        "--time-limit",
+        metavar="S",
+        min=0,
+        help="Solver time limit in seconds (overrides Settings time_limit_s).",
+    ),
+    mip_gap: float | None = typer.Option(
+        None,
+        "--mip-gap",
+        metavar="G",
+        min=0,
+        max=1,
+        help="Relative MIP gap at which the solver stops (overrides Settings mip_gap).",
+    ),
+    write_model: Path | None = typer.Option(
+        None, "--write-model", metavar="FILE", help="Also write the model as FILE.mps or FILE.lp."
+    ),
+) -> None:
+    """Solve a workbook: the cheapest mix of levers that meets the targets in every scenario.
+
+    Exit codes: 0 ok, 2 bad input, 3 infeasible targets or budget, 4 solver failure.
+    """
+    run = load_pipeline()
+    code = run(workbook or default_workbook(), out, json_output, time_limit, mip_gap, write_model)
+    raise typer.Exit(int(code))
+
+
+def load_pipeline():
+    """``mineralclub.pipeline.solve_command``, imported only when a solve is asked for."""
+    try:
+        from mineralclub.pipeline import solve_command as run
+    except ModuleNotFoundError as exc:
+        if exc.name != "mineralclub.pipeline":
+            raise
+        typer.echo("error: the solver pipeline is not installed in this version", err=True)
+        raise typer.Exit(4) from None
+    return run
+
+
+def print_problems(problems: list[Problem]) -> None:
+    for problem in problems:
+        text = str(problem)
+        if problem.level != "error":
+            where, _, message = text.partition(": ")
+            text = f"{where}: warning: {message}"
+        typer.echo(text, err=True)
+
+
+def write_annotated(workbook: Path, problems: list[Problem], copy: Path) -> None:
+    try:
+        annotate(workbook, problems, copy)
+    except (ValueError, OSError) as exc:
+        typer.echo(f"error: cannot write the annotated copy: {exc}", err=True)
+        raise typer.Exit(EXIT_INPUT) from None
+    typer.echo(f"Wrote annotated copy {copy}", err=True)
+
+
+def summary(tables: Tables) -> str:
+    members = int(tables["Countries"]["member"].sum())
+    counts = [plural(len(tables["Countries"]), "country", "countries")]
+    counts[0] += f" ({plural(members, 'member')})"
+    for sheet, noun in (
+        ("Minerals", "mineral"),
+        ("Periods", "period"),
+        ("Scenarios", "scenario"),
+        ("Projects", "project"),
+        ("Targets", "target"),
+    ):
+        counts.append(plural(len(tables[sheet]), noun))
+    return ", ".join(counts)
+
+
+def plural(count: int, noun: str, nouns: str | None = None) -> str:
+    return f"{count} {noun if count == 1 else nouns or noun + 's'}"
