@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
+import pyomo.environ as pyo
 
 from mineralclub import __version__
 from mineralclub import results as R
@@ -20,6 +21,8 @@ from mineralclub.io.read_workbook import read_workbook
 from mineralclub.io.tables import InputError, Tables
 from mineralclub.io.validate import validate
 from mineralclub.io.write_results import write_results
+from mineralclub.marginal import marginal_costs
+from mineralclub.model.budget import outlay_expr
 from mineralclub.solve import (
     FAILED,
     INFEASIBLE,
@@ -74,7 +77,8 @@ def solve_dataset(ds: Dataset, opts: SolveOptions) -> RunResult:
     summary = R.summary_dict(m, ds, plan.status, plan.gap,
                              R.summary_dict(base.model, ds, base.status, base.gap, math.nan)[
                                  "objective_musd"])
-    targets = R.targets_table(m, ds)
+    marginal = marginal_costs(m, ds, opts) if plan.status != INFEASIBLE else {}
+    targets = R.targets_table(m, ds, marginal)
     tables = {
         "Summary": pd.DataFrame({"key": list(summary), "value": list(summary.values())}),
         "Projects": R.projects_table(m, ds),
@@ -120,11 +124,13 @@ def infeasibility_messages(targets: pd.DataFrame, m) -> list[str]:
         out.append(f"target {r.target!r} ({r.metric}, value {r.value:g}) cannot be met: "
                    f"best achievable value {r.achieved:.4g}")
     for t, limit in m.reg.budget_rows:
-        if t in m.budget_slack:
-            over = m.budget_slack[t].value or 0.0
-            if over > 1e-6:
-                out.append(f"budget {t} ({limit:g} USD million/yr) cannot be met: the plan "
-                           f"needs {limit + over:.4g} USD million/yr")
+        spend = max(pyo.value(outlay_expr(m, t, w)) for w in m.scenario_names)
+        if spend > limit * (1 + 1e-6) + 1e-6:
+            out.append(f"budget {t} ({limit:g} USD million/yr) cannot be met: the plan "
+                       f"needs {spend:.4g} USD million/yr")
+        elif spend >= limit * (1 - 1e-6) - 1e-6:
+            out.append(f"budget {t} ({limit:g} USD million/yr) is fully spent in the best "
+                       f"plan: it limits how close the targets can get")
     return out or ["targets or budget cannot all be met (see the Targets sheet)"]
 
 

@@ -285,8 +285,12 @@ def _whole_target_rows(df: pd.DataFrame) -> pd.DataFrame:
 
 def unmet_targets(targets: pd.DataFrame) -> pd.DataFrame:
     """Whole-target rows of hard targets that are violated (elastic plan)."""
-    whole = targets[(targets["year"] == "*") & targets["hard"]]
-    return whole[whole["violation_t"] > 1e-6]
+    whole = targets[(targets["year"] == "*") & targets["hard"].astype(bool)]
+    tol = 1e-4 * whole["value"].abs().clip(lower=1e-3)
+    is_min = whole["metric"].str.startswith("min_")
+    over = (~is_min) & (whole["achieved"] > whole["value"] + tol)
+    under = is_min & (whole["achieved"] < whole["value"] - tol)
+    return whole[over | under]
 
 
 # --- Summary and scenarios -----------------------------------------------------------------

@@ -15,6 +15,7 @@ from pyomo.contrib.solver.common.results import SolutionStatus, TerminationCondi
 
 from mineralclub.dataset import Dataset
 from mineralclub.model.build import BuildOptions, build_model
+from mineralclub.model.hhi import cut_loop as hhi_cut_loop
 
 OPTIMAL, TIME_LIMIT, INFEASIBLE, FAILED = "OPTIMAL", "TIME_LIMIT", "INFEASIBLE", "FAILED"
 
@@ -99,10 +100,10 @@ def relative_gap(objective: float, bound: float | None) -> float | None:
     return abs(objective - bound) / max(1e-9, abs(objective))
 
 
-def solve_plan(ds: Dataset, opts: SolveOptions, cut_loop=None) -> SolveOutcome:
+def solve_plan(ds: Dataset, opts: SolveOptions, cut_loop=hhi_cut_loop) -> SolveOutcome:
     """Build and solve the plan; on infeasibility diagnose with the elastic re-solve.
 
-    `cut_loop(m, solver, run)` (the HHI cutting planes) re-solves until exact when given."""
+    `cut_loop(m, solver, run)` (the HHI cutting planes) re-solves until every HHI is exact."""
     t0 = time.perf_counter()
     m = build_model(ds)
     build_s = time.perf_counter() - t0
@@ -128,7 +129,7 @@ def _solve_with_cuts(solver, m, cut_loop):
     return cut_loop(m, solver, run_solver)
 
 
-def solve_elastic(ds: Dataset, opts: SolveOptions, cut_loop=None):
+def solve_elastic(ds: Dataset, opts: SolveOptions, cut_loop=hhi_cut_loop):
     """Two-phase elastic re-solve: (1) minimise the probability-weighted relative violation of
     every hard target instance and budget row; (2) with that violation held, minimise cost."""
     m = build_model(ds, BuildOptions(elastic=True))
@@ -155,6 +156,10 @@ def elastic_violation(m, ds: Dataset):
         if inst.hard and inst.index in m.target_slack:
             weight = ds.prob[inst.scenario] if inst.scenario else 1.0
             expr += weight * m.target_slack[inst.index] / inst.scale
+    for inst in m.hhi_instances:
+        if inst.index in m.hhi_slack:
+            scale = max(1e-9, ds.stage_demand(inst.mineral, inst.stage, inst.year))
+            expr += ds.prob[inst.scenario] * m.hhi_slack[inst.index] / scale
     for t, limit in m.reg.budget_rows:
         if t in m.budget_slack:
             expr += m.budget_slack[t] / max(1.0, limit)

@@ -31,7 +31,7 @@ def add_budget(m: pyo.ConcreteModel, ds: Dataset) -> None:
         outlay = sum(m.reg.outlay.get((t, w), []))
         if isinstance(outlay, (int, float)):
             return pyo.Constraint.Skip
-        slack = m.budget_slack.get(t, 0)
+        slack = m.budget_slack[t] if t in m.budget_slack else 0
         return outlay <= limit[t] + slack
 
     m.c_budget = pyo.Constraint(keys, rule=c_budget)

@@ -10,6 +10,7 @@ from mineralclub.dataset import Dataset
 from mineralclub.model.balance import add_balance
 from mineralclub.model.budget import add_budget
 from mineralclub.model.capacity import add_capacity
+from mineralclub.model.hhi import add_hhi
 from mineralclub.model.objective import add_objective
 from mineralclub.model.offtake import add_offtake
 from mineralclub.model.price_floors import add_price_floors, add_support_limits
@@ -31,6 +32,7 @@ def build_model(ds: Dataset, options: BuildOptions | None = None) -> pyo.Concret
     m.opts = options or BuildOptions()
     m.reg = Registry()
     m.sets = build_sets(ds)
+    m.scenario_names = ds.scenarios
     add_capacity(m, ds)
     add_price_floors(m, ds)
     add_offtake(m, ds)
@@ -39,6 +41,7 @@ def build_model(ds: Dataset, options: BuildOptions | None = None) -> pyo.Concret
     add_supply(m, ds)
     add_balance(m, ds)
     add_targets(m, ds)
+    add_hhi(m, ds)
     add_budget(m, ds)
     add_objective(m, ds)
     return m

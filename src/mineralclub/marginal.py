@@ -1,0 +1,80 @@
+"""The price of security: marginal cost of every target from LP duals with integers fixed.
+
+Fix every integer variable at its optimum, re-solve the LP, read the duals y (dZ/d rhs) and
+report the change in the objective when a target is tightened by one percentage point:
+
+  share targets (max or min):  dZ = -y_i * 0.01 * denominator_i   (D_s, or world total)
+  max_hhi: tightening H by 0.01 lowers sqrt(H) by delta = sqrt(H) - sqrt(H - 0.01), moving the
+           rhs of every active cut by -delta * sum x* and of each static cap by -delta * D:
+           dZ = -delta * (sum_cuts y * sum x* + sum_static y * D)
+"""
+
+from __future__ import annotations
+
+import math
+
+import pyomo.environ as pyo
+
+from mineralclub.dataset import Dataset
+from mineralclub.solve import OPTIMAL, TIME_LIMIT, SolveOptions, make_solver
+
+PP = 0.01
+
+
+def fix_integers(m: pyo.ConcreteModel) -> list:
+    """Fix every integer variable at its (rounded) value and relax its domain, so that HiGHS
+    solves an LP and returns duals. Returns [(var, domain)] to undo."""
+    fixed = []
+    for v in m.component_data_objects(pyo.Var, active=True):
+        if v.is_integer():
+            fixed.append((v, v.domain, v.fixed))
+            v.domain = pyo.Reals
+            v.fix(round(v.value or 0.0))
+    return fixed
+
+
+def marginal_costs(m: pyo.ConcreteModel, ds: Dataset, opts: SolveOptions) -> dict:
+    """Instance index (or ("hhi", index)) -> USD million per percentage point."""
+    insts = m.reg.target_instances
+    hhis = getattr(m, "hhi_instances", [])
+    if not insts and not hhis:
+        return {}
+    saved = [(v, v.value) for v in m.component_data_objects(pyo.Var)]
+    fixed = fix_integers(m)
+    try:
+        duals = _lp_duals(m, ds, opts)
+    finally:
+        for v, domain, was_fixed in fixed:
+            if not was_fixed:
+                v.unfix()
+            v.domain = domain
+        for v, value in saved:  # the reported plan stays the MILP optimum
+            v.set_value(value, skip_validation=True)
+    if duals is None:
+        return {}
+    out = {}
+    for inst in insts:
+        y = duals.get(m.c_target[inst.index], 0.0)
+        out[inst.index] = -y * PP * pyo.value(inst.denominator)
+    for inst in hhis:
+        h = inst.value
+        delta = math.sqrt(h) - math.sqrt(max(0.0, h - PP))
+        total = sum(pyo.value(e) for e in inst.parts.values())
+        dem = ds.demand[(inst.mineral, inst.year)]
+        dz = sum(duals.get(c, 0.0) * total for c in inst.cuts)
+        dz += sum(duals.get(c, 0.0) * dem for c in inst.static)
+        out[("hhi", inst.index)] = -delta * dz
+    return out
+
+
+def _lp_duals(m, ds: Dataset, opts: SolveOptions) -> dict | None:
+    solver = make_solver(ds, opts)
+    res = solver.solve(m)
+    if res.solution_status.name not in ("optimal", "feasible"):
+        return None
+    res.solution_loader.load_vars()
+    status = OPTIMAL if res.termination_condition.name == "convergenceCriteriaSatisfied" \
+        else TIME_LIMIT
+    if status != OPTIMAL:
+        return None
+    return res.solution_loader.get_duals()

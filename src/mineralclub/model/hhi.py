@@ -1,0 +1,156 @@
+"""Exact HHI targets by outer-approximation cutting planes (SPEC §4 max_hhi).
+
+HHI(x) = sum_c (x_c / sum x)^2 <= H  <=>  ||x||_2 <= sqrt(H) sum_c x_c   (x >= 0),
+a second-order cone. For any unit vector a, a.x <= ||x|| (Cauchy-Schwarz), so the cut
+a.x <= sqrt(H) sum x is valid for every feasible x; with a = x*/||x*|| it cuts off a violating x*.
+The loop solves, adds one cut per violated instance, and re-solves on the persistent solver until
+every true HHI <= H (1 + 1e-4).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import pyomo.environ as pyo
+
+from mineralclub.dataset import Dataset
+from mineralclub.model import flows
+from mineralclub.model.supply import output, used
+from mineralclub.model.targets import _expand_scope
+
+RELATIVE_TOL = 1e-4
+MAX_ROUNDS = 60
+
+
+@dataclass
+class HHIInstance:
+    target: str
+    scope: str
+    mineral: str
+    stage: str
+    year: int
+    scenario: str
+    value: float  # H
+    parts: dict  # country -> linear expression (tonnes)
+    index: int = -1
+    cuts: list = field(default_factory=list)  # constraint data of the cuts added
+    static: list = field(default_factory=list)  # x_c + u <= sqrt(H) D (final stage, club)
+
+    def shares(self) -> dict:
+        x = {c: max(0.0, pyo.value(e)) for c, e in self.parts.items()}
+        tot = sum(x.values())
+        return {c: v / tot for c, v in x.items()} if tot > 1e-9 else {}
+
+    def hhi(self) -> float:
+        sh = self.shares()
+        return sum(v * v for v in sh.values()) if sh else float("nan")
+
+    def row(self, marginal: dict) -> dict:
+        h = self.hhi()
+        return dict(target=self.target, metric="max_hhi", scope=self.scope, mineral=self.mineral,
+                    stage=self.stage, country=None, year=self.year, scenario=self.scenario,
+                    value=self.value, achieved=h,
+                    binding=bool(h >= self.value * (1 - 1e-3)), violation_t=0.0, hard=True,
+                    marginal_cost_musd_per_pp=marginal.get(("hhi", self.index), float("nan")))
+
+
+def _club_parts(m, ds: Dataset, k, s, t, w) -> dict:
+    parts = defaultdict(int)
+    for r in m.sets.producers_at.get((k, s, t), []):
+        country = ds.projects[r[0]].country if r[0] in ds.projects else r[0]
+        parts[country] = parts[country] + used(m, ds, *r, t, w)
+    for c in ds.nonmembers:
+        if (c, k, s, t, w) in ds.mix or (c, k, s, t) in m.reg.partner_offtake:
+            parts[c] = flows.country_direct(m, ds, c, k, s, t, w)
+    return dict(parts)
+
+
+def _world_parts(m, ds: Dataset, k, s, t, w) -> dict:
+    parts = defaultdict(int)
+    for r in m.sets.producers_at.get((k, s, t), []):
+        country = ds.projects[r[0]].country if r[0] in ds.projects else r[0]
+        parts[country] = parts[country] + output(m, ds, *r, t, w)
+    for c in ds.nonmembers:
+        cap = flows.nonmember_capacity(ds, c, k, s, t)
+        if cap > 0:
+            parts[c] = parts[c] + cap
+    return dict(parts)
+
+
+def add_hhi(m: pyo.ConcreteModel, ds: Dataset) -> None:
+    r"""HHI instances, their static caps and an (initially empty) list of cuts.
+
+    .. math::
+        a^{(n)} \cdot x \le \sqrt{H} \sum_c x_c \;(+\, s_i \text{ elastic}), \qquad
+        a^{(n)} = x^{*(n)} / \lVert x^{*(n)} \rVert
+
+        \text{final stage, club: } x_c + u \le \sqrt{H} D \quad \forall c \notin members
+    """
+    insts = []
+    if not m.opts.baseline:
+        for row in ds.tables["Targets"].to_dict("records"):
+            if row["metric"] != "max_hhi":
+                continue
+            scope = row.get("scope") or "club"
+            for k, s, _c, t, w in _expand_scope(ds, row):
+                make = _world_parts if scope == "world" else _club_parts
+                insts.append(HHIInstance(row["target"], scope, k, s, t, w, float(row["value"]),
+                                         make(m, ds, k, s, t, w)))
+    for i, inst in enumerate(insts):
+        inst.index = i
+    m.hhi_instances = insts
+    m.hhi_rounds = 0
+    m.hhi_cut_count = 0
+    m.c_hhi_cuts = pyo.ConstraintList()
+    m.c_hhi_static = pyo.ConstraintList()
+    m.hhi_slack = pyo.Var(range(len(insts)) if m.opts.elastic else [],
+                          within=pyo.NonNegativeReals)
+    for inst in insts:
+        if inst.scope == "club" and inst.stage == ds.final_stage[inst.mineral]:
+            root = math.sqrt(inst.value) * ds.demand[(inst.mineral, inst.year)]
+            u = m.u[inst.mineral, inst.year, inst.scenario]
+            for c in ds.nonmembers:
+                if c in inst.parts:
+                    inst.static.append(m.c_hhi_static.add(inst.parts[c] + u <= root
+                                                          + _slack(m, inst)))
+
+
+def _slack(m, inst):
+    return m.hhi_slack[inst.index] if inst.index in m.hhi_slack else 0
+
+
+def add_cuts(m: pyo.ConcreteModel) -> int:
+    """Add one cut per instance whose true HHI exceeds H (1 + tol). Returns the number added."""
+    added = 0
+    for inst in m.hhi_instances:
+        x = {c: max(0.0, pyo.value(e)) for c, e in inst.parts.items()}
+        total = sum(x.values())
+        if total <= 1e-9:
+            continue
+        norm = math.sqrt(sum(v * v for v in x.values()))
+        if (norm / total) ** 2 <= inst.value * (1 + RELATIVE_TOL):
+            continue
+        lhs = sum((x[c] / norm) * e for c, e in inst.parts.items() if x[c] > 0)
+        rhs = math.sqrt(inst.value) * sum(inst.parts.values())
+        inst.cuts.append(m.c_hhi_cuts.add(lhs - rhs <= _slack(m, inst)))
+        added += 1
+    return added
+
+
+def cut_loop(m: pyo.ConcreteModel, solver, run):
+    """Solve, add violated cuts, re-solve until exact (or MAX_ROUNDS)."""
+    result = run(solver, m)
+    if not getattr(m, "hhi_instances", None):
+        return result
+    for _ in range(MAX_ROUNDS):
+        if result[0] == "INFEASIBLE":
+            return result
+        added = add_cuts(m)
+        if not added:
+            return result
+        m.hhi_rounds += 1
+        m.hhi_cut_count += added
+        result = run(solver, m)
+    return result
