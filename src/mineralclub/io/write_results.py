@@ -62,6 +62,6 @@ def _format_sheet(ws, df: pd.DataFrame) -> None:
     if len(df.columns):
         ws.auto_filter.ref = f"A1:{get_column_letter(len(df.columns))}{max(2, len(df) + 1)}"
     for i, col in enumerate(df.columns, start=1):
-        sample = df[col].head(200).astype(str).map(len)
+        sample = df[col].head(200).map(lambda v: len(str(v)))
         width = max([len(str(col))] + sample.tolist())
         ws.column_dimensions[get_column_letter(i)].width = min(60, max(9, width + 2))
