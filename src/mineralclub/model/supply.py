@@ -123,7 +123,14 @@ def _add_export_mix(m, ds: Dataset) -> None:
         partner = sum(m.reg.partner_offtake.get((c, k, s, t), []))
         return m.mix[c, k, s, t, w] * m.I[k, s, t, w] + partner <= ds.available[(c, k, s, t, w)]
 
+    def c_import_total(m, k, s, t, w):
+        r"""I_{k,s,t,w} \le \sum_c A_{c,k,s,t,w} (binds when every supplier is cut: mix = 0)"""
+        return m.I[k, s, t, w] <= sum(
+            ds.available[(c, k, s, t, w)] for c in m.sets.suppliers_at[(k, s, t, w)]
+        )
+
     m.c_export_mix = pyo.Constraint(keys, rule=c_export_mix)
+    m.c_import_total = pyo.Constraint(m.sets.import_keys, rule=c_import_total)
 
 
 def import_premium_factor(ds: Dataset, k: str, s: str) -> float:

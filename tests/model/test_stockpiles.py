@@ -1,0 +1,126 @@
+"""Hand-solved cases for disruptions, stockpiles and risk aversion (issue 5).
+
+One final stage 'x'; non-member B supplies all 100 t/yr of demand; two one-year periods; in the
+'ban' scenario B cuts its exports completely in 2027. Book price 1,000 USD/t.
+"""
+
+from __future__ import annotations
+
+import pytest
+from builders import dataset_from
+
+from mineralclub.pipeline import solve_dataset
+from mineralclub.solve import OPTIMAL, SolveOptions
+
+
+def ban_case(p_ban=0.2, penalty=5000, capacity_cost=200, holding=100, stock_max=None,
+             risk_weight=0.0):
+    mineral = {"mineral": "li", "shortfall_penalty_usd_per_t": penalty,
+               "stock_capacity_cost_usd_per_t": capacity_cost,
+               "stock_holding_usd_per_t_yr": holding}
+    if stock_max is not None:
+        mineral["stock_max_t"] = stock_max
+    return {
+        "Settings": [{"key": "objective_risk_weight", "value": risk_weight},
+                     {"key": "cvar_alpha", "value": 0.9}],
+        "Countries": [{"country": "A", "member": True}, {"country": "B"}],
+        "Minerals": [mineral],
+        "Stages": [{"mineral": "li", "stage": "x", "order": 1, "final": True}],
+        "Periods": [{"year": 2026}, {"year": 2027}],
+        "Demand": [{"mineral": "li", "year": y, "demand_t": 100} for y in (2026, 2027)],
+        "Capacity": [{"country": "B", "mineral": "li", "stage": "x", "year": 2026,
+                      "capacity_t": 300}],
+        "Scenarios": [{"scenario": "base", "probability": 1 - p_ban},
+                      {"scenario": "ban", "probability": p_ban}],
+        "Prices": [{"mineral": "li", "stage": "x", "year": y, "scenario": "*",
+                    "price_usd_per_t": 1000} for y in (2026, 2027)],
+        "Disruptions": [{"scenario": "ban", "country": "B", "mineral": "li", "stage": "x",
+                         "year_from": 2027, "export_cut": 1.0}],
+    }
+
+
+def solve(sheets):
+    r = solve_dataset(dataset_from(sheets), SolveOptions())
+    assert r.status == OPTIMAL
+    return r
+
+
+def stock_capacity(r) -> float:
+    return r.tables["Stockpile"].groupby("mineral")["capacity_t"].first()["li"]
+
+
+def shortfall(r, scenario, year=2027) -> float:
+    s = r.tables["Shortfall"]
+    return s[(s.scenario == scenario) & (s.year == year)]["shortfall_t"].iloc[0]
+
+
+def test_stock_covers_a_one_year_ban_when_the_penalty_exceeds_its_cost():
+    """Without stock the ban costs 0.2 x 100 t x 5,000 = 100,000 USD expected. A 100 t stock costs
+    100 x 200 = 20,000 (capacity) + 0.2 x 100 t x 100 USD x 1 yr = 2,000 (holding while full in
+    the ban scenario); purchase and release at the book price cancel."""
+    r = solve(ban_case())
+    assert stock_capacity(r) == pytest.approx(100)
+    assert shortfall(r, "ban") == pytest.approx(0)
+    assert r.summary["stockpile_cost_musd"] == pytest.approx(0.022)
+    assert r.summary["objective_musd"] == pytest.approx(0.022)
+    stock = r.tables["Stockpile"]
+    ban27 = stock[(stock.scenario == "ban") & (stock.year == 2027)].iloc[0]
+    assert ban27["release_t"] == pytest.approx(100)
+    assert r.summary["baseline_objective_musd"] == pytest.approx(0.1)
+
+
+def test_no_stock_when_the_penalty_is_below_its_cost():
+    """Penalty 100 USD/t: the ban costs 0.2 x 100 x 100 = 2,000 USD expected, less than the
+    20,000 of capacity alone."""
+    r = solve(ban_case(penalty=100))
+    assert stock_capacity(r) == pytest.approx(0)
+    assert shortfall(r, "ban") == pytest.approx(100)
+    assert r.summary["shortfall_musd"] == pytest.approx(0.002)
+    assert r.summary["damage_musd"] == pytest.approx(0.002)
+    assert r.summary["fiscal_cost_musd"] == pytest.approx(0.0)
+
+
+def test_stock_capped_by_stock_max_leaves_the_rest_as_shortfall():
+    r = solve(ban_case(stock_max=60))
+    assert stock_capacity(r) == pytest.approx(60)
+    assert shortfall(r, "ban") == pytest.approx(40)
+    assert shortfall(r, "base") == pytest.approx(0)
+
+
+def test_probabilities_weight_the_expected_cost():
+    """Scenario costs: base 0, ban 100 t x penalty 100 = 10,000 USD; expected = p x 10,000."""
+    for p in (0.1, 0.3):
+        r = solve(ban_case(p_ban=p, penalty=100))
+        sc = r.tables["Scenarios"].set_index("scenario")
+        assert sc.loc["ban", "cost_musd"] == pytest.approx(0.01)
+        assert sc.loc["base", "cost_musd"] == pytest.approx(0.0)
+        assert r.summary["objective_musd"] == pytest.approx(p * 0.01)
+
+
+def test_cvar_buys_protection_that_the_expected_cost_does_not():
+    """p_ban = 0.05, capacity 300 USD/t: stock costs 30,000 + 0.05 x 10,000 = 30,500 USD against
+    an expected ban cost of 0.05 x 100 x 5,000 = 25,000: no stock at lambda = 0. With lambda = 1
+    and alpha = 0.9 the worst 10% holds the ban (0.05) and base (0.05): CVaR without stock is
+    0.5 x 500,000 = 250,000 USD, which the stock cuts to 0.5 x 10,000; so the stock is bought."""
+    neutral = solve(ban_case(p_ban=0.05, capacity_cost=300))
+    averse = solve(ban_case(p_ban=0.05, capacity_cost=300, risk_weight=1.0))
+    assert stock_capacity(neutral) == pytest.approx(0)
+    assert stock_capacity(averse) == pytest.approx(100)
+    assert neutral.summary["risk_musd"] == pytest.approx(0)
+    assert averse.summary["risk_musd"] == pytest.approx(0.005)
+    worst_neutral = neutral.tables["Scenarios"]["cost_musd"].max()
+    worst_averse = averse.tables["Scenarios"]["cost_musd"].max()
+    assert worst_averse < worst_neutral
+
+
+def test_min_stock_days_requires_stock_outside_disruptions():
+    """Penalty 100 (no stock on cost grounds) but a 73-day target (= 20 t of 100 t/yr): the
+    capacity must be 20 t and the level at least 20 t in every undisrupted (t, w)."""
+    sheets = ban_case(penalty=100)
+    sheets["Targets"] = [{"target": "days", "metric": "min_stock_days", "mineral": "li",
+                          "stage": "*", "year_from": 2026, "value": 73}]
+    r = solve(sheets)
+    assert stock_capacity(r) == pytest.approx(20)
+    stock = r.tables["Stockpile"]
+    undisrupted = stock[~((stock.scenario == "ban") & (stock.year == 2027))]
+    assert (undisrupted["level_t"] >= 20 - 1e-6).all()
