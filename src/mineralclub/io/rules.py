@@ -100,28 +100,31 @@ class View:
             return None
         return unit_cost + max(feed) / stage_yield
 
+    @cached_property
+    def capacity_rows(self) -> dict[tuple, list[dict]]:
+        """(country, mineral, stage) -> its Capacity rows with a year, sorted by year."""
+        out: dict[tuple, list[dict]] = {}
+        for r in sorted(self.rows("Capacity"), key=lambda r: r["year"] or 0):
+            if r["year"] is not None:
+                out.setdefault((r["country"], r["mineral"], r["stage"]), []).append(r)
+        return out
+
     def capacity_cost(self, country: str, mineral: str, stage: str, year: int) -> float | None:
         """Unit cost of the Capacity row in force in ``year`` (latest row with year <= it)."""
         rows = [
-            r
-            for r in self.rows("Capacity")
-            if (r["country"], r["mineral"], r["stage"]) == (country, mineral, stage)
-            and r["year"] is not None
-            and r["year"] <= year
+            r for r in self.capacity_rows.get((country, mineral, stage), []) if r["year"] <= year
         ]
-        return max(rows, key=lambda r: r["year"])["unit_cost_usd_per_t"] if rows else None
+        return rows[-1]["unit_cost_usd_per_t"] if rows else None
 
     def has_capacity(self, country: str, mineral: str, stage: str) -> bool:
-        return any(
-            (r["country"], r["mineral"], r["stage"]) == (country, mineral, stage)
-            for r in self.rows("Capacity")
-        )
+        return (country, mineral, stage) in self.capacity_rows
 
 
 # --- sheets that must have rows ------------------------------------------------------------------
 
 
 def check_non_empty(view: View, report: Report) -> None:
+    """Countries, Minerals, Stages, Periods and Scenarios have at least one row."""
     for sheet in NON_EMPTY_SHEETS:
         if not view.rows(sheet):
             report.error(
@@ -135,6 +138,9 @@ def check_non_empty(view: View, report: Report) -> None:
 
 
 def check_countries(view: View, report: Report) -> None:
+    """At least one member; a partner is not a member; members give cost_share all or none
+    (sum > 0); a non-member's cost_share is ignored (warning).
+    """
     rows = view.rows("Countries")
     if rows and not any(r["member"] for r in rows):
         report.error(
@@ -185,6 +191,7 @@ def check_cost_shares(members: list[dict], report: Report) -> None:
 
 
 def check_minerals_have_stages(view: View, report: Report) -> None:
+    """Every mineral has Stages rows."""
     for r in view.rows("Minerals"):
         if r["mineral"] is not None and r["mineral"] not in view.stages:
             report.error(
@@ -193,6 +200,9 @@ def check_minerals_have_stages(view: View, report: Report) -> None:
 
 
 def check_stages(view: View, report: Report) -> None:
+    """Per mineral: orders 1..n without gaps; exactly one final stage, the highest order;
+    yield > 0 after the first stage.
+    """
     for mineral, stages in view.stages.items():
         rows = sorted(stages.values(), key=lambda r: r[ROW])
         if any(r["order"] is None or r["final"] is None for r in rows):
@@ -243,6 +253,7 @@ def check_final_stage(mineral: str, rows: list[dict], report: Report) -> None:
 
 
 def check_periods(view: View, report: Report) -> None:
+    """Periods are contiguous: year(i+1) = year(i) + duration(i)."""
     rows = [r for r in view.rows("Periods") if None not in (r["year"], r["duration_years"])]
     for before, after in zip(rows, rows[1:], strict=False):
         follows = before["year"] + before["duration_years"]
@@ -258,6 +269,7 @@ def check_periods(view: View, report: Report) -> None:
 
 
 def check_probabilities(view: View, report: Report) -> None:
+    """Scenario probabilities sum to 1 within 1e-6."""
     probabilities = list(view.scenarios.values())
     if not probabilities or None in probabilities:
         return
@@ -274,6 +286,7 @@ def check_probabilities(view: View, report: Report) -> None:
 
 
 def check_demand_coverage(view: View, report: Report) -> None:
+    """A demand for every (mineral, period)."""
     have = {(r["mineral"], r["year"]) for r in view.rows("Demand")}
     for r in view.rows("Minerals"):
         mineral = r["mineral"]
@@ -297,6 +310,7 @@ def check_demand_coverage(view: View, report: Report) -> None:
 
 
 def check_price_coverage(view: View, report: Report) -> None:
+    """A price for every (mineral, stage, period, scenario) after * expansion."""
     for mineral, stages in view.stages.items():
         for stage in stages:
             missing = [
@@ -319,6 +333,12 @@ def check_price_coverage(view: View, report: Report) -> None:
 
 
 def check_projects(view: View, report: Report) -> None:
+    """Project names differ from country names; the host country is a member;
+    min_contracted_share > 0 needs, in every operating period, a FloorLevels level >= the
+    project's full cost (unit cost, plus the worst-scenario feed price / yield after stage
+    1) or an offtake option with the project as supplier covering the share; first_year
+    after the horizon (warning).
+    """
     last = max(view.periods) if view.periods else None
     for r in view.rows("Projects"):
         if r["project"] in view.countries:
@@ -394,6 +414,10 @@ def contract_possible(view: View, project: dict, share: float, year: int) -> boo
 
 
 def check_offtake(view: View, report: Report) -> None:
+    """The supplier is a project of that mineral and stage, a member with Capacity rows for
+    it, or a partner; last_year >= first_year; contract price below the supplier's unit cost
+    is an error at stage 1 and a warning later; below the expected market price, a warning.
+    """
     for r in view.rows("OfftakeOptions"):
         if (
             None in (r["supplier"], r["mineral"], r["stage"])
@@ -497,6 +521,11 @@ def check_contract_price(view: View, r: dict, years: list[int], report: Report) 
 
 
 def check_targets(view: View, report: Report) -> None:
+    """scope world only for max_country_share, max_nonmember_share, max_hhi; max_hhi cannot
+    be soft; a soft target needs penalty_usd_per_t; value in 0..1 except min_stock_days; a *
+    must match a stage; scenarios is * or a ; list of scenarios; a named country is a
+    non-member (max_country_share only).
+    """
     last = max(view.periods) if view.periods else None
     for r in view.rows("Targets"):
         check_target_metric(r, report)
@@ -551,7 +580,7 @@ def check_target_stars(view: View, r: dict, report: Report) -> None:
 
 def check_target_country(view: View, r: dict, report: Report) -> None:
     country = view.countries.get(r["country"])
-    if country is None:
+    if country is None or r["metric"] is None:
         return
     if r["metric"] != "max_country_share":
         report.warn(
@@ -589,6 +618,7 @@ def check_target_scenarios(view: View, r: dict, report: Report) -> None:
 
 
 def check_disruptions(view: View, report: Report) -> None:
+    """year_to >= year_from."""
     for r in view.rows("Disruptions"):
         if None not in (r["year_from"], r["year_to"]) and r["year_to"] < r["year_from"]:
             report.error(
@@ -600,6 +630,9 @@ def check_disruptions(view: View, report: Report) -> None:
 
 
 def check_sweeps(view: View, report: Report) -> None:
+    """parameter reads Sheet[key=value,...].column of a known sheet and column; values, or
+    start, stop and step (> 0).
+    """
     for r in view.rows("Sweeps"):
         if r["parameter"] is not None:
             why = parameter_problem(r["parameter"])

@@ -22,6 +22,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from mineralclub.io.rules import RULES
 from mineralclub.schema import REQUIRED, SETTINGS, SHEET_BY_NAME, SHEETS, Column, Sheet
 
 LAST_ROW = 1000  # drop-downs and name lists cover rows 2..LAST_ROW
@@ -205,7 +206,23 @@ def workbook_markdown() -> str:
     ]
     for spec in SHEETS:
         lines += sheet_markdown(spec)
+    lines += rules_markdown()
     return "\n".join(lines).rstrip() + "\n"
+
+
+def rules_markdown() -> list[str]:
+    """The cross-sheet rules, from the docstrings of :data:`mineralclub.io.rules.RULES`."""
+    lines = [
+        "## Checks across sheets",
+        "",
+        "Besides the types, ranges, allowed values, keys and references above, validation checks "
+        "(a warning where it says so, otherwise an error):",
+        "",
+    ]
+    for rule in RULES:
+        text = " ".join((rule.__doc__ or "").split())
+        lines.append(f"- **{rule.__name__.removeprefix('check_').replace('_', ' ')}**: {text}")
+    return lines + [""]
 
 
 def sheet_markdown(spec: Sheet) -> list[str]:

@@ -75,11 +75,16 @@ class Report:
 
     @property
     def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.level == "error"]
+        return self.in_order([p for p in self.problems if p.level == "error"])
 
     @property
     def warnings(self) -> list[Problem]:
-        return [p for p in self.problems if p.level != "error"]
+        return self.in_order([p for p in self.problems if p.level != "error"])
+
+    def in_order(self, problems: list[Problem]) -> list[Problem]:
+        """Sorted as a user reads the workbook: by sheet (schema order), then row."""
+        order = {self.sheet_names.get(s.name, s.name): i for i, s in enumerate(SHEETS)}
+        return sorted(problems, key=lambda p: (order.get(p.sheet, -1), p.row or 0))
 
 
 def validate(raw: Mapping[str, pd.DataFrame]) -> Tables:
