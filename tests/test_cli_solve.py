@@ -1,0 +1,114 @@
+"""End-to-end `mineralclub solve` on inputs/example_small.xlsx: exit codes, results workbook,
+JSON, determinism, inputs untouched."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+import openpyxl
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from mineralclub.cli import app
+
+runner = CliRunner()
+
+SHEETS = ["Summary", "Projects", "PriceFloors", "Offtake", "Stockpile", "Supply",
+          "Concentration", "Targets", "Shortfall", "Scenarios", "RunInfo"]
+
+
+def digest(path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def summary(path) -> dict:
+    df = pd.read_excel(path, sheet_name="Summary", engine="calamine")
+    return dict(zip(df["key"], df["value"], strict=True))
+
+
+def test_solve_example_writes_every_sheet_and_leaves_the_input_alone(example_small_path,
+                                                                      tmp_path):
+    before = digest(example_small_path)
+    res = runner.invoke(app, ["solve", str(example_small_path), "--out", str(tmp_path)])
+    assert res.exit_code == 0, res.output
+    out = tmp_path / "example_small_results.xlsx"
+    book = openpyxl.load_workbook(out, read_only=True)
+    assert [s for s in SHEETS if s not in book.sheetnames] == []
+    s = summary(out)
+    assert s["status"] == "OPTIMAL"
+    parts = (float(s["fiscal_cost_musd"]) + float(s["damage_musd"])
+             + float(s["target_penalty_musd"]) + float(s["risk_musd"]))
+    assert float(s["objective_musd"]) == pytest.approx(parts)
+    assert digest(example_small_path) == before
+    assert not list(tmp_path.glob(".*"))  # no temp file left behind
+
+
+def test_example_small_plan_is_the_hand_solved_one(example_small_path, tmp_path):
+    """From 2027 Bigland may supply at most 50 t of refined lithium. Spot imports split 200:50
+    between Bigland and Partneria, so spot <= 62.5 t; Alliedia refines 20 t; 17.5 t must come
+    another way. A partner offtake at 14,000 USD/t costs 0.7 x (14,000 - 15,000) + 0.3 x
+    (14,000 - 9,000) = 800 USD/t expected: 17.5 t cost 0.014 USD million. Building a refinery
+    costs at least 10 USD million of support, so the club signs the offtake."""
+    res = runner.invoke(app, ["solve", str(example_small_path), "--out", str(tmp_path),
+                              "--json"])
+    assert res.exit_code == 0
+    data = json.loads(res.stdout)
+    assert data["status"] == "OPTIMAL"
+    assert [p["built"] for p in data["projects"]] == [0.0, 0.0]
+    assert [(o["supplier"], o["year"], round(o["volume_t"], 6)) for o in data["offtake"]] == [
+        ("Partneria", 2027, 17.5)]
+    assert data["summary"]["offtake_cost_musd"] == pytest.approx(0.014)
+    whole = [t for t in data["targets"] if t["year"] == "*"][0]
+    assert whole["achieved"] == pytest.approx(0.5)
+    assert data["results_path"].endswith("example_small_results.xlsx")
+
+
+def test_same_input_same_output(example_small_path, tmp_path):
+    a = runner.invoke(app, ["solve", str(example_small_path), "--out", str(tmp_path / "a"),
+                            "--json"])
+    b = runner.invoke(app, ["solve", str(example_small_path), "--out", str(tmp_path / "b"),
+                            "--json"])
+    da, db = json.loads(a.stdout), json.loads(b.stdout)
+    for key in ("summary", "projects", "offtake", "price_floors", "targets", "stockpile"):
+        assert da[key] == db[key]
+
+
+def test_bad_input_exits_2_and_writes_nothing(make_workbook, tmp_path):
+    bad = make_workbook({"Projects!F2": "lots"})
+    res = runner.invoke(app, ["solve", str(bad), "--out", str(tmp_path / "out")])
+    assert res.exit_code == 2
+    assert "Projects!F2" in res.stderr
+    assert "Traceback" not in res.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_unmeetable_target_exits_3_with_its_best_value(make_workbook, tmp_path):
+    """Bigland <= 5% from 2026: Refinery A only comes online in 2027, so in 2026 the club has
+    Alliedia's 20 t, Refinery B's 40 t and 30 t of partner offtake; the other 10 t are spot
+    imports, 8 t of them from Bigland: 8% is the best achievable value. The message names the
+    target and that value, and the results workbook is written and marked INFEASIBLE."""
+    bad = make_workbook({"Targets!G2": 0.05, "Targets!F2": 2026})
+    res = runner.invoke(app, ["solve", str(bad), "--out", str(tmp_path)])
+    assert res.exit_code == 3
+    assert "Bigland refining cap" in res.stderr and "best achievable value 0.08" in res.stderr
+    s = summary(tmp_path / "edited_results.xlsx")
+    assert s["status"] == "INFEASIBLE"
+
+
+def test_write_model_lp(example_small_path, tmp_path):
+    lp = tmp_path / "model.lp"
+    res = runner.invoke(app, ["solve", str(example_small_path), "--out", str(tmp_path),
+                              "--write-model", str(lp)])
+    assert res.exit_code == 0
+    assert "c_final_balance" in lp.read_text()
+
+
+def test_time_limit_zero_without_incumbent_exits_4(example_small_path, tmp_path):
+    res = runner.invoke(app, ["solve", str(example_small_path), "--out", str(tmp_path),
+                              "--time-limit", "0"])
+    """HiGHS stops before it has any plan: exit code 4 and a message, no traceback."""
+    assert res.exit_code == 4
+    assert "no feasible plan" in res.stderr and "maxTimeLimit" in res.stderr
+    assert "Traceback" not in res.output
