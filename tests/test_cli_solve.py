@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from pathlib import Path
 
 import openpyxl
 import pandas as pd
@@ -12,6 +13,8 @@ import pytest
 from typer.testing import CliRunner
 
 from mineralclub.cli import app
+
+INPUTS = Path(__file__).resolve().parents[1] / "inputs"
 
 runner = CliRunner()
 
@@ -112,3 +115,19 @@ def test_time_limit_zero_without_incumbent_exits_4(example_small_path, tmp_path)
     assert res.exit_code == 4
     assert "no feasible plan" in res.stderr and "maxTimeLimit" in res.stderr
     assert "Traceback" not in res.output
+
+
+def test_example_ban_sizes_a_stockpile_for_the_ban(tmp_path):
+    """In 'ban' (2027) Bigland exports nothing: Alliedia refines 20 t and Partneria can sell
+    50 t (30 under offtake, 20 spot), so 30 t are missing. A 30 t stockpile (400 USD/t once,
+    200 USD/t-yr while held) is far cheaper than shortfall (50,000 USD/t) or a refinery."""
+    path = INPUTS / "example_ban.xlsx"
+    res = runner.invoke(app, ["solve", str(path), "--out", str(tmp_path), "--json"])
+    assert res.exit_code == 0
+    data = json.loads(res.stdout)
+    assert data["stockpile"] == [{"mineral": "lithium", "capacity_t": pytest.approx(30.0)}]
+    assert data["summary"]["shortfall_musd"] == pytest.approx(0.0, abs=1e-9)
+    stock = pd.read_excel(tmp_path / "example_ban_results.xlsx", sheet_name="Stockpile",
+                          engine="calamine")
+    ban = stock[(stock.scenario == "ban") & (stock.year == 2027)].iloc[0]
+    assert ban["release_t"] == pytest.approx(30.0)
