@@ -180,3 +180,16 @@ def test_validate_accepts_plain_frames_without_row_numbers(example_small_path):
     assert [str(p) for p in info.value.problems] == [
         'Projects!F3: capex_musd must be a number >= 0, found "lots"'
     ]
+
+
+def test_sheet_names_match_case_insensitively_and_messages_use_the_workbook_name(make_workbook):
+    def rename(book):
+        book["Demand"].title = "tmp"  # openpyxl refuses a case-only rename in one step
+        book["tmp"].title = "demand"
+        book["demand"]["C3"] = "lots"
+
+    with pytest.raises(InputError) as info:
+        load(make_workbook(change=rename))
+    assert [str(p) for p in info.value.problems] == [
+        'demand!C3: demand_t must be a number >= 0, found "lots"'
+    ]

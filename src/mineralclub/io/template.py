@@ -206,8 +206,29 @@ def workbook_markdown() -> str:
     ]
     for spec in SHEETS:
         lines += sheet_markdown(spec)
-    lines += rules_markdown()
+    lines += rules_markdown() + NOTES
     return "\n".join(lines).rstrip() + "\n"
+
+
+NOTES = [
+    "## How the validated tables look (for developers)",
+    "",
+    "`mineralclub.io.load(path)` returns `Tables`: `settings` (every key, typed, defaults "
+    "applied; base_year = first period when blank) and `frames` (every sheet above, absent "
+    "optional sheets as empty frames). Columns: schema columns in schema order, then unknown "
+    "extra columns (raw values, object dtype), then `_row` (the Excel row). Numbers are float64 "
+    "(blank optional = NaN); integers and years int64 (never blank after defaults; only "
+    "Sources.year is nullable Int64); booleans bool; text and enums pandas `str` (blank optional "
+    "= NaN). `*` is expanded in Prices.scenario and Disruptions.scenario (expanded rows keep "
+    "the `_row` of the `*` row); Targets keep `*`; Targets.scenarios is `*` or names joined by "
+    "`;`. Periods are sorted by year.",
+    "",
+    "Derived defaults: Disruptions.year_to = year_from; OfftakeOptions.first_year / last_year = "
+    "the first year / last year of the horizon (first period year; last period year + duration "
+    "- 1). A missing column that is not required takes its default for every row, with a "
+    "warning.",
+    "",
+]
 
 
 def rules_markdown() -> list[str]:
