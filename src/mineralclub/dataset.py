@@ -101,6 +101,7 @@ class Dataset:
     # non-member availability and export mix
     available: dict[Key, float]  # (c, k, s, t, w) exports the club can buy
     mix: dict[Key, float]  # (c, k, s, t, w) share of club spot imports
+    stock: dict  # mineral -> {initial, max (None = no limit), capacity_cost, holding}
     disrupted: frozenset  # (k, t, w) with a cut on any country / stage of mineral k
     producers_of_stage: dict  # (k, s) -> countries with Capacity rows (members and non-members)
     # raw tables for the lever and target modules
@@ -224,10 +225,24 @@ def build_dataset(tables: Tables) -> Dataset:
         viable=viable,
         available=available,
         mix=mix,
+        stock=_stock(tables),
         disrupted=frozenset((k, t, w) for (_c, k, _s, t, w), v in cut.items() if v > 0),
         producers_of_stage=_countries_by_stage(cap),
         tables=tables,
     )
+
+
+def _stock(tables: Tables) -> dict[str, dict]:
+    out = {}
+    for r in tables["Minerals"].to_dict("records"):
+        smax = r.get("stock_max_t")
+        out[r["mineral"]] = {
+            "initial": float(r.get("stock_initial_t") or 0.0),
+            "max": None if smax is None or smax != smax else float(smax),
+            "capacity_cost": float(r.get("stock_capacity_cost_usd_per_t") or 0.0),
+            "holding": float(r.get("stock_holding_usd_per_t_yr") or 0.0),
+        }
+    return out
 
 
 def _countries_by_stage(cap) -> dict:
@@ -359,7 +374,8 @@ def _producer_params(producers, projects, cap, cost, util, periods, scenarios, p
 
 
 def _shortfall_penalty(tables, st, final_stage, periods, scenarios, price):
-    multiple = float(st.get("shortfall_penalty_multiple") or 5.0)
+    given = st.get("shortfall_penalty_multiple")
+    multiple = 5.0 if given is None else float(given)  # 0 is a valid choice
     out = {}
     for r in tables["Minerals"].to_dict("records"):
         k = r["mineral"]

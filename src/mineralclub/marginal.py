@@ -4,6 +4,7 @@ Fix every integer variable at its optimum, re-solve the LP, read the duals y (dZ
 report the change in the objective when a target is tightened by one percentage point:
 
   share targets (max or min):  dZ = -y_i * 0.01 * denominator_i   (D_s, or world total)
+  min_stock_days: per day rather than per point: dZ = -y_i * 1 * D / 365
   max_hhi: tightening H by 0.01 lowers sqrt(H) by delta = sqrt(H) - sqrt(H - 0.01), moving the
            rhs of every active cut by -delta * sum x* and of each static cap by -delta * D:
            dZ = -delta * (sum_cuts y * sum x* + sum_static y * D)
@@ -55,9 +56,10 @@ def marginal_costs(m: pyo.ConcreteModel, ds: Dataset, opts: SolveOptions) -> dic
     out = {}
     for inst in insts:
         y = duals.get(m.c_target[inst.index], 0.0)
-        out[inst.index] = -y * PP * pyo.value(inst.denominator)
+        step = 1.0 if inst.metric == "min_stock_days" else PP  # one more day of stock
+        out[inst.index] = -y * step * pyo.value(inst.denominator)
     for inst in hhis:
-        h = inst.value
+        h = pyo.value(inst.value)
         delta = math.sqrt(h) - math.sqrt(max(0.0, h - PP))
         total = sum(pyo.value(e) for e in inst.parts.values())
         dem = ds.demand[(inst.mineral, inst.year)]

@@ -17,10 +17,12 @@ import pyomo.environ as pyo
 from mineralclub import __version__
 from mineralclub import results as R
 from mineralclub.dataset import Dataset, build_dataset
+from mineralclub.io.charts import decorate
 from mineralclub.io.read_workbook import read_workbook
 from mineralclub.io.tables import InputError, Tables
 from mineralclub.io.validate import validate
 from mineralclub.io.write_results import write_results
+from mineralclub.ledger import ledger_table
 from mineralclub.marginal import marginal_costs
 from mineralclub.model.budget import outlay_expr
 from mineralclub.solve import (
@@ -91,6 +93,7 @@ def solve_dataset(ds: Dataset, opts: SolveOptions) -> RunResult:
         "Shortfall": R.shortfall_table(m, ds, fl),
         "Scenarios": R.scenarios_table(m, ds),
     }
+    tables["Ledger"] = ledger_table(m, ds, tables)
     info = {
         "package_version": __version__,
         "solver": "HiGHS",
@@ -102,6 +105,7 @@ def solve_dataset(ds: Dataset, opts: SolveOptions) -> RunResult:
         "baseline_solve_seconds": round(base.seconds, 3),
         "hhi_cut_rounds": plan.hhi_rounds,
         "hhi_cuts": plan.hhi_cuts,
+        "hhi_converged": getattr(m, "hhi_converged", True),
         "elastic_resolve": plan.elastic,
         "mip_gap_option": opts.mip_gap if opts.mip_gap is not None
         else ds.settings.get("mip_gap"),
@@ -114,6 +118,10 @@ def solve_dataset(ds: Dataset, opts: SolveOptions) -> RunResult:
     messages = []
     if plan.status == INFEASIBLE:
         messages = infeasibility_messages(targets, m)
+    if not getattr(m, "hhi_converged", True):
+        messages.append(f"warning: the HHI cutting planes did not converge in "
+                        f"{plan.hhi_rounds} rounds; some HHI targets are exceeded by more than "
+                        f"the 1e-4 tolerance (see the Targets sheet)")
     return RunResult(plan.status, summary, tables, messages=messages)
 
 
@@ -123,7 +131,8 @@ def infeasibility_messages(targets: pd.DataFrame, m) -> list[str]:
     for r in R.unmet_targets(targets).itertuples(index=False):
         out.append(f"target {r.target!r} ({r.metric}, value {r.value:g}) cannot be met: "
                    f"best achievable value {r.achieved:.4g}")
-    for t, limit in m.reg.budget_rows:
+    for t in m.sets.budget_years:
+        limit = pyo.value(m.p_budget[t])
         spend = max(pyo.value(outlay_expr(m, t, w)) for w in m.scenario_names)
         if spend > limit * (1 + 1e-6) + 1e-6:
             out.append(f"budget {t} ({limit:g} USD million/yr) cannot be met: the plan "
@@ -148,7 +157,7 @@ def run(path: Path, out_dir: Path, opts: SolveOptions) -> RunResult:
                           "value": [str(path.resolve()), digest, json.dumps(_opts(opts))]})
     result.tables["RunInfo"] = pd.concat([result.tables["RunInfo"], extra], ignore_index=True)
     target = Path(out_dir) / f"{path.stem}_results.xlsx"
-    result.results_path = write_results(target, result.tables)
+    result.results_path = write_results(target, result.tables, decorate=decorate)
     return result
 
 

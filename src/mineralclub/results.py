@@ -10,8 +10,6 @@ import pyomo.environ as pyo
 
 from mineralclub.dataset import Dataset
 from mineralclub.model.registry import CATEGORIES, DAMAGE, FISCAL
-from mineralclub.model.stockpiles import book_price
-from mineralclub.model.supply import import_premium_factor
 from mineralclub.model.targets import violation_expr
 
 TOL = 1e-6
@@ -20,6 +18,11 @@ TOL = 1e-6
 def vals(var) -> dict:
     """Values of an indexed variable as a dict (0 for unset)."""
     return {k: (v if v is not None else 0.0) for k, v in var.extract_values().items()}
+
+
+def param_values(param) -> dict:
+    """Current values of an indexed mutable parameter."""
+    return {k: pyo.value(p) for k, p in param.items()}
 
 
 @dataclass
@@ -47,11 +50,8 @@ def read_flows(m, ds: Dataset) -> Flows:
             output[key] = qT[key]
         else:
             output[key] = ds.yield_[(k, s)] * (fT.get(key, 0.0) + fU.get(key, 0.0))
-    imports = vals(m.I)
-    spot = {
-        (c, *kstw): ds.mix[(c, *kstw)] * imports[kstw]
-        for kstw in m.sets.import_keys for c in m.sets.suppliers_at[kstw]
-    }
+    imports, mix = vals(m.I), param_values(m.p_mix)
+    spot = {key: mix[key] * imports[key[1:]] for key in m.sets.export_keys}
     return Flows(used, output, trusted, spot, vals(m.oP), vals(m.u), vals(m.e))
 
 
@@ -173,7 +173,9 @@ def concentration_table(plan: pd.DataFrame, base: pd.DataFrame, ds: Dataset) -> 
     worst.loc[is_min, ["baseline", "optimised"]] = worst_min.loc[is_min, ["baseline", "optimised"]]
     worst["scenario"] = "worst"
     out = pd.concat([df, exp, worst], ignore_index=True)
-    return out[keys + ["baseline", "optimised"]].sort_values(keys).reset_index(drop=True)
+    out["final_stage"] = out["stage"] == out["mineral"].map(ds.final_stage)  # for charts
+    cols = keys + ["baseline", "optimised", "final_stage"]
+    return out[cols].sort_values(keys).reset_index(drop=True)
 
 
 # --- Decisions -----------------------------------------------------------------------------
@@ -204,7 +206,7 @@ def floors_table(m, ds: Dataset) -> pd.DataFrame:
     for (k, s, lvl, t), v in sorted(agg.items()):
         if v <= TOL:
             continue
-        f = m.floor_levels[(k, s, lvl)]
+        f = pyo.value(m.p_floor[k, s, lvl])
         pay = sum(ds.prob[w] * max(0.0, f - ds.price[(k, s, t, w)]) for w in ds.scenarios)
         rows.append(dict(mineral=k, stage=s, level=lvl, floor_usd_per_t=f, year=t, covered_t=v,
                          expected_payout_musd=1e-6 * pay * v * ds.duration[t]))
@@ -219,7 +221,7 @@ def offtake_table(m, ds: Dataset) -> pd.DataFrame:
         for (sup, k, s, t), v in vals(var).items():
             if v <= TOL:
                 continue
-            c_price = m.offtake_terms[(sup, k, s)][0]
+            c_price = pyo.value(m.p_offtake_price[sup, k, s])
             exp = sum(ds.prob[w] * (c_price - ds.price[(k, s, t, w)]) for w in ds.scenarios)
             rows.append(dict(supplier=sup, mineral=k, stage=s, year=t, volume_t=v,
                              expected_cost_musd=1e-6 * exp * v * ds.duration[t]))
@@ -256,7 +258,7 @@ def targets_table(m, ds: Dataset, marginal: dict | None = None) -> pd.DataFrame:
         g = pyo.value(violation_expr(inst))
         rows.append(dict(target=inst.target, metric=inst.metric, scope=inst.scope,
                          mineral=inst.mineral, stage=inst.stage, country=inst.country,
-                         year=inst.year, scenario=inst.scenario or "*", value=inst.value,
+                         year=inst.year, scenario=inst.scenario or "*", value=pyo.value(inst.value),
                          achieved=achieved, binding=bool(g >= -1e-6 * max(1.0, inst.scale)),
                          violation_t=max(0.0, g), hard=inst.hard,
                          marginal_cost_musd_per_pp=marginal.get(inst.index, float("nan"))))
@@ -341,11 +343,3 @@ def scenarios_table(m, ds: Dataset) -> pd.DataFrame:
             row[f"{c}_musd"] = pyo.value(m.e_scenario[c, w])
         rows.append(row)
     return pd.DataFrame(rows)
-
-
-def import_premium_of(ds: Dataset, k: str, s: str) -> float:
-    return import_premium_factor(ds, k, s)
-
-
-def book_prices(ds: Dataset) -> dict[str, float]:
-    return {k: book_price(ds, k) for k in ds.minerals}

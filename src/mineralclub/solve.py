@@ -158,11 +158,10 @@ def elastic_violation(m, ds: Dataset):
             expr += weight * m.target_slack[inst.index] / inst.scale
     for inst in m.hhi_instances:
         if inst.index in m.hhi_slack:
-            scale = max(1e-9, ds.stage_demand(inst.mineral, inst.stage, inst.year))
+            scale = max(1e-9, ds.stage_demand(inst.mineral, inst.stage, inst.year))  # tonnes
             expr += ds.prob[inst.scenario] * m.hhi_slack[inst.index] / scale
-    for t, limit in m.reg.budget_rows:
-        if t in m.budget_slack:
-            expr += m.budget_slack[t] / max(1.0, limit)
+    for t in m.budget_slack:
+        expr += m.budget_slack[t] / max(1.0, pyo.value(m.p_budget[t]))
     return expr
 
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from builders import cap_target, dataset_from, one_stage_refinery, project
 
+from builders import cap_target, dataset_from, one_stage_refinery, project
 from mineralclub.pipeline import solve_dataset
 from mineralclub.solve import OPTIMAL, SolveOptions
 

@@ -7,8 +7,8 @@ One final stage 'x'; non-member B supplies all 100 t/yr of demand; two one-year 
 from __future__ import annotations
 
 import pytest
-from builders import dataset_from
 
+from builders import dataset_from
 from mineralclub.pipeline import solve_dataset
 from mineralclub.solve import OPTIMAL, SolveOptions
 

@@ -54,6 +54,15 @@ class View:
         return [r["year"] for r in self.rows("Periods") if r["year"] is not None]
 
     @cached_property
+    def period_ends(self) -> dict[int, int]:
+        """Period start year -> last year of the period."""
+        return {
+            r["year"]: r["year"] + (r["duration_years"] or 1) - 1
+            for r in self.rows("Periods")
+            if r["year"] is not None
+        }
+
+    @cached_property
     def scenarios(self) -> dict[str, float]:
         return {r["scenario"]: r["probability"] for r in self.rows("Scenarios") if r["scenario"]}
 
@@ -404,7 +413,8 @@ def contract_possible(view: View, project: dict, share: float, year: int) -> boo
     return any(
         (r["supplier"], r["mineral"], r["stage"]) == (project["project"], mineral, stage)
         and r["first_year"] is not None
-        and r["first_year"] <= year <= r["last_year"]
+        and r["first_year"] <= view.period_ends.get(year, year)
+        and year <= r["last_year"]  # the contract overlaps the period, as in the model
         and (r["max_t_per_yr"] or 0) >= share * project["capacity_t"] - TOLERANCE
         for r in view.rows("OfftakeOptions")
     )
@@ -445,7 +455,11 @@ def check_offtake(view: View, report: Report) -> None:
                 "last_year",
             )
             continue
-        years = [y for y in view.periods if r["first_year"] <= y <= r["last_year"]]
+        years = [  # periods that overlap the contract years, as in the model
+            y
+            for y in view.periods
+            if r["first_year"] <= view.period_ends.get(y, y) and y <= r["last_year"]
+        ]
         if not years:
             report.warn(
                 "OfftakeOptions",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pyomo.environ as pyo
 
 from mineralclub.dataset import Dataset
-from mineralclub.model.flows import imports as _imports
+from mineralclub.model.flows import imports
 from mineralclub.model.supply import used
 
 
@@ -30,8 +30,8 @@ def add_balance(m: pyo.ConcreteModel, ds: Dataset) -> None:
     def c_final_balance(m, k, t, w):
         f = ds.final_stage[k]
         supply = sum(used(m, ds, *r, t, w) for r in at(k, f, t))
-        supply += _imports(m, k, f, t, w) + sum(reg.final_supply.get((k, t, w), []))
-        return supply + m.u[k, t, w] == ds.demand[(k, t)]
+        supply += imports(m, k, f, t, w) + sum(reg.final_supply.get((k, t, w), []))
+        return supply + m.u[k, t, w] == m.p_demand[k, t]
 
     pools = [key for key in S.kst_w if key[1] != ds.final_stage[key[0]]]
 
@@ -46,7 +46,7 @@ def add_balance(m: pyo.ConcreteModel, ds: Dataset) -> None:
     def c_untrusted_pool(m, k, s, t, w):
         nxt = ds.next_stage(k, s)
         supply = sum(m.yU[(*r, t, w)] for r in at(k, s, t) if ds.order(k, s) >= 2)
-        supply += _imports(m, k, s, t, w) + sum(reg.untrusted_supply.get((k, s, t, w), []))
+        supply += imports(m, k, s, t, w) + sum(reg.untrusted_supply.get((k, s, t, w), []))
         feed = sum(m.fU[(*r, t, w)] for r in at(k, nxt, t))
         if isinstance(supply, int) and isinstance(feed, int):
             return pyo.Constraint.Skip

@@ -17,25 +17,19 @@ def add_budget(m: pyo.ConcreteModel, ds: Dataset) -> None:
 
     s^B exists only in the elastic re-solve.
     """
-    rows = [] if m.opts.baseline else [
-        (int(r.year), float(r.max_spend_musd))
-        for r in ds.tables["Budget"].itertuples(index=False)
-    ]
-    m.reg.budget_rows = rows
-    limit = dict(rows)
-    keys = [(t, w) for t, _ in rows for w in ds.scenarios]
-    m.budget_slack = pyo.Var([t for t, _ in rows] if m.opts.elastic else [],
-                             within=pyo.NonNegativeReals)
+    years = m.sets.budget_years
+    m.budget_slack = pyo.Var(years if m.opts.elastic else [], within=pyo.NonNegativeReals)
 
     def c_budget(m, t, w):
-        outlay = sum(m.reg.outlay.get((t, w), []))
+        outlay = outlay_expr(m, t, w)
         if isinstance(outlay, (int, float)):
             return pyo.Constraint.Skip
         slack = m.budget_slack[t] if t in m.budget_slack else 0
-        return outlay <= limit[t] + slack
+        return outlay <= m.p_budget[t] + slack
 
-    m.c_budget = pyo.Constraint(keys, rule=c_budget)
+    m.c_budget = pyo.Constraint([(t, w) for t in years for w in ds.scenarios], rule=c_budget)
 
 
 def outlay_expr(m, t, w):
+    """Undiscounted club outlay of period t in scenario w, USD million per year."""
     return sum(m.reg.outlay.get((t, w), []))

@@ -13,6 +13,7 @@ from mineralclub.model.capacity import add_capacity
 from mineralclub.model.hhi import add_hhi
 from mineralclub.model.objective import add_objective
 from mineralclub.model.offtake import add_offtake
+from mineralclub.model.params import add_params
 from mineralclub.model.price_floors import add_price_floors, add_support_limits
 from mineralclub.model.registry import Registry
 from mineralclub.model.sets import build_sets
@@ -31,8 +32,9 @@ def build_model(ds: Dataset, options: BuildOptions | None = None) -> pyo.Concret
     m = pyo.ConcreteModel(name=ds.name)
     m.opts = options or BuildOptions()
     m.reg = Registry()
-    m.sets = build_sets(ds)
+    m.sets = build_sets(ds, baseline=m.opts.baseline)
     m.scenario_names = ds.scenarios
+    add_params(m, ds)
     add_capacity(m, ds)
     add_price_floors(m, ds)
     add_offtake(m, ds)

@@ -17,11 +17,9 @@ def add_capacity(m: pyo.ConcreteModel, ds: Dataset) -> None:
         x_p \in \{0,1\} \ (\text{lumpy}),\quad x_p \in [0,1] \ (\text{scalable}),\quad
         x_p = 1 \ (\text{committed}),\quad x_p = 0 \ (\text{candidate, baseline})
 
-        Z^{support} = \sum_{p \in candidates} \sigma_p \, capex_p \, x_p \, \delta(first\_year_p)
+        Z^{support} = \sum_{p \in candidates} \sigma_p \, capex_p \, \delta(first\_year_p) \, x_p
     """
-    projects = list(ds.projects)
-    m.x = pyo.Var(projects, bounds=(0, 1))
-    rate = float(ds.settings.get("discount_rate") or 0.0)
+    m.x = pyo.Var(list(ds.projects), bounds=(0, 1))
     for name, p in ds.projects.items():
         if p.lumpy:
             m.x[name].domain = pyo.Binary
@@ -29,25 +27,21 @@ def add_capacity(m: pyo.ConcreteModel, ds: Dataset) -> None:
             m.x[name].fix(1)
         elif m.opts.baseline:
             m.x[name].fix(0)
-        else:
-            delta = (1 + rate) ** -(p.first_year - ds.base_year)
-            m.reg.first_cost["project_support"].append(p.support_musd * delta * m.x[name])
-            t = ds.period_of(p.first_year)
-            for w in ds.scenarios:
-                m.reg.outlay[(t, w)].append(p.support_musd / ds.duration[t] * m.x[name])
+    for name in m.sets.candidates:
+        if m.opts.baseline:
+            continue
+        m.reg.first_cost["project_support"].append(m.p_support_pv[name] * m.x[name])
+        first = ds.projects[name].first_year
+        t = ds.period_of(first)
+        if not t <= first <= ds.period_end(t):
+            continue  # first_year outside the horizon: in no period's budget (SPEC §4 Budget)
+        for w in ds.scenarios:
+            m.reg.outlay[(t, w)].append(m.p_support[name] / ds.duration[t] * m.x[name])
 
 
-def capacity_expr(m: pyo.ConcreteModel, ds: Dataset, r: tuple, t: int):
+def capacity_expr(m: pyo.ConcreteModel, ds: Dataset, o: str, k: str, s: str, t: int):
     """cap_{r,t}: usable capacity of producer r in period t (x_p times capacity for projects)."""
-    cap = ds.producer_cap[(r, t)]
-    owner = r[0]
-    if owner in ds.projects:
-        return cap * m.x[owner]
+    cap = m.p_cap[o, k, s, t]
+    if o in ds.projects:
+        return cap * m.x[o]
     return cap
-
-
-def cut_of(ds: Dataset, r: tuple, t: int, w: str) -> float:
-    """Capacity cut of a member producer: a Disruption on its host country, mineral and stage."""
-    owner, k, s = r
-    country = ds.projects[owner].country if owner in ds.projects else owner
-    return ds.cut.get((country, k, s, t, w), 0.0)

@@ -13,12 +13,12 @@ def partner_offtake(m, c, k, s, t):
 
 
 def imports(m, k, s, t, w):
-    return m.I[k, s, t, w] if (k, s, t, w) in m.I else 0  # noqa: SIM401 (no .get on Var)
+    return m.I[k, s, t, w] if (k, s, t, w) in m.I else 0
 
 
-def country_direct(m, ds: Dataset, c, k, s, t, w):
+def country_direct(m, c, k, s, t, w):
     """Club supply from non-member c at stage s: spot_c + o^P_c."""
-    sp = spot(m, ds, c, k, s, t, w) if (c, k, s, t, w) in ds.mix else 0
+    sp = spot(m, c, k, s, t, w) if (c, k, s, t, w) in m.p_mix else 0
     return sp + partner_offtake(m, c, k, s, t)
 
 
@@ -40,7 +40,7 @@ def embedded_unknown(m, ds: Dataset, k, s, t, w):
     return expr + content * m.u[k, t, w]
 
 
-def trusted_used(m, ds: Dataset, k, s, t, w):
+def trusted_used(m, k, s, t, w):
     """Trusted output used by members at stage s: sum_r yT_r."""
     return sum(m.yT[(*r, t, w)] for r in m.sets.producers_at.get((k, s, t), []))
 
@@ -50,7 +50,11 @@ def member_output(m, ds: Dataset, k, s, t, w):
     return sum(output(m, ds, *r, t, w) for r in m.sets.producers_at.get((k, s, t), []))
 
 
-def nonmember_capacity(ds: Dataset, c, k, s, t) -> float:
+def nonmember_capacity(m, c, k, s, t):
     """World-scope production of non-member c: capacity x utilization (cuts do not reduce it)."""
-    key = (c, k, s, t)
-    return ds.capacity.get(key, 0.0) * ds.utilization.get(key, 0.0)
+    return m.p_ncap[c, k, s, t] if (c, k, s, t) in m.p_ncap else 0
+
+
+def stage_demand(m, ds: Dataset, k, s, t):
+    """D_s = D / prod_{j>s} yield_j: stage-s tonnes embodied in club demand."""
+    return m.p_demand[k, t] / ds.later_yield(k, s)

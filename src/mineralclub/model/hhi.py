@@ -18,10 +18,10 @@ import pyomo.environ as pyo
 from mineralclub.dataset import Dataset
 from mineralclub.model import flows
 from mineralclub.model.supply import output, used
-from mineralclub.model.targets import _expand_scope
+from mineralclub.model.targets import expand_scope
 
 RELATIVE_TOL = 1e-4
-MAX_ROUNDS = 60
+MAX_ROUNDS = 100
 
 
 @dataclass
@@ -32,7 +32,7 @@ class HHIInstance:
     stage: str
     year: int
     scenario: str
-    value: float  # H
+    value: object  # the mutable parameter H = p_target[target]
     parts: dict  # country -> linear expression (tonnes)
     index: int = -1
     cuts: list = field(default_factory=list)  # constraint data of the cuts added
@@ -47,12 +47,16 @@ class HHIInstance:
         sh = self.shares()
         return sum(v * v for v in sh.values()) if sh else float("nan")
 
-    def row(self, marginal: dict) -> dict:
+    def violated(self) -> bool:
         h = self.hhi()
+        return h == h and h > pyo.value(self.value) * (1 + RELATIVE_TOL)
+
+    def row(self, marginal: dict) -> dict:
+        h, limit = self.hhi(), pyo.value(self.value)
         return dict(target=self.target, metric="max_hhi", scope=self.scope, mineral=self.mineral,
                     stage=self.stage, country=None, year=self.year, scenario=self.scenario,
-                    value=self.value, achieved=h,
-                    binding=bool(h >= self.value * (1 - 1e-3)), violation_t=0.0, hard=True,
+                    value=limit, achieved=h, binding=bool(h >= limit * (1 - 1e-3)),
+                    violation_t=0.0, hard=True,
                     marginal_cost_musd_per_pp=marginal.get(("hhi", self.index), float("nan")))
 
 
@@ -63,7 +67,7 @@ def _club_parts(m, ds: Dataset, k, s, t, w) -> dict:
         parts[country] = parts[country] + used(m, ds, *r, t, w)
     for c in ds.nonmembers:
         if (c, k, s, t, w) in ds.mix or (c, k, s, t) in m.reg.partner_offtake:
-            parts[c] = flows.country_direct(m, ds, c, k, s, t, w)
+            parts[c] = flows.country_direct(m, c, k, s, t, w)
     return dict(parts)
 
 
@@ -73,9 +77,8 @@ def _world_parts(m, ds: Dataset, k, s, t, w) -> dict:
         country = ds.projects[r[0]].country if r[0] in ds.projects else r[0]
         parts[country] = parts[country] + output(m, ds, *r, t, w)
     for c in ds.nonmembers:
-        cap = flows.nonmember_capacity(ds, c, k, s, t)
-        if cap > 0:
-            parts[c] = parts[c] + cap
+        if (c, k, s, t) in m.p_ncap:
+            parts[c] = parts[c] + m.p_ncap[c, k, s, t]
     return dict(parts)
 
 
@@ -94,22 +97,23 @@ def add_hhi(m: pyo.ConcreteModel, ds: Dataset) -> None:
             if row["metric"] != "max_hhi":
                 continue
             scope = row.get("scope") or "club"
-            for k, s, _c, t, w in _expand_scope(ds, row):
+            for k, s, _c, t, w in expand_scope(ds, row):
                 make = _world_parts if scope == "world" else _club_parts
-                insts.append(HHIInstance(row["target"], scope, k, s, t, w, float(row["value"]),
-                                         make(m, ds, k, s, t, w)))
+                insts.append(HHIInstance(row["target"], scope, k, s, t, w,
+                                         m.p_target[row["target"]], make(m, ds, k, s, t, w)))
     for i, inst in enumerate(insts):
         inst.index = i
     m.hhi_instances = insts
     m.hhi_rounds = 0
     m.hhi_cut_count = 0
+    m.hhi_converged = True
     m.c_hhi_cuts = pyo.ConstraintList()
     m.c_hhi_static = pyo.ConstraintList()
     m.hhi_slack = pyo.Var(range(len(insts)) if m.opts.elastic else [],
                           within=pyo.NonNegativeReals)
     for inst in insts:
         if inst.scope == "club" and inst.stage == ds.final_stage[inst.mineral]:
-            root = math.sqrt(inst.value) * ds.demand[(inst.mineral, inst.year)]
+            root = pyo.sqrt(inst.value) * m.p_demand[inst.mineral, inst.year]
             u = m.u[inst.mineral, inst.year, inst.scenario]
             for c in ds.nonmembers:
                 if c in inst.parts:
@@ -125,22 +129,20 @@ def add_cuts(m: pyo.ConcreteModel) -> int:
     """Add one cut per instance whose true HHI exceeds H (1 + tol). Returns the number added."""
     added = 0
     for inst in m.hhi_instances:
+        if not inst.violated():
+            continue
         x = {c: max(0.0, pyo.value(e)) for c, e in inst.parts.items()}
-        total = sum(x.values())
-        if total <= 1e-9:
-            continue
         norm = math.sqrt(sum(v * v for v in x.values()))
-        if (norm / total) ** 2 <= inst.value * (1 + RELATIVE_TOL):
-            continue
         lhs = sum((x[c] / norm) * e for c, e in inst.parts.items() if x[c] > 0)
-        rhs = math.sqrt(inst.value) * sum(inst.parts.values())
+        rhs = pyo.sqrt(inst.value) * sum(inst.parts.values())  # valid for any H (a sweep)
         inst.cuts.append(m.c_hhi_cuts.add(lhs - rhs <= _slack(m, inst)))
         added += 1
     return added
 
 
 def cut_loop(m: pyo.ConcreteModel, solver, run):
-    """Solve, add violated cuts, re-solve until exact (or MAX_ROUNDS)."""
+    """Solve, add violated cuts, re-solve until exact. After MAX_ROUNDS the plan is returned with
+    `m.hhi_converged = False` (the pipeline says so and records it in RunInfo)."""
     result = run(solver, m)
     if not getattr(m, "hhi_instances", None):
         return result
@@ -149,8 +151,10 @@ def cut_loop(m: pyo.ConcreteModel, solver, run):
             return result
         added = add_cuts(m)
         if not added:
+            m.hhi_converged = True
             return result
         m.hhi_rounds += 1
         m.hhi_cut_count += added
         result = run(solver, m)
+    m.hhi_converged = not any(inst.violated() for inst in m.hhi_instances)
     return result

@@ -34,7 +34,7 @@ def add_objective(m: pyo.ConcreteModel, ds: Dataset) -> None:
     m.e_risk = pyo.Expression(expr=risk)
     m.e_cost = pyo.Expression(
         expr=sum(m.e_first[c] for c in CATEGORIES)
-        + sum(ds.prob[w] * m.e_scenario_total[w] for w in ds.scenarios)
+        + sum(m.p_prob[w] * m.e_scenario_total[w] for w in ds.scenarios)
         + m.e_risk
     )
     m.e_reward = pyo.Expression(expr=sum(reg.reward))

@@ -1,7 +1,8 @@
 """Price floors: a strike level per (mineral, stage) and the covered tonnes per producer.
 
 Firm, contract-for-difference cover: in every scenario the club pays (F_l - P)^+ on every
-covered tonne.
+covered tonne. A level is eligible for a producer when F_l >= max_w c_{r,t,w} (its full cash
+cost in the worst scenario); eligibility is a 0/1 parameter.
 """
 
 from __future__ import annotations
@@ -14,45 +15,21 @@ from mineralclub.dataset import Dataset
 from mineralclub.model.capacity import capacity_expr
 
 
-def floor_levels(ds: Dataset) -> dict[tuple, float]:
-    """(k, s, level) -> strike F_l in USD/t."""
-    return {
-        (r.mineral, r.stage, r.level): float(r.floor_usd_per_t)
-        for r in ds.tables["FloorLevels"].itertuples(index=False)
-    }
-
-
-def eligible_cover(ds: Dataset, levels: dict) -> list[tuple]:
-    """(owner, k, s, level, t) where F_l >= max_w c_{r,t,w} (the level covers the producer's full
-    cash cost in every scenario)."""
-    by_stage = defaultdict(list)
-    for (k, s, lvl), f in levels.items():
-        by_stage[(k, s)].append((lvl, f))
-    out = []
-    for (r, t) in ds.producer_cap:
-        o, k, s = r
-        worst = max(ds.producer_cost[(r, t, w)] for w in ds.scenarios)
-        for lvl, f in by_stage.get((k, s), []):
-            if f >= worst - 1e-9:
-                out.append((o, k, s, lvl, t))
-    return sorted(out)
-
-
 def add_price_floors(m: pyo.ConcreteModel, ds: Dataset) -> None:
     r"""Floor choice and covered volumes.
 
     .. math::
         \sum_l z_{k,s,l} \le 1, \qquad
-        v_{r,l,t} \le \overline{cap}_{r,t} \, z_{k,s,l}, \qquad
+        v_{r,l,t} \le e_{r,l,t} \, \overline{cap}_{r,t} \, z_{k,s,l}, \qquad
         Z^{floor}_w = 10^{-6} \sum_t w_t \sum_{r,l} (F_l - P_{k,s,t,w})^+ v_{r,l,t}
+
+    with e_{r,l,t} = 1 if F_l >= max_w c_{r,t,w} else 0.
     """
-    levels = floor_levels(ds) if not m.opts.baseline else {}
-    m.floor_levels = levels
-    m.z = pyo.Var(sorted(levels), within=pyo.Binary)
-    cover = eligible_cover(ds, levels)
-    m.v = pyo.Var(cover, within=pyo.NonNegativeReals)
+    S = m.sets
+    m.z = pyo.Var(S.floor_levels, within=pyo.Binary)
+    m.v = pyo.Var(S.cover, within=pyo.NonNegativeReals)
     by_stage = defaultdict(list)
-    for k, s, lvl in levels:
+    for k, s, lvl in S.floor_levels:
         by_stage[(k, s)].append(lvl)
 
     def c_one_level(m, k, s):
@@ -60,21 +37,19 @@ def add_price_floors(m: pyo.ConcreteModel, ds: Dataset) -> None:
         return sum(m.z[k, s, lvl] for lvl in by_stage[(k, s)]) <= 1
 
     def c_cover_if_chosen(m, o, k, s, lvl, t):
-        r"""v_{r,l,t} \le \overline{cap}_{r,t} z_{k,s,l} (undisrupted capacity)"""
-        return m.v[o, k, s, lvl, t] <= ds.producer_cap[((o, k, s), t)] * m.z[k, s, lvl]
+        r"""v_{r,l,t} \le e_{r,l,t} \overline{cap}_{r,t} z_{k,s,l} (undisrupted capacity)"""
+        return m.v[o, k, s, lvl, t] <= (
+            m.p_eligible[o, k, s, lvl, t] * m.p_cap[o, k, s, t] * m.z[k, s, lvl]
+        )
 
     m.c_one_level = pyo.Constraint(sorted(by_stage), rule=c_one_level)
-    m.c_cover_if_chosen = pyo.Constraint(cover, rule=c_cover_if_chosen)
-    for o, k, s, lvl, t in cover:
-        r = (o, k, s)
-        m.reg.supported[(r, t)].append(m.v[o, k, s, lvl, t])
-        f = levels[(k, s, lvl)]
+    m.c_cover_if_chosen = pyo.Constraint(S.cover, rule=c_cover_if_chosen)
+    for o, k, s, lvl, t in S.cover:
+        m.reg.supported[((o, k, s), t)].append(m.v[o, k, s, lvl, t])
         for w in ds.scenarios:
-            pay = max(0.0, f - ds.price[(k, s, t, w)])
-            if pay > 0:
-                term = 1e-6 * pay * m.v[o, k, s, lvl, t]
-                m.reg.scenario_cost[("floor_payout", w)].append(ds.weight[t] * term)
-                m.reg.outlay[(t, w)].append(term)
+            term = m.p_floor_pay[k, s, lvl, t, w] * m.v[o, k, s, lvl, t]
+            m.reg.scenario_cost[("floor_payout", w)].append(m.p_weight[t] * term)
+            m.reg.outlay[(t, w)].append(term)
 
 
 def add_support_limits(m: pyo.ConcreteModel, ds: Dataset) -> None:
@@ -87,21 +62,18 @@ def add_support_limits(m: pyo.ConcreteModel, ds: Dataset) -> None:
     keys = sorted(rt for rt, terms in m.reg.supported.items() if terms)
 
     def c_support_within_capacity(m, o, k, s, t):
-        r = (o, k, s)
-        return sum(m.reg.supported[(r, t)]) <= capacity_expr(m, ds, r, t)
+        return sum(m.reg.supported[((o, k, s), t)]) <= capacity_expr(m, ds, o, k, s, t)
 
     m.c_support_within_capacity = pyo.Constraint(
         [(*r, t) for r, t in keys], rule=c_support_within_capacity
     )
-    bank = [
-        (*r, t) for (r, t) in sorted(ds.producer_cap)
-        if r[0] in ds.projects and ds.projects[r[0]].min_contracted_share > 0
-        and not m.opts.baseline
+    bank = [] if m.opts.baseline else [
+        (o, k, s, t) for o, k, s, t in m.sets.producer_time
+        if o in ds.projects and ds.projects[o].min_contracted_share > 0
     ]
 
     def c_bankability(m, o, k, s, t):
-        p = ds.projects[o]
         supported = sum(m.reg.supported.get(((o, k, s), t), []))
-        return supported >= p.min_contracted_share * p.capacity_t * m.x[o]
+        return supported >= m.p_min_contract[o] * m.x[o]
 
     m.c_bankability = pyo.Constraint(bank, rule=c_bankability)

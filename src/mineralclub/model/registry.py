@@ -38,6 +38,4 @@ class Registry:
     scenario_cost: dict = field(default_factory=_lists)
     outlay: dict = field(default_factory=_lists)
     reward: list = field(default_factory=list)
-    # target instances, filled by targets.py: name -> list of TargetInstance
-    target_instances: list = field(default_factory=list)
-    budget_rows: list = field(default_factory=list)
+    target_instances: list = field(default_factory=list)  # filled by targets.py

@@ -7,19 +7,17 @@ import pyomo.environ as pyo
 from mineralclub.dataset import Dataset
 
 
-def add_risk(m: pyo.ConcreteModel, ds: Dataset, scenario_cost: dict) -> object:
+def add_risk(m: pyo.ConcreteModel, ds: Dataset, scenario_cost) -> object:
     r"""CVaR of the scenario cost C_w.
 
     .. math::
         CVaR_\alpha = \eta + \frac{1}{1-\alpha} \sum_w \pi_w \xi_w, \qquad
         \xi_w \ge C_w - \eta, \quad \xi_w \ge 0
 
-    Returns the risk term lambda CVaR (0 when lambda = 0).
+    Returns the risk term lambda CVaR (0 when lambda = 0 at build time).
     """
-    lam = float(ds.settings.get("objective_risk_weight") or 0.0)
-    if lam <= 0:
+    if not m.sets.risk:
         return 0
-    alpha = float(ds.settings.get("cvar_alpha") or 0.9)
     m.eta = pyo.Var()
     m.xi = pyo.Var(ds.scenarios, within=pyo.NonNegativeReals)
 
@@ -29,6 +27,7 @@ def add_risk(m: pyo.ConcreteModel, ds: Dataset, scenario_cost: dict) -> object:
 
     m.c_cvar_excess = pyo.Constraint(ds.scenarios, rule=c_cvar_excess)
     m.e_cvar = pyo.Expression(
-        expr=m.eta + sum(ds.prob[w] * m.xi[w] for w in ds.scenarios) / (1 - alpha)
+        expr=m.eta + sum(m.p_prob[w] * m.xi[w] for w in ds.scenarios)
+        / (1 - m.p_risk["alpha"])
     )
-    return lam * m.e_cvar
+    return m.p_risk["lambda"] * m.e_cvar

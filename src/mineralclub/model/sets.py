@@ -1,4 +1,9 @@
-"""Sparse index sets, built once from the dataset (no rule rescans a whole set)."""
+"""Sparse index sets, built once from the dataset (no rule rescans a whole set).
+
+The sets are the model's *structure*: two datasets with equal `Sets` give models with the same
+variables and constraints, so a sweep can re-solve by changing mutable parameters only
+(`params.update_params`); a change of sets needs a rebuild.
+"""
 
 from __future__ import annotations
 
@@ -15,37 +20,108 @@ class Sets:
     first_stage_pts: tuple  # (owner, k, s, t, w) at stage order 1
     later_stage_pts: tuple  # (owner, k, s, t, w) at stage order >= 2
     producers_at: dict  # (k, s, t) -> [(owner, k, s)]
-    import_keys: tuple  # (k, s, t, w) with any non-member availability
+    import_keys: tuple  # (k, s, t, w) with any non-member capacity
     suppliers_at: dict  # (k, s, t, w) -> [c]
+    export_keys: tuple  # (c, k, s, t, w)
     kt_w: tuple  # (k, t, w)
     kst_w: tuple  # (k, s, t, w)
+    floor_levels: tuple  # (k, s, level)
+    cover: tuple  # (owner, k, s, level, t): a level that may cover a producer
+    offtake_options: tuple  # (supplier, k, s)
+    offtake_member: tuple  # (supplier, k, s, t) with the producer online in a contract period
+    offtake_partner: tuple  # (partner, k, s, t)
+    candidates: tuple  # candidate project names
+    budget_years: tuple
+    target_names: tuple
+    bounded_stock: tuple  # minerals with a stock_max_t
+    release_keys: tuple  # (k, t, w) where stock may be released: a disruption on mineral k
+    risk: bool  # objective_risk_weight > 0
 
 
-def build_sets(ds: Dataset) -> Sets:
+def build_sets(ds: Dataset, baseline: bool = False) -> Sets:
     producer_time = tuple(sorted((*r, t) for (r, t) in ds.producer_cap))
     producers_at = defaultdict(list)
     for o, k, s, t in producer_time:
         producers_at[(k, s, t)].append((o, k, s))
     tws = tuple((*rt, w) for rt in producer_time for w in ds.scenarios)
-    first = tuple(x for x in tws if ds.order(x[1], x[2]) == 1)
-    later = tuple(x for x in tws if ds.order(x[1], x[2]) >= 2)
     suppliers_at = defaultdict(list)
-    for c, k, s, t, w in sorted(ds.available):
-        suppliers_at[(k, s, t, w)].append(c)
-    import_keys = tuple(sorted(key for key, cs in suppliers_at.items()))
-    kt_w = tuple((k, t, w) for k in ds.minerals for t in ds.periods for w in ds.scenarios)
-    kst_w = tuple(
-        (k, s, t, w) for k in ds.minerals for s in ds.stages[k] for t in ds.periods
-        for w in ds.scenarios
-    )
+    for key in sorted(_nonmember_keys(ds)):
+        c, k, s, t = key
+        for w in ds.scenarios:
+            suppliers_at[(k, s, t, w)].append(c)
+    levels = () if baseline else _floor_levels(ds)
+    nm_keys = _nonmember_keys(ds)
+    options, member, partner = ((), (), ()) if baseline else _offtake(ds, nm_keys)
     return Sets(
         producer_time=producer_time,
         producer_tws=tws,
-        first_stage_pts=first,
-        later_stage_pts=later,
+        first_stage_pts=tuple(x for x in tws if ds.order(x[1], x[2]) == 1),
+        later_stage_pts=tuple(x for x in tws if ds.order(x[1], x[2]) >= 2),
         producers_at=dict(producers_at),
-        import_keys=import_keys,
+        import_keys=tuple(sorted(suppliers_at)),
         suppliers_at=dict(suppliers_at),
-        kt_w=kt_w,
-        kst_w=kst_w,
+        export_keys=tuple((c, *kstw) for kstw in sorted(suppliers_at) for c in suppliers_at[kstw]),
+        kt_w=_kt_w(ds),
+        kst_w=tuple((k, s, t, w) for k in ds.minerals for s in ds.stages[k]
+                    for t in ds.periods for w in ds.scenarios),
+        floor_levels=levels,
+        cover=_cover(ds, producer_time, levels),
+        offtake_options=options,
+        offtake_member=member,
+        offtake_partner=partner,
+        candidates=tuple(p for p, pr in ds.projects.items() if not pr.committed),
+        budget_years=() if baseline else tuple(
+            int(y) for y in ds.tables["Budget"]["year"]),
+        target_names=() if baseline else tuple(ds.tables["Targets"]["target"]),
+        bounded_stock=tuple(k for k in ds.minerals if ds.stock[k]["max"] is not None),
+        release_keys=tuple(key for key in _kt_w(ds) if key in ds.disrupted),
+        risk=float(ds.settings.get("objective_risk_weight") or 0.0) > 0,
     )
+
+
+def _kt_w(ds: Dataset) -> tuple:
+    return tuple((k, t, w) for k in ds.minerals for t in ds.periods for w in ds.scenarios)
+
+
+def _nonmember_keys(ds: Dataset) -> set:
+    nonmember = set(ds.nonmembers)
+    return {key for key, v in ds.capacity.items() if key[0] in nonmember and v > 0}
+
+
+def _floor_levels(ds: Dataset) -> tuple:
+    return tuple(sorted((r.mineral, r.stage, r.level)
+                        for r in ds.tables["FloorLevels"].itertuples(index=False)))
+
+
+def _cover(ds: Dataset, producer_time, levels) -> tuple:
+    """Every (producer, level, period) where the level's (mineral, stage) matches; whether the
+    level is eligible (covers the producer's worst-case full cost) is a 0/1 parameter."""
+    by_stage = defaultdict(list)
+    for k, s, lvl in levels:
+        by_stage[(k, s)].append(lvl)
+    return tuple((o, k, s, lvl, t) for o, k, s, t in producer_time
+                 for lvl in by_stage.get((k, s), []))
+
+
+def _offtake(ds: Dataset, nonmember_keys: set) -> tuple:
+    """Offtake options and their (supplier, k, s, t) keys in contract periods: periods that
+    overlap [first_year, last_year]. A partner supplies only where it has Capacity rows."""
+    options, member, partner = [], [], []
+    partners = set(ds.partners)
+    for r in ds.tables["OfftakeOptions"].to_dict("records"):
+        sup, k, s = r["supplier"], r["mineral"], r["stage"]
+        options.append((sup, k, s))
+        y0, y1 = _year(r.get("first_year")), _year(r.get("last_year"))
+        for t in ds.periods:
+            if (y0 is not None and ds.period_end(t) < y0) or (y1 is not None and t > y1):
+                continue
+            if sup in partners:
+                if (sup, k, s, t) in nonmember_keys:
+                    partner.append((sup, k, s, t))
+            elif ((sup, k, s), t) in ds.producer_cap:
+                member.append((sup, k, s, t))
+    return tuple(sorted(options)), tuple(sorted(member)), tuple(sorted(partner))
+
+
+def _year(v) -> int | None:
+    return None if v is None or v != v else int(v)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import pyomo.environ as pyo
 
 from mineralclub.dataset import Dataset
-from mineralclub.model.capacity import capacity_expr, cut_of
+from mineralclub.model.capacity import capacity_expr
 
 REWARD_USD_PER_T = 0.001  # unreported: viable member capacity runs whenever it can
 
@@ -57,35 +57,27 @@ def used(m, ds: Dataset, o, k, s, t, w):
     return m.yT[o, k, s, t, w] + m.yU[o, k, s, t, w]
 
 
-def spot(m, ds: Dataset, c, k, s, t, w):
+def spot(m, c, k, s, t, w):
     """spot_{c,k,s,t,w} = mix_c I_{k,s,t,w}: country c's part of the club's spot imports."""
-    return ds.mix[(c, k, s, t, w)] * m.I[k, s, t, w]
+    return m.p_mix[c, k, s, t, w] * m.I[k, s, t, w]
 
 
 def _add_production_limits(m, ds: Dataset) -> None:
     def c_capacity(m, o, k, s, t, w):
         r"""q_{r,t,w} \le cap_{r,t} (1 - cut_{r,t,w})"""
-        r = (o, k, s)
-        return output(m, ds, o, k, s, t, w) <= (1 - cut_of(ds, r, t, w)) * capacity_expr(
-            m, ds, r, t
-        )
+        cap = capacity_expr(m, ds, o, k, s, t)
+        return output(m, ds, o, k, s, t, w) <= (1 - m.p_cut[o, k, s, t, w]) * cap
 
     def c_viability(m, o, k, s, t, w):
         r"""q_{r,t,w} - (o_{r,t} + \sum_l v_{r,l,t}) \le viable_{r,t,w} \, \overline{cap}_{r,t}
 
         A producer that is not market-viable (full cash cost above the price) produces only its
         supported volume."""
-        r = (o, k, s)
-        supported = sum(m.reg.supported.get((r, t), []))
+        supported = sum(m.reg.supported.get(((o, k, s), t), []))
         return output(m, ds, o, k, s, t, w) - supported <= (
-            m.viable[o, k, s, t, w] * ds.producer_cap[(r, t)]
+            m.p_viable[o, k, s, t, w] * m.p_cap[o, k, s, t]
         )
 
-    m.viable = pyo.Param(
-        m.sets.producer_tws,
-        initialize={(*r, t, w): v for (r, t, w), v in ds.viable.items()},
-        mutable=True,
-    )
     m.c_capacity = pyo.Constraint(m.sets.producer_tws, rule=c_capacity)
     m.c_viability = pyo.Constraint(m.sets.producer_tws, rule=c_viability)
 
@@ -100,13 +92,12 @@ def _add_use(m, ds: Dataset) -> None:
         return m.yU[o, k, s, t, w] <= untrusted_output(m, ds, o, k, s, t, w)
 
     def c_take_or_pay(m, o, k, s, t, w):
-        r"""yT + yU \ge o_{r,t} - cut_{r,t,w} \, \overline{cap}_{r,t}: contracted output is
-        delivered to the club, up to what a disruption leaves."""
-        r = (o, k, s)
-        contracted = m.reg.take_or_pay.get((r, t))
+        r"""yT + yU \ge o_{r,t} - cut_{r,t,w} \, cap_{r,t}: contracted output is delivered to the
+        club, up to what a disruption leaves."""
+        contracted = m.reg.take_or_pay.get(((o, k, s), t))
         if not contracted:
             return pyo.Constraint.Skip
-        lost = cut_of(ds, r, t, w) * ds.producer_cap[(r, t)]
+        lost = m.p_cut[o, k, s, t, w] * capacity_expr(m, ds, o, k, s, t)
         return used(m, ds, o, k, s, t, w) >= sum(contracted) - lost
 
     m.c_use_trusted = pyo.Constraint(m.sets.producer_tws, rule=c_use_trusted)
@@ -115,41 +106,29 @@ def _add_use(m, ds: Dataset) -> None:
 
 
 def _add_export_mix(m, ds: Dataset) -> None:
-    keys = [(c, *kstw) for kstw in m.sets.import_keys for c in m.sets.suppliers_at[kstw]]
-    m.mix = pyo.Param(keys, initialize={key: ds.mix[key] for key in keys}, mutable=True)
-
     def c_export_mix(m, c, k, s, t, w):
         r"""mix_{c} I_{k,s,t,w} + o^P_{c,k,s,t} \le A_{c,k,s,t,w}"""
         partner = sum(m.reg.partner_offtake.get((c, k, s, t), []))
-        return m.mix[c, k, s, t, w] * m.I[k, s, t, w] + partner <= ds.available[(c, k, s, t, w)]
+        return spot(m, c, k, s, t, w) + partner <= m.p_avail[c, k, s, t, w]
 
     def c_import_total(m, k, s, t, w):
         r"""I_{k,s,t,w} \le \sum_c A_{c,k,s,t,w} (binds when every supplier is cut: mix = 0)"""
         return m.I[k, s, t, w] <= sum(
-            ds.available[(c, k, s, t, w)] for c in m.sets.suppliers_at[(k, s, t, w)]
+            m.p_avail[c, k, s, t, w] for c in m.sets.suppliers_at[(k, s, t, w)]
         )
 
-    m.c_export_mix = pyo.Constraint(keys, rule=c_export_mix)
+    m.c_export_mix = pyo.Constraint(m.sets.export_keys, rule=c_export_mix)
     m.c_import_total = pyo.Constraint(m.sets.import_keys, rule=c_import_total)
-
-
-def import_premium_factor(ds: Dataset, k: str, s: str) -> float:
-    """Premium per tonne imported at stage s: 1 at the final stage, else 0.99 x later yields."""
-    if s == ds.final_stage[k]:
-        return 1.0
-    return 0.99 * ds.later_yield(k, s)
 
 
 def _register_costs(m, ds: Dataset) -> None:
     reg = m.reg
     for k, s, t, w in m.sets.import_keys:
-        f = 1e-6 * ds.weight[t] * import_premium_factor(ds, k, s)
-        coef = sum(ds.premium[c] * m.mix[c, k, s, t, w] for c in m.sets.suppliers_at[(k, s, t, w)])
-        reg.scenario_cost[("import_premium", w)].append(f * coef * m.I[k, s, t, w])
+        reg.scenario_cost[("import_premium", w)].append(
+            m.p_weight[t] * m.p_premium_cost[k, s, t, w] * m.I[k, s, t, w])
     for k, t, w in m.sets.kt_w:
-        pen = 1e-6 * ds.weight[t] * ds.shortfall_penalty[(k, t, w)]
-        reg.scenario_cost[("shortfall", w)].append(pen * m.u[k, t, w])
+        reg.scenario_cost[("shortfall", w)].append(m.p_weight[t] * m.p_short[k, t, w]
+                                                   * m.u[k, t, w])
     for o, k, s, t, w in m.sets.producer_tws:
-        reg.reward.append(
-            -1e-6 * ds.weight[t] * ds.prob[w] * REWARD_USD_PER_T * output(m, ds, o, k, s, t, w)
-        )
+        reg.reward.append(-1e-6 * REWARD_USD_PER_T * m.p_weight[t] * m.p_prob[w]
+                          * output(m, ds, o, k, s, t, w))

@@ -7,7 +7,8 @@ instance is one linear constraint  g(x) <= slack  with g written so that g <= 0 
   min share:   value * denominator - numerator <= slack
 
 The slack exists for soft targets (priced at penalty_usd_per_t per tonne) and, in the elastic
-re-solve, for hard ones too. HHI targets are enforced by cutting planes (hhi.py).
+re-solve, for hard ones too. HHI targets are enforced by cutting planes (hhi.py). A target holds
+in the periods whose last year is >= year_from.
 """
 
 from __future__ import annotations
@@ -30,11 +31,10 @@ class TargetInstance:
     country: str | None
     year: int
     scenario: str | None  # None for first-stage instances (stock capacity)
-    value: float
-    sense: str  # "max" or "min"
     hard: bool
-    penalty: float  # USD per tonne of violation (soft)
-    scale: float  # tonnes per unit of share: D_s (club) or the world total (world)
+    sense: str  # "max" or "min"
+    scale: float  # tonnes per unit of the metric at build time (elastic weights)
+    value: object = None  # the mutable parameter p_target[target]
     numerator: object = None
     denominator: object = None
     index: int = -1
@@ -45,16 +45,12 @@ class TargetInstance:
                 self.scenario or "*")
 
 
-def _rows(ds: Dataset):
-    return ds.tables["Targets"].to_dict("records")
-
-
-def _expand_scope(ds: Dataset, row) -> list[tuple]:
+def expand_scope(ds: Dataset, row) -> list[tuple]:
     """(k, s, c, t, w) combinations of one Targets row."""
     ks = list(ds.minerals) if row["mineral"] == "*" else [row["mineral"]]
     scen = str(row.get("scenarios") or "*").strip()
-    scenarios = list(ds.scenarios) if scen == "*" else [x.strip() for x in scen.split(";") if
-                                                         x.strip()]
+    scenarios = (list(ds.scenarios) if scen == "*"
+                 else [x.strip() for x in scen.split(";") if x.strip()])
     y0 = int(row["year_from"])
     periods = [t for t in ds.periods if ds.period_end(t) >= y0]
     out = []
@@ -83,73 +79,79 @@ def _countries(ds: Dataset, row, k, s) -> list:
 
 def expand_targets(m, ds: Dataset) -> list[TargetInstance]:
     out = []
-    for row in _rows(ds):
+    for row in ds.tables["Targets"].to_dict("records"):
         if row["metric"] == "max_hhi":
             continue  # hhi.py
-        for k, s, c, t, w in _expand_scope(ds, row):
-            out += _instances(m, ds, row, k, s, c, t, w)
+        if row["metric"] == "min_stock_days":
+            out += _stock_instances(m, ds, row)
+            continue
+        for k, s, c, t, w in expand_scope(ds, row):
+            out.append(_share_instance(m, ds, row, k, s, c, t, w))
     for i, inst in enumerate(out):
         inst.index = i
     return out
 
 
-def _instances(m, ds: Dataset, row, k, s, c, t, w) -> list[TargetInstance]:
-    metric, scope, value = row["metric"], row.get("scope") or "club", float(row["value"])
-    hard = bool(row.get("hard", True))
-    pen = row.get("penalty_usd_per_t")
-    base = dict(target=row["target"], metric=metric, scope=scope, mineral=k, stage=s,
-                country=c, year=t, value=value, hard=hard,
-                penalty=float(pen) if pen is not None and pen == pen else 0.0)
-    if metric == "min_stock_days":
-        return _stock_instances(m, ds, base, k, t, w)
-    if scope == "world":
-        num, den = _world_share(m, ds, metric, k, s, c, t, w)
-        scale = sum(flows.nonmember_capacity(ds, n, k, s, t) for n in ds.nonmembers) or 1.0
+def _base(m, row, k, s, c, t) -> dict:
+    return dict(target=row["target"], metric=row["metric"], scope=row.get("scope") or "club",
+                mineral=k, stage=s, country=c, year=t, hard=bool(row.get("hard", True)),
+                value=m.p_target[row["target"]])
+
+
+def _share_instance(m, ds: Dataset, row, k, s, c, t, w) -> TargetInstance:
+    base = _base(m, row, k, s, c, t)
+    if base["scope"] == "world":
+        num, den = _world_share(m, ds, row["metric"], k, s, c, t, w)
+        scale = sum(pyo.value(flows.nonmember_capacity(m, n, k, s, t)) for n in ds.nonmembers)
     else:
-        num, den = _club_share(m, ds, metric, k, s, c, t, w)
-        scale = den
-    sense = "min" if metric.startswith("min_") else "max"
-    return [TargetInstance(**base, scenario=w, sense=sense, scale=max(scale, 1e-9),
-                           numerator=num, denominator=den)]
+        num, den = _club_share(m, ds, row["metric"], k, s, c, t, w)
+        scale = pyo.value(den)
+    sense = "min" if row["metric"].startswith("min_") else "max"
+    return TargetInstance(**base, scenario=w, sense=sense, scale=max(scale, 1e-9),
+                          numerator=num, denominator=den)
 
 
 def _club_share(m, ds: Dataset, metric, k, s, c, t, w):
     """Numerator (tonnes) and denominator D_s of a club-scope share at (k, s, t, w)."""
     final = s == ds.final_stage[k]
-    dem = ds.stage_demand(k, s, t)
+    dem = flows.stage_demand(m, ds, k, s, t)
     if metric == "max_country_share":
-        num = flows.country_direct(m, ds, c, k, s, t, w)
+        num = flows.country_direct(m, c, k, s, t, w)
         if final:
             num = num + m.u[k, t, w]
     elif metric == "max_nonmember_share":
         num = flows.nonmember_direct(m, ds, k, s, t, w)
         num = num + (m.u[k, t, w] if final else flows.embedded_unknown(m, ds, k, s, t, w))
     else:  # min_trusted_share
-        num = flows.trusted_used(m, ds, k, s, t, w)
+        num = flows.trusted_used(m, k, s, t, w)
     return num, dem
 
 
 def _world_share(m, ds: Dataset, metric, k, s, c, t, w):
     """World production = sum_nonmembers capacity x utilization + sum_members q."""
-    ncap = sum(flows.nonmember_capacity(ds, n, k, s, t) for n in ds.nonmembers)
+    ncap = sum(flows.nonmember_capacity(m, n, k, s, t) for n in ds.nonmembers)
     den = ncap + flows.member_output(m, ds, k, s, t, w)
-    num = flows.nonmember_capacity(ds, c, k, s, t) if metric == "max_country_share" else ncap
+    num = flows.nonmember_capacity(m, c, k, s, t) if metric == "max_country_share" else ncap
     return num, den
 
 
-def _stock_instances(m, ds: Dataset, base, k, t, w) -> list[TargetInstance]:
-    """min_stock_days: stock_initial + K >= days/365 D (first stage), and L >= days/365 D in
-    (t, w) without a disruption on mineral k (the stock may be drawn in a disruption)."""
-    per_day = ds.demand[(k, t)] / 365.0
-    out = []
-    first = (w == ds.scenarios[0])
-    if first:
-        cap = m.stock_params[k]["initial"] + m.K[k]
-        out.append(TargetInstance(**base, scenario=None, sense="min", scale=max(per_day, 1e-9),
-                                  numerator=cap, denominator=per_day))
-    if (k, t, w) not in ds.disrupted:
-        out.append(TargetInstance(**base, scenario=w, sense="min", scale=max(per_day, 1e-9),
-                                  numerator=m.L[k, t, w], denominator=per_day))
+def _stock_instances(m, ds: Dataset, row) -> list[TargetInstance]:
+    """min_stock_days: stock_initial + K >= days/365 D once per (mineral, period), and
+    L >= days/365 D in the listed (t, w) without a disruption on the mineral (the stock may be
+    drawn in a disruption)."""
+    out, first_done = [], set()
+    for k, s, _c, t, w in expand_scope(ds, row):
+        per_day = m.p_demand[k, t] / 365.0
+        scale = max(pyo.value(per_day), 1e-9)
+        base = _base(m, row, k, s, None, t)
+        if (k, t) not in first_done:
+            first_done.add((k, t))
+            out.append(TargetInstance(**base, scenario=None, sense="min", scale=scale,
+                                      numerator=m.p_stock_initial[k] + m.K[k],
+                                      denominator=per_day))
+        if (k, t, w) not in ds.disrupted:
+            out.append(TargetInstance(**base, scenario=w, sense="min", scale=scale,
+                                      numerator=m.L[k, t, w], denominator=per_day))
     return out
 
 
@@ -180,8 +182,7 @@ def add_targets(m: pyo.ConcreteModel, ds: Dataset) -> None:
     m.target_slack = pyo.Var(slack_ids, within=pyo.NonNegativeReals)
 
     def c_target(m, i):
-        inst = insts[i]
-        g = violation_expr(inst)
+        g = violation_expr(insts[i])
         if i in m.target_slack:
             return g <= m.target_slack[i]
         return g <= 0
@@ -191,7 +192,7 @@ def add_targets(m: pyo.ConcreteModel, ds: Dataset) -> None:
         inst = insts[i]
         if inst.hard:
             continue
-        cost = 1e-6 * ds.weight[inst.year] * inst.penalty * m.target_slack[i]
+        cost = m.p_weight[inst.year] * m.p_target_penalty[inst.target] * m.target_slack[i]
         if inst.scenario is None:
             m.reg.first_cost["target_penalty"].append(cost)
         else:

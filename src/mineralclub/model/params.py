@@ -1,0 +1,160 @@
+"""Every number the model uses, as a mutable parameter computed from the dataset.
+
+`param_values(ds, sets)` is the single place where input data become coefficients. The model
+declares one mutable Pyomo Param per entry (`add_params`); a sweep that changes inputs but not
+the model's structure (`Sets`) pushes new values into the same Params (`update_params`) and
+re-solves the persistent solver, instead of rebuilding. Viability, eligibility and the export
+mix are 0/1 or ratio parameters for that reason (SPEC §7).
+"""
+
+from __future__ import annotations
+
+import math
+
+import pyomo.environ as pyo
+
+from mineralclub.dataset import Dataset
+from mineralclub.model.sets import Sets
+
+BIG_STOCK_T = 1e12  # "no limit" on stock capacity, as a finite bound
+
+
+def book_price(ds: Dataset, k: str) -> float:
+    """P_ref,k: probability-weighted final-stage price of the first period (a fixed book price,
+    so the model cannot speculate on price paths)."""
+    t0, f = ds.periods[0], ds.final_stage[k]
+    return sum(ds.prob[w] * ds.price[(k, f, t0, w)] for w in ds.scenarios)
+
+
+def import_premium_factor(ds: Dataset, k: str, s: str) -> float:
+    """Premium per tonne imported at stage s: 1 at the final stage, else 0.99 x later yields."""
+    if s == ds.final_stage[k]:
+        return 1.0
+    return 0.99 * ds.later_yield(k, s)
+
+
+def producer_cut(ds: Dataset, owner: str, k: str, s: str, t: int, w: str) -> float:
+    """Capacity cut of a member producer: a Disruption on its host country, mineral and stage."""
+    country = ds.projects[owner].country if owner in ds.projects else owner
+    return ds.cut.get((country, k, s, t, w), 0.0)
+
+
+def param_values(ds: Dataset, S: Sets) -> dict[str, dict]:
+    """{param name: {index: value}} for every mutable parameter of the model."""
+    v: dict[str, dict] = {}
+    v["p_prob"] = {w: ds.prob[w] for w in ds.scenarios}
+    v["p_weight"] = {t: ds.weight[t] for t in ds.periods}
+    v["p_demand"] = {(k, t): ds.demand[(k, t)] for k in ds.minerals for t in ds.periods}
+    v["p_cap"] = {(*r, t): c for (r, t), c in ds.producer_cap.items()}
+    v["p_cut"] = {key: producer_cut(ds, *key) for key in S.producer_tws}
+    v["p_viable"] = {(*r, t, w): float(x) for (r, t, w), x in ds.viable.items()}
+    v["p_mix"] = {key: ds.mix.get(key, 0.0) for key in S.export_keys}
+    v["p_avail"] = {key: ds.available.get(key, 0.0) for key in S.export_keys}
+    v["p_premium_cost"] = {
+        (k, s, t, w): 1e-6 * import_premium_factor(ds, k, s) * sum(
+            ds.premium[c] * ds.mix.get((c, k, s, t, w), 0.0) for c in S.suppliers_at[(k, s, t, w)])
+        for k, s, t, w in S.import_keys
+    }
+    v["p_short"] = {(k, t, w): 1e-6 * ds.shortfall_penalty[(k, t, w)] for k, t, w in S.kt_w}
+    nonmember = set(ds.nonmembers)
+    v["p_ncap"] = {key: ds.capacity[key] * ds.utilization[key]
+                   for key in ds.capacity if key[0] in nonmember}
+    v.update(_project_values(ds, S))
+    v.update(_lever_values(ds, S))
+    v.update(_stock_values(ds))
+    v["p_budget"] = {int(r.year): float(r.max_spend_musd)
+                     for r in ds.tables["Budget"].itertuples(index=False)
+                     if int(r.year) in S.budget_years}
+    v.update(_target_values(ds, S))
+    v["p_risk"] = {"lambda": float(ds.settings.get("objective_risk_weight") or 0.0),
+                   "alpha": _setting(ds, "cvar_alpha", 0.9)}
+    return v
+
+
+def _setting(ds: Dataset, key: str, default: float) -> float:
+    value = ds.settings.get(key)
+    return default if value is None else float(value)
+
+
+def _project_values(ds: Dataset, S: Sets) -> dict:
+    rate = float(ds.settings.get("discount_rate") or 0.0)
+    projects = ds.projects
+    return {
+        "p_support": {p: projects[p].support_musd for p in S.candidates},
+        "p_support_pv": {p: projects[p].support_musd
+                         * (1 + rate) ** -(projects[p].first_year - ds.base_year)
+                         for p in S.candidates},
+        "p_min_contract": {p: pr.min_contracted_share * pr.capacity_t
+                           for p, pr in projects.items()},
+    }
+
+
+def _lever_values(ds: Dataset, S: Sets) -> dict:
+    levels = {(r.mineral, r.stage, r.level): float(r.floor_usd_per_t)
+              for r in ds.tables["FloorLevels"].itertuples(index=False)}
+    worst = {rt: max(ds.producer_cost[(rt[0], rt[1], w)] for w in ds.scenarios)
+             for rt in ds.producer_cap}
+    terms = {(r["supplier"], r["mineral"], r["stage"]):
+             (float(r["contract_price_usd_per_t"]), float(r["max_t_per_yr"]))
+             for r in ds.tables["OfftakeOptions"].to_dict("records")}
+    offtake_keys = S.offtake_member + S.offtake_partner
+    return {
+        "p_floor": {key: levels[key] for key in S.floor_levels},
+        "p_eligible": {(o, k, s, lvl, t): float(levels[(k, s, lvl)]
+                                                >= worst[((o, k, s), t)] - 1e-9)
+                       for o, k, s, lvl, t in S.cover},
+        "p_floor_pay": {(k, s, lvl, t, w): 1e-6 * max(0.0, levels[(k, s, lvl)]
+                                                      - ds.price[(k, s, t, w)])
+                        for k, s, lvl in S.floor_levels for t in ds.periods
+                        for w in ds.scenarios},
+        "p_offtake_max": {key: terms[key][1] for key in S.offtake_options},
+        "p_offtake_price": {key: terms[key][0] for key in S.offtake_options},
+        "p_offtake_cost": {(sup, k, s, t, w): 1e-6 * (terms[(sup, k, s)][0]
+                                                     - ds.price[(k, s, t, w)])
+                           for sup, k, s, t in offtake_keys for w in ds.scenarios},
+        "p_partner_premium": {(c, k, s): 1e-6 * ds.premium[c] * import_premium_factor(ds, k, s)
+                              for c, k, s, _t in S.offtake_partner},
+    }
+
+
+def _stock_values(ds: Dataset) -> dict:
+    st = ds.stock
+    return {
+        "p_stock_initial": {k: st[k]["initial"] for k in ds.minerals},
+        "p_stock_room": {k: max(0.0, st[k]["max"] - st[k]["initial"])
+                         if st[k]["max"] is not None else BIG_STOCK_T for k in ds.minerals},
+        "p_stock_capacity_cost": {k: 1e-6 * st[k]["capacity_cost"] for k in ds.minerals},
+        "p_stock_holding": {k: 1e-6 * st[k]["holding"] for k in ds.minerals},
+        "p_book_price": {k: 1e-6 * book_price(ds, k) for k in ds.minerals},
+    }
+
+
+def _target_values(ds: Dataset, S: Sets) -> dict:
+    rows = {r["target"]: r for r in ds.tables["Targets"].to_dict("records")}
+    pen = {}
+    for name in S.target_names:
+        p = rows[name].get("penalty_usd_per_t")
+        pen[name] = 0.0 if p is None or (isinstance(p, float) and math.isnan(p)) else float(p)
+    return {
+        "p_target": {name: float(rows[name]["value"]) for name in S.target_names},
+        "p_target_penalty": {name: 1e-6 * pen[name] for name in S.target_names},
+    }
+
+
+def add_params(m: pyo.ConcreteModel, ds: Dataset) -> None:
+    """Declare one mutable Param per entry of `param_values`."""
+    for name, values in param_values(ds, m.sets).items():
+        m.add_component(name, pyo.Param(list(values), initialize=values, mutable=True,
+                                         within=pyo.Reals))
+
+
+def update_params(m: pyo.ConcreteModel, ds: Dataset) -> int:
+    """Set every Param from a dataset of the same structure. Returns how many values changed."""
+    changed = 0
+    for name, values in param_values(ds, m.sets).items():
+        param = getattr(m, name)
+        for key, value in values.items():
+            if param[key].value != value:
+                param[key] = value
+                changed += 1
+    return changed
