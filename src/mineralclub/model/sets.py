@@ -36,6 +36,9 @@ class Sets:
     bounded_stock: tuple  # minerals with a stock_max_t
     release_keys: tuple  # (k, t, w) where stock may be released: a disruption on mineral k
     risk: bool  # objective_risk_weight > 0
+    yields: tuple  # ((k, s), yield): coefficients of the stage chain, structural
+    durations: tuple  # (t, d_t)
+    disrupted: frozenset  # (k, t, w) with a cut: decides which stock-days instances exist
 
 
 def build_sets(ds: Dataset, baseline: bool = False) -> Sets:
@@ -76,6 +79,9 @@ def build_sets(ds: Dataset, baseline: bool = False) -> Sets:
         bounded_stock=tuple(k for k in ds.minerals if ds.stock[k]["max"] is not None),
         release_keys=tuple(key for key in _kt_w(ds) if key in ds.disrupted),
         risk=float(ds.settings.get("objective_risk_weight") or 0.0) > 0,
+        yields=tuple(sorted(ds.yield_.items())),
+        durations=tuple(sorted(ds.duration.items())),
+        disrupted=ds.disrupted,
     )
 
 
