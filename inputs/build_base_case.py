@@ -129,7 +129,8 @@ SETTINGS = {
     "time_limit_s": (600, "10 minutes on a laptop [BASE_CASE_ESTIMATE]"),
     "shortfall_penalty_multiple": (5, "unmet demand costs 5x the final-stage price (lost "
                                    "downstream value added); ESTIMATE [BASE_CASE_ESTIMATE]"),
-    "objective_risk_weight": (0, "risk-neutral base case; raise to weigh CVaR [BASE_CASE_ESTIMATE]"),
+    "objective_risk_weight": (0, "risk-neutral base case; raise to weigh CVaR "
+                              "[BASE_CASE_ESTIMATE]"),
     "cvar_alpha": (0.9, "worst 10% of probability [BASE_CASE_ESTIMATE]"),
 }
 
@@ -244,16 +245,17 @@ PARTNERS = {
 
 # Import premium (USD/t, freight + tariff on imports from a non-member). One figure per country
 # for every mineral; members trade duty-free inside the club's preferential zone.
-IMPORT_PREMIUM = {"China": 300, "Russia": 300}
-IMPORT_PREMIUM_DEFAULT = 100
+IMPORT_PREMIUM = {"China": 200, "Russia": 200}
+IMPORT_PREMIUM_DEFAULT = 80
 IMPORT_PREMIUM_SOURCE = {
-    "China": "ESTIMATE: ~USD 80/t sea freight plus a tariff-equivalent of ~USD 220/t for extra "
+    "China": "ESTIMATE: ~USD 80/t sea freight plus a tariff-equivalent of ~USD 120/t for extra "
              "tariffs on China-origin material (e.g. US Section 301 / IEEPA duties; AD 93.5% and "
              "CVD 11.58-721% on Chinese active anode material, USGS MCS 2026 graphite) averaged "
              "over club members [USGS_MCS_2026][BASE_CASE_ESTIMATE]",
     "Russia": "ESTIMATE: freight plus sanction-related costs (US/UK LME ban on new Russian Al, Cu, "
               "Ni metal, Apr 2024; EU phase-out of Russian primary Al) [BASE_CASE_ESTIMATE]",
-    "default": "ESTIMATE: freight, insurance and MFN tariff ~USD 100/t [BASE_CASE_ESTIMATE]",
+    "default": "ESTIMATE: freight and insurance ~USD 80/t (MFN tariffs on ores and unwrought "
+               "metals are mostly 0-5%) [BASE_CASE_ESTIMATE]",
 }
 
 # =================================================================================================
@@ -464,7 +466,7 @@ COST_SOURCE = {
               "[DATA_CAPEX][BASE_CASE_ESTIMATE]",
 }
 
-# --- Export shares of non-members (fraction of output the club can buy) ----------------------------
+# --- Export shares of non-members (fraction of output the club can buy) ---------------------------
 # China, processing: (China's share of world output - China's own end-use share) / China's share,
 # with China's end-use share = 1 - club share - OTHER_NONCLUB_USE; at least 0.10 (China still
 # exports some metal where it is a net importer). Mining: China consumes its own mine output.
@@ -494,6 +496,12 @@ SCALE_MINING = {"lithium", "nickel", "cobalt", "copper", "aluminium", "rare_eart
 # --- Stockpiles -----------------------------------------------------------------------------------
 STOCK_DAYS_INITIAL = {"copper": 2, "aluminium": 2, "graphite": 0}
 STOCK_DAYS_INITIAL_DEFAULT = 6
+STOCK_INITIAL_NOTE = {
+    6: "Japan JOGMEC and Korea KOMIR hold ~42 days of their own use; Japan + Korea ~15% of club "
+       "use",
+    2: "Korea PPS holds ~50 days of Korean non-ferrous use",
+    0: "no known public stock",
+}
 STOCK_MAX_DAYS = 90
 HOLDING_RATE = 0.035  # of value per year: 5-8% (midpoint 6.5%) minus the 3% discount rate
 CLIMATE_CONTROLLED = {"lithium", "gallium"}  # storage cost ~3x (IEA warehousing analysis)
@@ -586,9 +594,6 @@ PROJECTS = [
     ("Thacker Pass phase 1 plant", "United States", "lithium", "processing", 40000 / LI_PER_LCE,
      None, 0.0, None, 2028, True, "committed", 0.0, "Lithium Americas/GM carbonate plant, "
      "40 ktpa LCE"),
-    ("Kwinana hydroxide train 2", "Australia", "lithium", "processing", 24000 * 0.1654, None, 0.4,
-     None, 2028, True, "candidate", 0.0, "Tianqi-IGO, 24 ktpa LiOH.H2O (0.1654 t Li/t); train 2 "
-     "halted 2024"),
     ("Kemerton trains 3-4", "Australia", "lithium", "processing", 50000 * 0.1654, None, 0.3, None,
      2030, True, "candidate", 0.0, "Albemarle, 50 ktpa LiOH.H2O; expansion suspended 2024"),
     ("Vulcan Lionheart hydroxide", "Germany", "lithium", "processing", 24000 * 0.1654, None, 0.4,
@@ -608,8 +613,6 @@ PROJECTS = [
      "candidate", 0.0, "Electra Battery Materials, Ontario, 6,500 t Co/yr sulphate"),
     ("Allied cobalt refinery expansion (EU)", "Finland", "cobalt", "processing", 10000, None, 0.3,
      None, 2030, False, "candidate", 0.0, "generic scalable (Kokkola-type) capacity"),
-    ("Idaho Cobalt Operations restart", "United States", "cobalt", "mining", 2000, None, 0.4, None,
-     2028, True, "candidate", 0.0, "Jervois, Idaho, ~2 kt Co/yr; suspended 2023"),
     # manganese
     ("Element 25 Louisiana HPMSM", "United States", "manganese", "processing",
      65000 * MN_IN_HPMSM, None, 0.4, None, 2028, True, "candidate", 0.0, "Element 25, 65 ktpa "
@@ -623,7 +626,8 @@ PROJECTS = [
      2030, False, "candidate", 0.0, "generic scalable HPMSM capacity"),
     # graphite
     ("Vidalia expansion to 45 ktpa", "United States", "graphite", "processing", 33750, 539, 0.4,
-     2704, 2028, True, "candidate", 0.3, "Syrah Resources; USD 539M incl. contingency, opex 2,704/t "
+     2704, 2028, True, "candidate", 0.3, "Syrah Resources; USD 539M incl. contingency, opex "
+     "2,704/t "
      "(capex.csv, sourced); Tesla offtake for the first phase"),
     ("Riverside synthetic anode", "United States", "graphite", "processing", 20000, 20000 * 12000 /
      1e6, 0.4, 4500, 2028, True, "candidate", 0.0, "Novonix, Chattanooga; capex.csv synthetic "
@@ -643,14 +647,13 @@ PROJECTS = [
     ("Allied flake graphite mines (Canada)", "Canada", "graphite", "mining", 60000, None, 0.3, None,
      2030, False, "candidate", 0.0, "generic scalable flake concentrate (Quebec/Ontario)"),
     # copper and aluminium
-    ("Allied copper smelter (US)", "United States", "copper", "processing", 300000, None, 0.3, None,
-     2030, False, "candidate", 0.0, "generic scalable greenfield smelter + refinery"),
     ("New US aluminium smelter", "United States", "aluminium", "processing", 750000, None, 0.2,
      None, 2030, True, "candidate", 0.0, "Century Aluminum, first new US smelter in 45 years; DOE "
      "up to USD 500M (fastmarkets.com)"),
     # rare earths
     ("MP Materials 10X separation", "United States", "rare_earths", "processing", 5000, None, 0.0,
-     None, 2028, True, "committed", 0.3, "MP Materials/DoD (Jul 2025): NdPr floor USD 110/kg for 10 "
+     None, 2028, True, "committed", 0.3, "MP Materials/DoD (Jul 2025): NdPr floor USD 110/kg for "
+     "10 "
      "years and magnet offtake"),
     ("Lynas Malaysia expansion", "Malaysia", "rare_earths", "processing", 6000, None, 0.0, None,
      2028, True, "committed", 0.0, "Lynas 2025 plan: ~10.5-12 ktpa NdPr incl. Kalgoorlie feed"),
@@ -663,8 +666,6 @@ PROJECTS = [
      0.4, None, 2028, True, "candidate", 0.0, "Energy Fuels, Utah, phase 2 NdPr"),
     ("Nolans rare-earth refinery", "Australia", "rare_earths", "processing", 4400, None, 0.4, None,
      2030, True, "candidate", 0.0, "Arafura, 4,440 t NdPr oxide/yr"),
-    ("Nolans mine", "Australia", "rare_earths", "mining", 5000, None, 0.4, None, 2030, True,
-     "candidate", 0.0, "Arafura, magnet-REE content of concentrate for the Nolans refinery"),
     ("Allied magnet-REE separation (EU/Japan)", "France", "rare_earths", "processing", 5000, None,
      0.4, None, 2030, False, "candidate", 0.0, "generic scalable (e.g. Solvay La Rochelle)"),
     # gallium
@@ -685,8 +686,6 @@ PROJECTS = [
      True, "candidate", 0.0, "Teck Trail zinc residues"),
     ("Olen germanium expansion", "Belgium", "germanium", "processing", 10, None, 0.4, None, 2028,
      True, "candidate", 0.0, "Umicore, incl. DRC Big Hill feed"),
-    ("Big Hill germanium concentrate", "Democratic Republic of the Congo", "germanium", "mining",
-     20, None, 0.3, None, 2028, True, "candidate", 0.0, "Gecamines/STL Lubumbashi tailings"),
     # tungsten
     ("Sangdong tungsten mine", "Republic of Korea", "tungsten", "mining", 2300, None, 0.0, None,
      2026, True, "committed", 0.0, "Almonty, commissioning 2025-26"),
@@ -694,8 +693,6 @@ PROJECTS = [
      2028, True, "candidate", 0.0, "Almonty downstream oxide/APT plant"),
     ("Allied APT capacity (US/EU)", "United States", "tungsten", "processing", 5000, None, 0.4,
      None, 2028, False, "candidate", 0.0, "generic scalable APT (e.g. GTP Towanda, WBH Austria)"),
-    ("Mactung tungsten mine", "Canada", "tungsten", "mining", 3000, None, 0.4, None, 2030, True,
-     "candidate", 0.0, "Fireweed Metals, Yukon; DoD funding (USGS MCS 2026)"),
     # antimony
     ("Stibnite antimony-gold mine", "United States", "antimony", "mining", 3500, 220, 0.0, None,
      2028, True, "committed", 0.0, "Perpetua, groundbreaking Oct 2025, DoW USD 80M (USGS MCS "
@@ -709,6 +706,12 @@ PROJECTS = [
     ("Onsan indium debottleneck", "Republic of Korea", "indium", "processing", 100, None, 0.3, None,
      2028, False, "candidate", 0.0, "Korea Zinc; USGS 2025 capacity 310 t vs output 180 t"),
 ]
+
+# Member growth that the IEA 2030 base case already expects (operating plants ramping up and
+# projects under construction), for member/mineral pairs without a named project above: recorded
+# as committed projects so that members' existing Capacity rows can stay at observed output.
+IEA_GROWTH = [("Argentina", "lithium"), ("Australia", "lithium"), ("Finland", "nickel"),
+              ("Japan", "graphite"), ("Germany", "graphite"), ("India", "copper")]
 
 # =================================================================================================
 # Helpers: loading and interpolation
@@ -788,7 +791,8 @@ class Data:
 # Supply: existing capacity per (country, mineral, stage, year)
 # =================================================================================================
 # Text for the source column of Capacity rows.
-SRC_USGS_MINE = "USGS MCS 2026 {chapter} chapter, World Mine Production table, {year} [USGS_MCS_2026]"
+SRC_USGS_MINE = ("USGS MCS 2026 {chapter} chapter, World Mine Production table, {year} "
+                 "[USGS_MCS_2026]")
 SRC_USGS_REF = "USGS MCS 2026 {chapter} chapter, {table}, {year} [USGS_MCS_2026]"
 SRC_IEA = "IEA CMDE 2025, Total supply > Refining, {what}, {year} {kind} [IEA_CMDE_2025]"
 
@@ -921,7 +925,8 @@ def raw_supply(data: Data) -> dict:
     # antimony: mine USGS; metal/oxide China ~70% (data ESTIMATE), US 700 t (USGS), rest ESTIMATE
     out["antimony", "mining"] = usgs_mine("antimony", "antimony", "Antimony")
     sb_world = data.world(data.mine, "antimony", 2025) * MINERALS["antimony"]["yield_"]
-    sb_src = ("ESTIMATE: world metal/oxide ~ world mine output 2025e x 0.95; China share 0.70 (data "
+    sb_src = ("ESTIMATE: world metal/oxide ~ world mine output 2025e x 0.95; China share 0.70 "
+              "(data "
               "ESTIMATE); other shares analyst judgement [USGS_MCS_2026][BASE_CASE_ESTIMATE]")
     sb = {"China": 0.70 * sb_world, "Tajikistan": 0.05 * sb_world, "Russia": 0.04 * sb_world,
           "Oman": 2000.0, "Bolivia": 1500.0, "Mexico": 500.0}
@@ -933,7 +938,8 @@ def raw_supply(data: Data) -> dict:
     # indium: USGS refinery 2025; stage 1 = feed of each refiner
     in2 = data.series(data.refining, "indium_refined", 2025)
     out["indium", "processing"] = {2026: {c: (t, SRC_USGS_REF.format(
-        chapter="Indium", table="World Refinery Production", year="2025e")) for c, t in in2.items()}}
+        chapter="Indium", table="World Refinery Production", year="2025e"))
+        for c, t in in2.items()}}
     out["indium", "mining"] = {2026: {c: (t / MINERALS["indium"]["yield_"], "ESTIMATE: residue "
                                           "feed of each refiner = output / yield (USGS 2025e "
                                           "output) [USGS_MCS_2026][BASE_CASE_ESTIMATE]")
@@ -989,6 +995,7 @@ class Builder:
         self.prices = {m: self.price_paths(m) for m in MINERALS}
         self.china_export = {m: self.china_export_share(m) for m in MINERALS}
         self.capacity = self.build_capacity_table()
+        self.projects = PROJECTS + self.iea_growth_projects()
 
     # --- countries --------------------------------------------------------------------------
     def member_list(self) -> list[str]:
@@ -1203,6 +1210,19 @@ class Builder:
             table[mineral, stage] = years
         return table
 
+    def iea_growth_projects(self) -> list[tuple]:
+        out = []
+        for c, m in IEA_GROWTH:
+            raw = self.supply[m, "processing"]
+            now, later = raw[2026][c][0], raw[2030][c][0]
+            assert later > now, (c, m)
+            out.append((f"IEA base-case growth: {c} {m}", c, m, "processing", later - now, None,
+                        0.0, COSTS[m][2], 2030, True, "committed", 0.0,
+                        f"growth of {c}'s {m} processing from {now:,.0f} t to {later:,.0f} t in "
+                        "the IEA 2030 base case (operating plants ramping up, projects under "
+                        "construction, weighted by likelihood) [IEA_CMDE_2025]"))
+        return out
+
     def unit_cost(self, country: str, mineral: str, stage: str) -> float:
         mm, mc, pm, pc, _pn, _mn = COSTS[mineral]
         if stage == "mining":
@@ -1231,7 +1251,8 @@ class Builder:
         self.sheet_sources()
 
     def sheet_countries(self) -> None:
-        gdp_src = "GDP: ESTIMATE, approx. IMF WEO Oct 2025 nominal 2025 (from memory) [IMF_WEO_2025]"
+        gdp_src = ("GDP: ESTIMATE, approx. IMF WEO Oct 2025 nominal 2025 (from memory) "
+                   "[IMF_WEO_2025]")
         for c in self.members:
             iso, region, gdp = COUNTRY_INFO[c]
             if c == "United States":
@@ -1267,31 +1288,37 @@ class Builder:
         return self.world_need(mineral, "processing", year) * MINERALS[mineral]["club_share"]
 
     def sheet_minerals(self) -> None:
+        multiple = SETTINGS["shortfall_penalty_multiple"][0]
         for m, spec in MINERALS.items():
             p26 = self.prices[m]["processing"]["2026"]
-            d26 = self.club_demand(m, 2026)
-            d30 = self.club_demand(m, 2030)
+            p_mid = self.prices[m]["processing"]["mid"]
+            climate = m in CLIMATE_CONTROLLED
+            rate = HOLDING_RATE_CLIMATE if climate else HOLDING_RATE
+            cap_cost = max(100.0, 0.01 * p26) * (3 if climate else 1)
             days0 = STOCK_DAYS_INITIAL.get(m, STOCK_DAYS_INITIAL_DEFAULT)
-            rate = HOLDING_RATE_CLIMATE if m in CLIMATE_CONTROLLED else HOLDING_RATE
-            cap_cost = max(100.0, 0.01 * p26) * (3 if m in CLIMATE_CONTROLLED else 1)
+            src = [
+                f"Shortfall penalty: {multiple} (Settings multiple) x the base-path final-stage "
+                f"price {p_mid:,.0f}, fixed across scenarios and periods so that a temporary price "
+                "spike (china_ban 2028) does not make the clairvoyant second stage move shortfall "
+                "into earlier years [BASE_CASE_ESTIMATE]",
+                "Stock capacity: ESTIMATE one-off warehouse cost max(USD 100/t, 1% of the 2026 "
+                "price)" + (" x 3 for climate-controlled storage (IEA)" if climate else ""),
+                f"Holding: {rate:.1%} of the 2026 price per year = 5-8% of value (midpoint 6.5%) "
+                "less the 3% discount rate already in the objective"
+                + (", plus climate-controlled storage" if climate else "") + " [DATA_STOCKPILES]",
+                f"Max stock: {STOCK_MAX_DAYS} days of 2030-34 club demand (Japan 60-180 days, "
+                "Korea 100 days, Project Vault ~60 days) [DATA_STOCKPILES]",
+                f"Initial stock: ESTIMATE {days0} days of 2026 club demand ("
+                + STOCK_INITIAL_NOTE[days0] + "; volumes are secret) [DATA_STOCKPILES]"
+                "[BASE_CASE_ESTIMATE]",
+            ]
             self.add("Minerals", mineral=m, basis=spec["basis"],
-                     shortfall_penalty_usd_per_t=None,
+                     shortfall_penalty_usd_per_t=sig(multiple * p_mid, 3),
                      stock_capacity_cost_usd_per_t=sig(cap_cost, 3),
                      stock_holding_usd_per_t_yr=sig(rate * p26, 3),
-                     stock_max_t=sig(STOCK_MAX_DAYS / 365 * d30, 3),
-                     stock_initial_t=sig(days0 / 365 * d26, 3),
-                     source=(f"Shortfall penalty blank = Settings multiple x final-stage price. "
-                             f"Stock capacity: ESTIMATE one-off warehouse cost max(USD 100/t, 1% of "
-                             f"the 2026 price){' x 3 (climate-controlled storage, IEA)' if m in CLIMATE_CONTROLLED else ''}. "
-                             f"Holding: {rate:.1%} of the 2026 price per year = 5-8% of value "
-                             f"(midpoint 6.5%) less the 3% discount rate already in the objective"
-                             f"{', plus climate-controlled storage' if m in CLIMATE_CONTROLLED else ''} "
-                             f"[DATA_STOCKPILES]. Max stock: {STOCK_MAX_DAYS} days of 2030-34 club "
-                             f"demand (Japan 60-180 days, Korea 100 days, Project Vault ~60 days) "
-                             f"[DATA_STOCKPILES]. Initial stock: ESTIMATE {days0} days of 2026 club "
-                             f"demand ({'Japan JOGMEC ~42 days and Korea KOMIR ~42 days of their own use; Japan+Korea ~15% of club use' if days0 == 6 else ('Korea PPS non-ferrous ~50 days of Korean use' if days0 == 2 else 'no known public stock')}; "
-                             f"volumes are secret) [DATA_STOCKPILES][BASE_CASE_ESTIMATE]"))
-
+                     stock_max_t=sig(STOCK_MAX_DAYS / 365 * self.club_demand(m, 2030), 3),
+                     stock_initial_t=sig(days0 / 365 * self.club_demand(m, 2026), 3),
+                     source=". ".join(src))
     def sheet_stages(self) -> None:
         for m, spec in MINERALS.items():
             self.add("Stages", mineral=m, stage="mining", order=1, **{"yield": 1.0}, final=False,
@@ -1322,8 +1349,8 @@ class Builder:
                     t, src = years[y][c]
                     if y != 2026 and c in prev and abs(t - prev[c]) <= 0.005 * max(prev[c], 1e-9):
                         continue  # unchanged: the earlier row holds
-                    if y != 2026 and c not in prev and t <= 0:
-                        continue
+                    if c not in prev and t <= 0:
+                        continue  # no capacity now: no row
                     prev[c] = t
                     es, es_src = self.export_share(c, m, s)
                     cost = self.unit_cost(c, m, s)
@@ -1362,7 +1389,8 @@ class Builder:
             for s in ("mining", "processing"):
                 p = self.prices[m][s]
                 base_src = self.price_source(m, s)
-                cv = self.prices[m]["processing"].get("cv", 0.0) if s == "mining" else p.get("cv", 0)
+                cv = self.prices[m]["processing"].get("cv", 0.0) if s == "mining" \
+                    else p.get("cv", 0)
                 if m == "graphite" and s == "processing":
                     note = {"2026": "ESTIMATE 5,000 (low end of the Syrah 2023 deck; Chinese AAM "
                                     "sells lower)", "mid": "ESTIMATE 5,500 (~2021 spot 5,471)",
@@ -1403,7 +1431,8 @@ class Builder:
                      source=src + " [BASE_CASE_ESTIMATE]")
 
     def sheet_projects(self) -> None:
-        for (name, c, m, s, cap, capex, share, cost, first, lumpy, status, mcs, note) in PROJECTS:
+        for (name, c, m, s, cap, capex, share, cost, first, lumpy, status, mcs, note) in \
+                self.projects:
             assert c in self.members, c
             intensity, i_src = CAPEX[m, s]
             if capex is None:
@@ -1423,7 +1452,8 @@ class Builder:
                    f"support share {share:.2f} ESTIMATE (public co-finance typical of DOE/EXIM/"
                    f"EU strategic-project packages) [BASE_CASE_ESTIMATE]")
             self.add("Projects", project=name, country=c, mineral=m, stage=s, capacity_t=sig(cap),
-                     capex_musd=sig(capex, 3), support_share=share, unit_cost_usd_per_t=sig(cost, 3),
+                     capex_musd=sig(capex, 3), support_share=share,
+                     unit_cost_usd_per_t=sig(cost, 3),
                      first_year=first, lumpy=lumpy, status=status, min_contracted_share=mcs,
                      source=src)
 
@@ -1462,7 +1492,7 @@ class Builder:
                          f"factor {base_factor:.2f} [PROJECT_NEWS][BASE_CASE_ESTIMATE]"))
 
     def sheet_offtake(self) -> None:
-        proj = {p[0]: p for p in PROJECTS}
+        proj = {p[0]: p for p in self.projects}
         options = [
             # supplier, mineral, stage, max_t, first, last, note
             ("Vidalia expansion to 45 ktpa", "graphite", "processing", 15000, 2028, 2039,
@@ -1525,11 +1555,11 @@ class Builder:
                      mineral=m, stage="processing", country=None, year_from=2030, value=0.25,
                      scope="club", scenarios="*", hard=False,
                      penalty_usd_per_t=sig(0.10 * p, 2),
-                     source=(f"Soft: 25% of club demand from member-mined, member-processed "
-                             f"supply (between the CRMA 2030 benchmarks of 10% extraction and 40% "
-                             f"processing; cf. US IRA foreign-entity-of-concern rules); penalty = "
-                             f"ESTIMATE security premium of 10% of the base price per tonne short "
-                             f"[EU_CRMA_2024][BASE_CASE_ESTIMATE]"))
+                     source=("Soft: 25% of club demand from member-mined, member-processed "
+                             "supply (between the CRMA 2030 benchmarks of 10% extraction and 40% "
+                             "processing; cf. US IRA foreign-entity-of-concern rules); penalty = "
+                             "ESTIMATE security premium of 10% of the base price per tonne short "
+                             "[EU_CRMA_2024][BASE_CASE_ESTIMATE]"))
         for m in ("rare_earths", "gallium", "germanium"):
             self.add("Targets", target=f"Strategic reserve 60 days ({m})", metric="min_stock_days",
                      mineral=m, stage="processing", country=None, year_from=2030, value=60,
@@ -1539,7 +1569,7 @@ class Builder:
                              "drawn during a disruption [DATA_STOCKPILES]"))
 
     def sheet_budget(self) -> None:
-        budget = {2026: 5000, 2028: 10000, 2030: 10000, 2035: 8000}
+        budget = {2026: 4000, 2028: 6000, 2030: 6000, 2035: 6000}
         for y, v in budget.items():
             self.add("Budget", year=y, max_spend_musd=v,
                      source=("ESTIMATE: the club's public finance for critical minerals in USD "
@@ -1571,7 +1601,7 @@ def report(b: Builder) -> None:
             D = b.club_demand(m, y)
             rows = cap[m, "processing"][y]
             mem = sum(t for c, (t, _) in rows.items() if c in b.members)
-            proj = sum(p[4] for p in PROJECTS if p[2] == m and p[3] == "processing"
+            proj = sum(p[4] for p in b.projects if p[2] == m and p[3] == "processing"
                        and p[8] <= y)
             A = {c: t * b.export_share(c, m, "processing")[0] for c, (t, _) in rows.items()
                  if c not in b.members}
@@ -1599,8 +1629,9 @@ def write_workbook(b: Builder, path: Path) -> Path:
         for row in rows:
             ws.append([row.get(name) for name in header])
         for i, name in enumerate(header, start=1):
+            longest = max([len(str(r.get(name, ""))) for r in rows] + [len(name)])
             width = 60 if name in ("source", "description", "notes", "publication", "table") \
-                else max(12, min(40, max([len(str(r.get(name, ""))) for r in rows] + [len(name)]) + 2))
+                else max(12, min(40, longest + 2))
             ws.column_dimensions[get_column_letter(i)].width = width
     settings = book["Settings"]
     for key_cell, value_cell, source_cell in settings.iter_rows(min_row=2, max_col=3):
