@@ -17,7 +17,8 @@ The modelling choices are documented in docs/base_case.md. In short:
 * Existing capacity = observed output (capacity_t = production, utilization = 1), from the latest
   year in the data (2025 USGS estimate, else 2024) as the 2026 row; IEA 2030/2035 base-case rows
   for non-members; members keep their observed output (or the IEA figure where it is lower:
-  closures) and grow only through Projects, so the club's own decisions are not double counted.
+  closures) and grow only through Projects (named projects, or committed "IEA base-case growth"
+  projects for the growth the IEA already expects), so nothing is double counted.
 * Where world supply falls short of IEA STEPS demand, non-member processing (and, for minerals
   whose mine output feeds the final product, all mining) is scaled up to meet it, so the base case
   has concentration but no structural world shortage.
@@ -45,9 +46,8 @@ DEFAULT_DATA = REPO.parent / "shared" / "data"
 DEFAULT_OUT = REPO / "inputs" / "base_case.xlsx"
 
 ROW = "Rest of world"  # aggregate non-member for every producer without its own row
-LI_PER_LCE = 5.323  # t LCE per t Li (README: 1 t Li = 5.323 t LCE)
+LCE_PER_LI = 5.323  # t LCE per t Li (README: 1 t Li = 5.323 t LCE)
 MN_IN_HPMSM = 0.325  # t Mn per t MnSO4.H2O (stoichiometry: 54.94 / 169.02)
-EST = "ESTIMATE"
 
 # =================================================================================================
 # Sources (the Sources sheet). Row source texts cite these ids in square brackets.
@@ -141,7 +141,7 @@ PERIOD_SOURCE = (
     "2025 observed; IEA 2030, 2035, 2040); so IEA '2040' figures enter only through the 2035-39 "
     "period [BASE_CASE_ESTIMATE]"
 )
-MID_YEAR = {y: y + d / 2 - 0.5 if d <= 2 else y + (d - 1) / 2 for y, d in PERIODS}
+MID_YEAR = {y: y + (d - 1) / 2 for y, d in PERIODS}  # mean of the period's years
 # 2026 -> 2026.5, 2028 -> 2028.5, 2030 -> 2032, 2035 -> 2037
 
 # =================================================================================================
@@ -360,7 +360,7 @@ OTHER_NONCLUB_USE = 0.10  # end-use share of non-members other than China (ESTIM
 # Final-stage (processing) price series: prices.csv series x factor (to the mineral's basis).
 # Mining-stage price: either its own series or a fraction of the processing price (payability).
 PRICE_SERIES = {
-    "lithium": ("lithium:carbonate_battery_grade", LI_PER_LCE,
+    "lithium": ("lithium:carbonate_battery_grade", LCE_PER_LI,
                 "Li carbonate battery grade (USGS/Benchmark), x 5.323 t LCE per t Li"),
     "nickel": ("nickel:LME_cash", 1.0, "Nickel LME cash (USGS)"),
     "cobalt": ("cobalt:LME_cash", 1.0, "Cobalt LME cash (USGS, $/lb converted)"),
@@ -418,8 +418,8 @@ BAN_MULTIPLIER = 2.5  # ex-China processing price in a ban period (ESTIMATE; see
 # (mining member, mining China, processing member existing, processing China, processing new
 # ex-China project, mining new project). Stage-2 costs are conversion costs (feed excluded).
 COSTS = {
-    "lithium": (3500 * LI_PER_LCE, 10000 * LI_PER_LCE, 1.3 * 2500 * LI_PER_LCE,
-                2500 * LI_PER_LCE, 4500 * LI_PER_LCE, 3500 * LI_PER_LCE),
+    "lithium": (3500 * LCE_PER_LI, 10000 * LCE_PER_LI, 1.3 * 2500 * LCE_PER_LI,
+                2500 * LCE_PER_LI, 4500 * LCE_PER_LI, 3500 * LCE_PER_LI),
     "nickel": (8000, 9000, 3500, 2500, 6000, 8000),
     "cobalt": (10000, 12000, 2800, 2000, 3000, 10000),
     "manganese": (110 / 0.44, 130 / 0.44, 2500, 1900, 1200 / MN_IN_HPMSM, 110 / 0.44),
@@ -555,9 +555,9 @@ BAN = [
 # =================================================================================================
 # Capital intensity per t/yr of the mineral's basis, from capex.csv (converted).
 CAPEX = {
-    ("lithium", "processing"): (25000 * LI_PER_LCE, "capex.csv ex-China converter 25,000 per t "
+    ("lithium", "processing"): (25000 * LCE_PER_LI, "capex.csv ex-China converter 25,000 per t "
                                 "LCE/yr (ESTIMATE in data) x 5.323"),
-    ("lithium", "mining"): (4000 * LI_PER_LCE, "capex.csv spodumene mine + concentrator 4,000 per "
+    ("lithium", "mining"): (4000 * LCE_PER_LI, "capex.csv spodumene mine + concentrator 4,000 per "
                             "t LCE/yr x 5.323"),
     ("nickel", "processing"): (50000, "capex.csv OECD HPAL/sulphate refinery 50,000 per t Ni/yr "
                                "(ESTIMATE in data)"),
@@ -588,10 +588,10 @@ CAPEX = {
 # min_contracted_share, note
 PROJECTS = [
     # lithium
-    ("Thacker Pass phase 1 mine", "United States", "lithium", "mining", 40000 / LI_PER_LCE, None,
+    ("Thacker Pass phase 1 mine", "United States", "lithium", "mining", 40000 / LCE_PER_LI, None,
      0.0, None, 2028, True, "committed", 0.0, "Lithium Americas/GM, 40 ktpa LCE; DOE loan USD "
      "2.26B, construction since 2025"),
-    ("Thacker Pass phase 1 plant", "United States", "lithium", "processing", 40000 / LI_PER_LCE,
+    ("Thacker Pass phase 1 plant", "United States", "lithium", "processing", 40000 / LCE_PER_LI,
      None, 0.0, None, 2028, True, "committed", 0.0, "Lithium Americas/GM carbonate plant, "
      "40 ktpa LCE"),
     ("Kemerton trains 3-4", "Australia", "lithium", "processing", 50000 * 0.1654, None, 0.3, None,
@@ -1085,7 +1085,7 @@ class Builder:
             lce = (d.price("lithium:carbonate_China_CIF_spot_Jan2025")[2025]
                    + d.price("lithium:carbonate_China_CIF_spot_Nov2025")[2025]) / 2
             li_in_sc6 = 0.06 * 2 * 6.941 / 29.881
-            return (sc6 / li_in_sc6) / (lce * LI_PER_LCE)
+            return (sc6 / li_in_sc6) / (lce * LCE_PER_LI)
         if mineral == "aluminium":
             bauxite = self.data.price("bauxite:US_import_unit_value")[2024]
             return bauxite * 4.5 / self.annual_series("aluminium")[0][2024]
@@ -1248,6 +1248,7 @@ class Builder:
         self.sheet_offtake()
         self.sheet_targets()
         self.sheet_budget()
+        self.sheet_sweeps()
         self.sheet_sources()
 
     def sheet_countries(self) -> None:
@@ -1578,6 +1579,28 @@ class Builder:
                              "awards; Australia A$1.2B reserve + A$1B facility; EU RESourceEU and "
                              "strategic projects; Japan JOGMEC equity/loans "
                              "[DATA_STOCKPILES][BASE_CASE_ESTIMATE]"))
+
+    def sheet_sweeps(self) -> None:
+        """Ready-made sensitivity runs for `mineralclub sweep` (examples; edit freely)."""
+        cap = "Targets[target=CRMA 65% single-country cap (processing)].value"
+        rows = [
+            ("crma_cap_frontier", cap, None, (0.50, 0.80, 0.05), "frontier",
+             "cost of the plan against the single-country cap, from 50% to 80%"),
+            ("tornado", "Scenarios[scenario=china_ban].probability", "0.1,0.2,0.3,0.4", None,
+             "one_at_a_time", "ban probability (the others are rescaled)"),
+            ("tornado", "Settings[key=discount_rate].value", "0.02,0.03,0.05,0.07", None,
+             "one_at_a_time", "US OMB A-4 2%, EU 3%, financing-cost rates"),
+            ("tornado", "Budget[year=2030].max_spend_musd", "2000,3000,6000", None,
+             "one_at_a_time", "how a tighter 2030-34 budget changes the plan"),
+            ("tornado", "Minerals[mineral=graphite].shortfall_penalty_usd_per_t",
+             "13750,27500,55000", None, "one_at_a_time",
+             "graphite shortfall valued at 2.5x, 5x and 10x the base price"),
+        ]
+        for sweep, parameter, values, rng, mode, why in rows:
+            start, stop, step = rng or (None, None, None)
+            self.add("Sweeps", sweep=sweep, parameter=parameter, values=values, start=start,
+                     stop=stop, step=step, mode=mode,
+                     source=f"example sensitivity: {why} [BASE_CASE_ESTIMATE]")
 
     def sheet_sources(self) -> None:
         for sid, pub, table, year, url, notes in SOURCES:
