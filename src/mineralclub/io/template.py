@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -23,6 +22,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from mineralclub.io.rules import RULES
+from mineralclub.io.write_results import write_atomic
 from mineralclub.schema import REQUIRED, SETTINGS, SHEET_BY_NAME, SHEETS, Column, Sheet
 
 LAST_ROW = 1000  # drop-downs and name lists cover rows 2..LAST_ROW
@@ -50,16 +50,7 @@ def write_template(path: str | os.PathLike[str]) -> Path:
 
 def save_atomic(path: Path, save: Callable[[str], object]) -> Path:
     """Call ``save(temp path)`` in the target folder, then rename onto ``path``."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(suffix=path.suffix or ".xlsx", dir=path.parent)
-    os.close(handle)
-    try:
-        save(temp)
-        os.replace(temp, path)
-    finally:
-        if os.path.exists(temp):
-            os.remove(temp)
-    return path
+    return write_atomic(Path(path), lambda tmp: save(str(tmp)))
 
 
 def write_sheet(ws: Worksheet, spec: Sheet) -> None:
