@@ -108,6 +108,10 @@ class Dataset:
     tables: Tables = field(repr=False)
 
     # --- helpers --------------------------------------------------------------------------
+    def country_of(self, owner: str) -> str:
+        """Host country of a producer owner (a member country or a project)."""
+        return self.projects[owner].country if owner in self.projects else owner
+
     def stage_keys(self) -> list[Key]:
         return [(k, s) for k in self.minerals for s in self.stages[k]]
 

@@ -56,7 +56,7 @@ def read_flows(m, ds: Dataset) -> Flows:
 
 
 def country_of(ds: Dataset, owner: str) -> str:
-    return ds.projects[owner].country if owner in ds.projects else owner
+    return ds.country_of(owner)
 
 
 # --- Supply ------------------------------------------------------------------------------

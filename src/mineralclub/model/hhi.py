@@ -60,22 +60,25 @@ class HHIInstance:
                     marginal_cost_musd_per_pp=marginal.get(("hhi", self.index), float("nan")))
 
 
-def _club_parts(m, ds: Dataset, k, s, t, w) -> dict:
+def _member_parts(m, ds: Dataset, k, s, t, w, flow) -> dict:
+    """Member countries' tonnes at (k, s, t, w): flow = used (club) or output (world)."""
     parts = defaultdict(int)
     for r in m.sets.producers_at.get((k, s, t), []):
-        country = ds.projects[r[0]].country if r[0] in ds.projects else r[0]
-        parts[country] = parts[country] + used(m, ds, *r, t, w)
+        country = ds.country_of(r[0])
+        parts[country] = parts[country] + flow(m, ds, *r, t, w)
+    return parts
+
+
+def _club_parts(m, ds: Dataset, k, s, t, w) -> dict:
+    parts = _member_parts(m, ds, k, s, t, w, used)
     for c in ds.nonmembers:
-        if (c, k, s, t, w) in ds.mix or (c, k, s, t) in m.reg.partner_offtake:
+        if (c, k, s, t, w) in m.p_mix or (c, k, s, t) in m.reg.partner_offtake:
             parts[c] = flows.country_direct(m, c, k, s, t, w)
     return dict(parts)
 
 
 def _world_parts(m, ds: Dataset, k, s, t, w) -> dict:
-    parts = defaultdict(int)
-    for r in m.sets.producers_at.get((k, s, t), []):
-        country = ds.projects[r[0]].country if r[0] in ds.projects else r[0]
-        parts[country] = parts[country] + output(m, ds, *r, t, w)
+    parts = _member_parts(m, ds, k, s, t, w, output)
     for c in ds.nonmembers:
         if (c, k, s, t) in m.p_ncap:
             parts[c] = parts[c] + m.p_ncap[c, k, s, t]

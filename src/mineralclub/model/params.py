@@ -35,8 +35,7 @@ def import_premium_factor(ds: Dataset, k: str, s: str) -> float:
 
 def producer_cut(ds: Dataset, owner: str, k: str, s: str, t: int, w: str) -> float:
     """Capacity cut of a member producer: a Disruption on its host country, mineral and stage."""
-    country = ds.projects[owner].country if owner in ds.projects else owner
-    return ds.cut.get((country, k, s, t, w), 0.0)
+    return ds.cut.get((ds.country_of(owner), k, s, t, w), 0.0)
 
 
 def param_values(ds: Dataset, S: Sets) -> dict[str, dict]:
