@@ -489,7 +489,19 @@ EXPORT_SOURCE = {
 # Supply scaling to world demand (see module docstring). Mining is scaled only where the mined
 # material is the feed of the final product; not for graphite (synthetic route), manganese (ore
 # feeds steel) and the by-products (feed is a host-metal stream).
-SUPPLY_HEADROOM = 1.05  # world capacity at least 5% above world demand after scaling (ESTIMATE)
+SUPPLY_HEADROOM = 1.0  # world capacity at least equal to world demand after scaling (ESTIMATE)
+# Not scaled up: sanctions keep the club from buying Russian growth (and make it unlikely).
+SCALE_EXCLUDE = {"Russia"}
+# Known capacity ceilings that scaling must respect.
+SUPPLY_CEILING = {
+    ("China", "aluminium", "processing"): (45e6, "China's ~45 Mt/yr primary aluminium capacity "
+                                           "ceiling; USGS MCS 2026: capacity 44.6 Mt, output "
+                                           "45.0 Mt in 2025 [USGS_MCS_2026]"),
+    ("China", "gallium", "processing"): (1600, "USGS MCS 2026: China primary gallium capacity "
+                                         "1,600 t in 2025 [USGS_MCS_2026]"),
+    ("China", "indium", "processing"): (1100, "USGS MCS 2026: China indium refinery capacity "
+                                        "1,100 t in 2025 [USGS_MCS_2026]"),
+}
 SCALE_MINING = {"lithium", "nickel", "cobalt", "copper", "aluminium", "rare_earths", "tungsten",
                 "antimony"}
 
@@ -993,8 +1005,9 @@ class Builder:
         self.nonmembers = self.nonmember_list()
         self.world_d = {m: world_demand(data, m) for m in MINERALS}
         self.prices = {m: self.price_paths(m) for m in MINERALS}
-        self.china_export = {m: self.china_export_share(m) for m in MINERALS}
         self.capacity = self.build_capacity_table()
+        self.china_export = {(m, y): self.china_export_share(m, y) for m in MINERALS
+                             for y, _d in PERIODS}
         self.projects = PROJECTS + self.iea_growth_projects()
 
     # --- countries --------------------------------------------------------------------------
@@ -1115,21 +1128,22 @@ class Builder:
         return BAN_MULTIPLIER
 
     # --- export shares ------------------------------------------------------------------------
-    def china_export_share(self, mineral: str) -> float:
-        rows = self.supply[mineral, "processing"][2026]
+    def china_export_share(self, mineral: str, year: int) -> float:
+        rows = self.capacity[mineral, "processing"][year]
         total = sum(t for t, _ in rows.values())
         s = rows["China"][0] / total
         e = 1 - MINERALS[mineral]["club_share"] - OTHER_NONCLUB_USE
         return round(max(0.10, (s - e) / s), 2)
 
-    def export_share(self, country: str, mineral: str, stage: str) -> tuple[float, str]:
+    def export_share(self, country: str, mineral: str, stage: str, year: int
+                     ) -> tuple[float, str]:
         if country in self.members:
             return 1.0, ""
         if country == "China":
             if stage == "mining":
                 return (CHINA_MINING_EXPORT.get(mineral, CHINA_MINING_EXPORT_DEFAULT),
                         EXPORT_SOURCE["China_mining"])
-            return self.china_export[mineral], EXPORT_SOURCE["China"]
+            return self.china_export[mineral, year], EXPORT_SOURCE["China"]
         if country in EXPORT_SHARE:
             return EXPORT_SHARE[country], EXPORT_SOURCE[country]
         return EXPORT_SHARE_DEFAULT, EXPORT_SOURCE["default"]
@@ -1187,28 +1201,45 @@ class Builder:
                         src = src + "; Rest of world aggregates " + ", ".join(sorted(parts))
                     rows[c] = [t, src]
                 # scale to world demand
-                total = sum(t for t, _ in rows.values())
-                need = self.world_need(mineral, stage, y) * SUPPLY_HEADROOM
-                scale_ok = stage == "processing" or mineral in SCALE_MINING
-                if scale_ok and total < need:
-                    if stage == "processing":
-                        mem = sum(t for c, (t, _) in rows.items() if c in self.members)
-                        non = total - mem
-                        k = (need - mem) / non
-                        who = "non-member"
-                        targets = [c for c in rows if c not in self.members]
-                    else:
-                        k = need / total
-                        who = "all"
-                        targets = list(rows)
-                    for c in targets:
-                        rows[c][0] *= k
-                        rows[c][1] = (f"{rows[c][1]}; x {k:.3f} so that world supply is 5% above "
-                                      f"world demand in {y} ({who} producers scaled; ESTIMATE) "
-                                      "[BASE_CASE_ESTIMATE]")
+                self.scale_to_demand(mineral, stage, y, rows)
                 years[y] = {c: (t, s) for c, (t, s) in rows.items()}
             table[mineral, stage] = years
         return table
+
+    def scale_to_demand(self, mineral: str, stage: str, year: int, rows: dict) -> None:
+        """Scale producers up (in place) so that world supply >= world demand x headroom.
+
+        Processing: non-members only (members grow through Projects), each at most up to its
+        known capacity ceiling (SUPPLY_CEILING); mining (SCALE_MINING minerals): all producers.
+        """
+        total = sum(t for t, _ in rows.values())
+        need = self.world_need(mineral, stage, year) * SUPPLY_HEADROOM
+        if total >= need or not (stage == "processing" or mineral in SCALE_MINING):
+            return
+        if stage == "mining":
+            scalable, who = [c for c in rows if c not in SCALE_EXCLUDE], "all"
+        else:
+            scalable = [c for c in rows if c not in self.members and c not in SCALE_EXCLUDE]
+            who = "non-member"
+        fixed = sum(t for c, (t, _) in rows.items() if c not in scalable)
+        while True:  # a producer at its ceiling stops growing; the others share the rest
+            k = (need - fixed) / sum(rows[c][0] for c in scalable)
+            capped = [c for c in scalable if (c, mineral, stage) in SUPPLY_CEILING
+                      and rows[c][0] * k > SUPPLY_CEILING[c, mineral, stage][0]]
+            if not capped:
+                break
+            for c in capped:
+                ceiling, why = SUPPLY_CEILING[c, mineral, stage]
+                rows[c][0] = max(rows[c][0], ceiling)
+                rows[c][1] += f"; held at its capacity ceiling {ceiling:,.0f} t ({why})"
+                fixed += rows[c][0]
+                scalable.remove(c)
+            if not scalable:
+                return
+        for c in scalable:
+            rows[c][0] *= k
+            rows[c][1] += (f"; x {k:.3f} so that world supply meets world demand in {year} "
+                           f"({who} producers but Russia scaled; ESTIMATE) [BASE_CASE_ESTIMATE]")
 
     def iea_growth_projects(self) -> list[tuple]:
         out = []
@@ -1344,16 +1375,17 @@ class Builder:
 
     def sheet_capacity(self) -> None:
         for (m, s), years in sorted(self.capacity.items()):
-            prev: dict[str, float] = {}
+            prev: dict[str, tuple[float, float]] = {}
             for y, _d in PERIODS:
                 for c in sorted(years[y]):
                     t, src = years[y][c]
-                    if y != 2026 and c in prev and abs(t - prev[c]) <= 0.005 * max(prev[c], 1e-9):
+                    es, es_src = self.export_share(c, m, s, y)
+                    if c in prev and abs(t - prev[c][0]) <= 0.005 * prev[c][0] \
+                            and es == prev[c][1]:
                         continue  # unchanged: the earlier row holds
                     if c not in prev and t <= 0:
                         continue  # no capacity now: no row
-                    prev[c] = t
-                    es, es_src = self.export_share(c, m, s)
+                    prev[c] = (t, es)
                     cost = self.unit_cost(c, m, s)
                     self.add("Capacity", country=c, mineral=m, stage=s, year=y,
                              capacity_t=sig(t), unit_cost_usd_per_t=sig(cost, 3), utilization=1.0,
@@ -1626,7 +1658,7 @@ def report(b: Builder) -> None:
             mem = sum(t for c, (t, _) in rows.items() if c in b.members)
             proj = sum(p[4] for p in b.projects if p[2] == m and p[3] == "processing"
                        and p[8] <= y)
-            A = {c: t * b.export_share(c, m, "processing")[0] for c, (t, _) in rows.items()
+            A = {c: t * b.export_share(c, m, "processing", y)[0] for c, (t, _) in rows.items()
                  if c not in b.members}
             At = sum(A.values())
             top = max(A.values()) / At
