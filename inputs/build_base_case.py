@@ -475,8 +475,9 @@ CHINA_MINING_EXPORT_DEFAULT = 0.05
 EXPORT_SHARE = {"Russia": 0.3, "Indonesia": 0.7}
 EXPORT_SHARE_DEFAULT = 0.8
 EXPORT_SOURCE = {
-    "China": "ESTIMATE: (China's share of world output - China's end-use share) / China's share, "
-             "China's end-use share = 1 - club share - 0.10, floor 0.10 [BASE_CASE_ESTIMATE]",
+    "China": "ESTIMATE: (China's share of world output in this period - China's end-use share) / "
+             "China's share, China's end-use share = 1 - club share - 0.10, floor 0.10 "
+             "[BASE_CASE_ESTIMATE]",
     "China_mining": "ESTIMATE: China consumes its own mine output (net importer of ores); "
                     "~15% of natural graphite exported [BASE_CASE_ESTIMATE]",
     "Russia": "ESTIMATE: sanctions (US/UK LME ban Apr 2024, EU measures) limit what the club can "
@@ -1186,17 +1187,15 @@ class Builder:
                                     "growth comes from Projects"
                         else:
                             t, src = t_p, src_p
-                    elif y == 2028 and 2030 in agg and c in agg[2030] and c not in self.members:
+                    elif y == 2028 and 2030 in agg and c in agg[2030]:
+                        # between the observed year and the IEA 2030 base case, at 2028.5;
+                        # members only toward a lower 2030 value (closures)
                         t30 = agg[2030][c][0]
-                        t = t0 + (t30 - t0) * (MID_YEAR[2028] - 2024) / (2030 - 2024)
-                        src = ("linear interpolation at 2028.5 between IEA 2024 observed and 2030 "
-                               "base case [IEA_CMDE_2025]")
-                    elif y == 2028 and 2030 in agg and c in agg[2030] and c in self.members:
-                        t30 = agg[2030][c][0]
-                        if t30 < t0:
-                            t = t0 + (t30 - t0) * (MID_YEAR[2028] - 2024) / (2030 - 2024)
-                            src = ("linear interpolation at 2028.5 toward the lower IEA 2030 base "
-                                   "case (closures) [IEA_CMDE_2025]")
+                        y0 = 2025 if "2025e" in src0 else 2024
+                        if c not in self.members or t30 < t0:
+                            t = t0 + (t30 - t0) * (MID_YEAR[2028] - y0) / (2030 - y0)
+                            src = (f"linear interpolation at 2028.5 between {y0} observed and "
+                                   "the IEA 2030 base case [IEA_CMDE_2025]")
                     if len(parts) > 1 or (c == ROW and parts != [ROW]):
                         src = src + "; Rest of world aggregates " + ", ".join(sorted(parts))
                     rows[c] = [t, src]
