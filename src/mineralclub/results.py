@@ -259,7 +259,7 @@ def targets_table(m, ds: Dataset, marginal: dict | None = None) -> pd.DataFrame:
         rows.append(dict(target=inst.target, metric=inst.metric, scope=inst.scope,
                          mineral=inst.mineral, stage=inst.stage, country=inst.country,
                          year=inst.year, scenario=inst.scenario or "*", value=pyo.value(inst.value),
-                         achieved=achieved, binding=bool(g >= -1e-6 * max(1.0, inst.scale)),
+                         achieved=achieved, binding=bool(g >= -1e-6 * max(1.0, abs(den))),
                          violation_t=max(0.0, g), hard=inst.hard,
                          marginal_cost_musd_per_pp=marginal.get(inst.index, float("nan"))))
     for h in getattr(m, "hhi_instances", []):

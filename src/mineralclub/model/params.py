@@ -55,9 +55,8 @@ def param_values(ds: Dataset, S: Sets) -> dict[str, dict]:
         for k, s, t, w in S.import_keys
     }
     v["p_short"] = {(k, t, w): 1e-6 * ds.shortfall_penalty[(k, t, w)] for k, t, w in S.kt_w}
-    nonmember = set(ds.nonmembers)
     v["p_ncap"] = {key: ds.capacity[key] * ds.utilization[key]
-                   for key in ds.capacity if key[0] in nonmember}
+                   for key in S.nonmember_capacity_keys}
     v.update(_project_values(ds, S))
     v.update(_lever_values(ds, S))
     v.update(_stock_values(ds))

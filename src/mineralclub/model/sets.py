@@ -39,6 +39,8 @@ class Sets:
     yields: tuple  # ((k, s), yield): coefficients of the stage chain, structural
     durations: tuple  # (t, d_t)
     disrupted: frozenset  # (k, t, w) with a cut: decides which stock-days instances exist
+    nonmember_capacity_keys: tuple  # (c, k, s, t): world-scope production terms
+    stage_countries: tuple  # ((k, s), countries with Capacity rows): target expansion
 
 
 def build_sets(ds: Dataset, baseline: bool = False) -> Sets:
@@ -52,6 +54,7 @@ def build_sets(ds: Dataset, baseline: bool = False) -> Sets:
         c, k, s, t = key
         for w in ds.scenarios:
             suppliers_at[(k, s, t, w)].append(c)
+    nonmember = frozenset(ds.nonmembers)
     levels = () if baseline else _floor_levels(ds)
     nm_keys = _nonmember_keys(ds)
     options, member, partner = ((), (), ()) if baseline else _offtake(ds, nm_keys)
@@ -82,6 +85,10 @@ def build_sets(ds: Dataset, baseline: bool = False) -> Sets:
         yields=tuple(sorted(ds.yield_.items())),
         durations=tuple(sorted(ds.duration.items())),
         disrupted=ds.disrupted,
+        nonmember_capacity_keys=tuple(sorted(
+            key for key in ds.capacity if key[0] in nonmember)),
+        stage_countries=tuple(sorted((ks, tuple(sorted(cs)))
+                                     for ks, cs in ds.producers_of_stage.items())),
     )
 
 
