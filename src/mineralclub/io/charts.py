@@ -13,6 +13,7 @@ short note (column D) beside the machine-readable ``key`` / ``value`` columns.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import pandas as pd
@@ -24,6 +25,7 @@ from openpyxl.utils import get_column_letter
 
 MUSD, TONNES, SHARE, HHI, DAYS = "#,##0.00", "#,##0", "0.0%", "0.000", "#,##0.0"
 CHARTS_SHEET, DATA_SHEET = "Charts", "ChartData"
+ROW_CM = 0.53  # height of a default worksheet row (15 points)
 HEADER_FILL = PatternFill("solid", start_color="DDEBF7", end_color="DDEBF7")
 
 COST_PARTS = {
@@ -73,6 +75,7 @@ class ChartSpec:
     x_title: str
     y_title: str
     number_format: str
+    horizontal: bool = False  # bars drawn sideways (long category lists)
 
     @property
     def series(self) -> list[str]:
@@ -135,51 +138,81 @@ def cost_spec(tables) -> ChartSpec | None:
 
 
 def stockpile_spec(tables, max_series: int = 12) -> ChartSpec | None:
-    """Stock level per year for each (mineral, scenario) that holds stock; a flat zero line per
-    mineral when none does."""
+    """Stock level per year for each mineral that holds stock: one line when its path is the
+    same in every scenario, else one per scenario; a flat zero line per mineral when none
+    holds any. At most `max_series` lines, the largest first."""
     st = tables.get("Stockpile")
     if st is None or st.empty:
         return None
     wide = st.pivot_table(index="year", columns=["mineral", "scenario"], values="level_t",
                           aggfunc="sum", sort=True)
-    peak = wide.max().sort_values(ascending=False, kind="stable")
-    held = [key for key, v in peak.items() if v > 1e-6][:max_series]
-    if held:
-        wide = wide[sorted(held)]
-        wide.columns = [f"{k} ({w})" for k, w in wide.columns]
+    lines: dict[str, pd.Series] = {}
+    for k in wide.columns.get_level_values("mineral").unique():
+        paths = wide[k]
+        if paths.max().max() <= 1e-6:
+            continue
+        if (paths.max(axis=1) - paths.min(axis=1)).abs().max() <= 1e-6:
+            lines[f"{k} (all scenarios)"] = paths.iloc[:, 0]
+        else:
+            for w in paths.columns:
+                if paths[w].max() > 1e-6:
+                    lines[f"{k} ({w})"] = paths[w]
+    if lines:
+        keep = sorted(lines, key=lambda n: -lines[n].max())[:max_series]
+        data = pd.DataFrame({n: lines[n] for n in sorted(keep)})
     else:
-        wide = wide.T.groupby(level="mineral").sum().T
-        wide.columns = [f"{k} (no stockpile)" for k in wide.columns]
-    data = wide.reset_index()
+        data = wide.T.groupby(level="mineral").sum().T
+        data.columns = [f"{k} (no stockpile)" for k in data.columns]
+    data = data.reset_index()
     data["year"] = data["year"].astype(int)
     return ChartSpec("stockpile_levels", "Stockpile level by year (t)", "line", data, "year",
                      "tonnes", TONNES)
 
 
-def support_spec(tables) -> ChartSpec | None:
+def support_spec(tables, top: int = 20) -> ChartSpec | None:
+    """Club support and the private capital it mobilises, by host country of the candidate
+    projects (committed projects are sunk); the `top` hosts by support, the rest summed."""
     pr = tables.get("Projects")
     if pr is None or pr.empty:
         return None
+    pr = pr[~pr["committed"].astype(bool)]
+    if pr.empty:
+        return None
     by = pr.groupby("country", sort=True)[["support_musd", "private_capital_musd"]].sum()
+    by = _top(by.sort_values("support_musd", ascending=False, kind="stable"), top, "hosts")
     data = pd.DataFrame({"host country": by.index,
                          "club support (USD million)": by["support_musd"].to_numpy(dtype=float),
                          "private capital mobilised (USD million)":
                              by["private_capital_musd"].to_numpy(dtype=float)})
-    return ChartSpec("support_by_host", "Project support by host country (USD million)", "bar",
-                     data, "host country", "USD million", MUSD)
+    return ChartSpec("support_by_host", "Support of new projects by host country (USD million)",
+                     "bar", data, "host country", "USD million", MUSD,
+                     horizontal=len(data) > 8)
 
 
-def ledger_spec(tables) -> ChartSpec | None:
+def _top(df: pd.DataFrame, n: int, noun: str) -> pd.DataFrame:
+    """The first n rows, and the others summed into one row 'other <count> <noun>'."""
+    if len(df) <= n + 1:
+        return df
+    rest = df.iloc[n:].sum().to_frame(f"other {len(df) - n} {noun}").T
+    return pd.concat([df.iloc[:n], rest])
+
+
+def ledger_spec(tables, top: int = 20) -> ChartSpec | None:
+    """Net position (received - contribution) of members and partners, largest first; beyond
+    `top` countries the rest is summed."""
     led = tables.get("Ledger")
     if led is None or led.empty:
         return None
     led = led[led["role"].isin(["member", "partner"])]
-    data = pd.DataFrame({"country": led["country"].to_numpy(),
-                         "net position (USD million)":
-                             led["net_position_musd"].to_numpy(dtype=float)})
+    net = led.set_index("country")[["net_position_musd"]].astype(float)
+    net = net.reindex(net["net_position_musd"].abs().sort_values(ascending=False,
+                                                                 kind="stable").index)
+    net = _top(net, top, "countries")
+    data = pd.DataFrame({"country": net.index,
+                         "net position (USD million)": net["net_position_musd"].to_numpy()})
     return ChartSpec("ledger_net_positions",
                      "Net position: received minus contribution (USD million)", "bar", data,
-                     "country", "USD million", MUSD)
+                     "country", "USD million", MUSD, horizontal=len(data) > 8)
 
 
 # --- the Excel side ---------------------------------------------------------------------------
@@ -205,12 +238,17 @@ def add_charts(workbook, specs: list[ChartSpec]) -> None:
     charts_ws["A1"] = ("Charts of the headline results. Their data are on the ChartData sheet; "
                        "edit them like any Excel chart.")
     charts_ws["A1"].font = Font(bold=True)
-    row = 1
-    for i, spec in enumerate(specs):
+    row, charts = 1, []
+    for spec in specs:
         header_row = write_block(data_ws, spec, row)
-        anchor = f"{'A' if i % 2 == 0 else 'K'}{3 + (i // 2) * 18}"
-        charts_ws.add_chart(excel_chart(data_ws, spec, header_row), anchor)
+        charts.append(excel_chart(data_ws, spec, header_row))
         row = header_row + len(spec.data) + 2
+    top = 3
+    for i in range(0, len(charts), 2):  # two charts side by side, rows sized to the taller
+        pair = charts[i:i + 2]
+        for chart, col in zip(pair, ("A", "K"), strict=False):
+            charts_ws.add_chart(chart, f"{col}{top}")
+        top += math.ceil(max(c.height for c in pair) / ROW_CM) + 2
     data_ws.column_dimensions["A"].width = 24
     for col in range(2, 2 + max(len(s.series) for s in specs)):
         data_ws.column_dimensions[get_column_letter(col)].width = 22
@@ -243,8 +281,11 @@ def excel_chart(ws, spec: ChartSpec, header_row: int):
     """A bar or line chart over the block whose header is at `header_row` on sheet `ws`."""
     chart = LineChart() if spec.kind == "line" else BarChart()
     if spec.kind != "line":
-        chart.type = "col"
-        chart.x_axis.tickLblPos = "low"  # category labels below negative bars too
+        chart.type = "bar" if spec.horizontal else "col"
+        chart.x_axis.tickLblPos = "low"  # category labels outside negative bars too
+        if spec.horizontal:
+            chart.x_axis.scaling.orientation = "maxMin"  # first category on top
+            chart.y_axis.crosses = "max"  # ... and the value axis stays at the bottom
     chart.title = sized_title(spec.title, 1200)
     chart.x_axis.title = sized_title(spec.x_title, 900)
     chart.y_axis.title = sized_title(spec.y_title, 900)
@@ -262,7 +303,8 @@ def excel_chart(ws, spec: ChartSpec, header_row: int):
         chart.legend = None
     else:
         chart.legend.position = "b"
-    chart.width, chart.height = 16.5, 8.5
+    chart.width = 16.5
+    chart.height = max(8.5, 0.5 * len(spec.data) + 3) if spec.horizontal else 8.5
     return chart
 
 
