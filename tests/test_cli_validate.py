@@ -79,12 +79,15 @@ def test_template_command(tmp_path):
 def fake_pipeline(monkeypatch):
     calls = []
 
-    def solve_command(workbook, out, json_output, time_limit, mip_gap, write_model):
+    def solve_command(workbook, out, json_output, time_limit, mip_gap, write_model,
+                      figures=False):
         calls.append((workbook, out, json_output, time_limit, mip_gap, write_model))
+        module.figures.append(figures)
         return 3
 
     module = types.ModuleType("mineralclub.pipeline")
     module.solve_command = solve_command
+    module.figures = []
     monkeypatch.setitem(sys.modules, "mineralclub.pipeline", module)
     return calls
 
@@ -114,6 +117,11 @@ def test_solve_passes_options_and_returns_the_exit_code(fake_pipeline, tmp_path)
         0.01,
         "m.lp",
     )
+
+
+def test_solve_passes_figures(fake_pipeline):
+    assert runner.invoke(app, ["solve", "w.xlsx", "--figures"]).exit_code == 3
+    assert sys.modules["mineralclub.pipeline"].figures == [True]
 
 
 def test_solve_defaults_to_the_bundled_base_case(fake_pipeline):

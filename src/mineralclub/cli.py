@@ -114,13 +114,17 @@ def solve_command(
     write_model: Path | None = typer.Option(
         None, "--write-model", metavar="FILE", help="Also write the model as FILE.mps or FILE.lp."
     ),
+    figures: bool = typer.Option(
+        False, "--figures", help="Also write the charts as PNG files beside the workbook."
+    ),
 ) -> None:
     """Solve a workbook: the cheapest mix of levers that meets the targets in every scenario.
 
     Exit codes: 0 ok, 2 bad input, 3 infeasible targets or budget, 4 solver failure.
     """
     run = load_pipeline()
-    code = run(workbook or default_workbook(), out, json_output, time_limit, mip_gap, write_model)
+    code = run(workbook or default_workbook(), out, json_output, time_limit, mip_gap, write_model,
+               figures=figures)
     raise typer.Exit(int(code))
 
 
@@ -171,3 +175,10 @@ def summary(tables: Tables) -> str:
 
 def plural(count: int, noun: str, nouns: str | None = None) -> str:
     return f"{count} {noun if count == 1 else nouns or noun + 's'}"
+
+
+# Commands that read results workbooks (issue 9).
+from mineralclub.cli_results import diff_command, explain_command  # noqa: E402
+
+app.command("explain")(explain_command)
+app.command("diff")(diff_command)

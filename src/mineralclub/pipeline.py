@@ -44,6 +44,7 @@ class RunResult:
     tables: dict[str, pd.DataFrame]
     results_path: Path | None = None
     messages: list[str] = field(default_factory=list)
+    figures: list[Path] = field(default_factory=list)
 
     @property
     def exit_code(self) -> int:
@@ -143,8 +144,9 @@ def infeasibility_messages(targets: pd.DataFrame, m) -> list[str]:
     return out or ["targets or budget cannot all be met (see the Targets sheet)"]
 
 
-def run(path: Path, out_dir: Path, opts: SolveOptions) -> RunResult:
-    """Read, validate, solve and write the results workbook. Raises InputError on bad input."""
+def run(path: Path, out_dir: Path, opts: SolveOptions, figures: bool = False) -> RunResult:
+    """Read, validate, solve and write the results workbook (and with `figures` its charts as
+    PNG files beside it). Raises InputError on bad input."""
     path = Path(path)
     tables = load_tables(path)
     digest = sha256(path)
@@ -158,6 +160,10 @@ def run(path: Path, out_dir: Path, opts: SolveOptions) -> RunResult:
     result.tables["RunInfo"] = pd.concat([result.tables["RunInfo"], extra], ignore_index=True)
     target = Path(out_dir) / f"{path.stem}_results.xlsx"
     result.results_path = write_results(target, result.tables, decorate=decorate)
+    if figures:
+        from mineralclub.figures import write_figures
+
+        result.figures = write_figures(result.tables, result.results_path)
     return result
 
 
@@ -204,13 +210,14 @@ def _jsonable(d: dict) -> dict:
     return {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in d.items()}
 
 
-def solve_command(workbook, out, json_output: bool, time_limit, mip_gap, write_model) -> int:
+def solve_command(workbook, out, json_output: bool, time_limit, mip_gap, write_model,
+                  figures: bool = False) -> int:
     """The `mineralclub solve` command: returns the exit code (SPEC §8)."""
     opts = SolveOptions(mip_gap=mip_gap, time_limit=time_limit,
                         write_model=str(write_model) if write_model else None)
     err = sys.stderr
     try:
-        result = run(Path(workbook), Path(out), opts)
+        result = run(Path(workbook), Path(out), opts, figures=figures)
     except InputError as exc:
         for p in exc.problems:
             print(str(p), file=err)
@@ -221,6 +228,8 @@ def solve_command(workbook, out, json_output: bool, time_limit, mip_gap, write_m
         return EXIT_INPUT
     for msg in result.messages:
         print(msg, file=err)
+    for png in result.figures:
+        print(f"figure: {png}", file=err)
     if json_output:
         print(json.dumps(json_payload(result), default=str))
     elif result.summary.get("objective_musd") is not None and result.status != FAILED:
