@@ -131,3 +131,11 @@ def test_example_ban_sizes_a_stockpile_for_the_ban(tmp_path):
                           engine="calamine")
     ban = stock[(stock.scenario == "ban") & (stock.year == 2027)].iloc[0]
     assert ban["release_t"] == pytest.approx(30.0)
+
+
+def test_solve_prints_input_warnings_and_still_solves(make_workbook, tmp_path):
+    """An extra column is kept and warned about (SPEC §3); the solve goes on."""
+    path = make_workbook({"Projects!N1": "notes", "Projects!N2": "ask the ministry"})
+    res = runner.invoke(app, ["solve", str(path), "--out", str(tmp_path)])
+    assert res.exit_code == 0
+    assert "Projects!N1: warning:" in res.stderr and "notes" in res.stderr

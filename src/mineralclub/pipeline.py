@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 import pyomo.environ as pyo
+from rich.console import Console
 
 from mineralclub import __version__
 from mineralclub import results as R
@@ -67,11 +68,19 @@ def sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def solve_dataset(ds: Dataset, opts: SolveOptions) -> RunResult:
-    """Solve plan and baseline and pull every results table (no I/O)."""
+def _quiet(_message: str) -> None:
+    pass
+
+
+def solve_dataset(ds: Dataset, opts: SolveOptions, progress=_quiet) -> RunResult:
+    """Solve plan and baseline and pull every results table (no I/O). `progress(message)` is
+    told each step (the CLI shows it as a spinner on standard error)."""
     started = dt.datetime.now(dt.UTC)
+    progress("Building and solving the plan")
     plan = solve_plan(ds, opts)
+    progress("Solving the baseline (every lever off)")
     base = solve_baseline(ds, opts)
+    progress("Reading the results")
     m = plan.model
     fl, bfl = R.read_flows(m, ds), R.read_flows(base.model, ds)
     conc = R.concentration_table(
@@ -80,6 +89,7 @@ def solve_dataset(ds: Dataset, opts: SolveOptions) -> RunResult:
     summary = R.summary_dict(m, ds, plan.status, plan.gap,
                              R.summary_dict(base.model, ds, base.status, base.gap, math.nan)[
                                  "objective_musd"])
+    progress("Marginal costs of the targets")
     marginal = marginal_costs(m, ds, opts) if plan.status != INFEASIBLE else {}
     targets = R.targets_table(m, ds, marginal)
     tables = {
@@ -144,27 +154,38 @@ def infeasibility_messages(targets: pd.DataFrame, m) -> list[str]:
     return out or ["targets or budget cannot all be met (see the Targets sheet)"]
 
 
-def run(path: Path, out_dir: Path, opts: SolveOptions, figures: bool = False) -> RunResult:
+def run(path: Path, out_dir: Path, opts: SolveOptions, figures: bool = False,
+        progress=_quiet) -> RunResult:
     """Read, validate, solve and write the results workbook (and with `figures` its charts as
     PNG files beside it). Raises InputError on bad input."""
     path = Path(path)
+    progress(f"Reading and validating {path.name}")
     tables = load_tables(path)
     digest = sha256(path)
     ds = build_dataset(tables)
+    warnings = [warning_text(p) for p in tables.warnings]
     try:
-        result = solve_dataset(ds, opts)
+        result = solve_dataset(ds, opts, progress)
     except SolverFailure as exc:
-        return RunResult(FAILED, {"status": FAILED}, {}, messages=[str(exc)])
+        return RunResult(FAILED, {"status": FAILED}, {}, messages=warnings + [str(exc)])
+    result.messages = warnings + result.messages
     extra = pd.DataFrame({"key": ["input_path", "input_sha256", "options"],
                           "value": [str(path.resolve()), digest, json.dumps(_opts(opts))]})
     result.tables["RunInfo"] = pd.concat([result.tables["RunInfo"], extra], ignore_index=True)
     target = Path(out_dir) / f"{path.stem}_results.xlsx"
+    progress(f"Writing {target}")
     result.results_path = write_results(target, result.tables, decorate=decorate)
     if figures:
         from mineralclub.figures import write_figures
 
         result.figures = write_figures(result.tables, result.results_path)
     return result
+
+
+def warning_text(problem) -> str:
+    """`Sheet!Cell: warning: message`, as `validate` prints it."""
+    where, _, message = str(problem).partition(": ")
+    return f"{where}: warning: {message}"
 
 
 def _opts(opts: SolveOptions) -> dict:
@@ -217,7 +238,9 @@ def solve_command(workbook, out, json_output: bool, time_limit, mip_gap, write_m
                         write_model=str(write_model) if write_model else None)
     err = sys.stderr
     try:
-        result = run(Path(workbook), Path(out), opts, figures=figures)
+        with Console(stderr=True).status("Starting") as status:
+            result = run(Path(workbook), Path(out), opts, figures=figures,
+                         progress=lambda message: status.update(message))
     except InputError as exc:
         for p in exc.problems:
             print(str(p), file=err)
@@ -234,7 +257,7 @@ def solve_command(workbook, out, json_output: bool, time_limit, mip_gap, write_m
         print(json.dumps(json_payload(result), default=str))
     elif result.summary.get("objective_musd") is not None and result.status != FAILED:
         s = result.summary
-        print(f"{s['status']}: objective {s['objective_musd']:.2f} USD million "
-              f"(baseline {s['baseline_objective_musd']:.2f}); results: {result.results_path}",
+        print(f"{s['status']}: objective {s['objective_musd']:,.2f} USD million "
+              f"(baseline {s['baseline_objective_musd']:,.2f}); results: {result.results_path}",
               file=err)
     return result.exit_code
