@@ -28,6 +28,7 @@ def add_balance(m: pyo.ConcreteModel, ds: Dataset) -> None:
         return S.producers_at.get((k, s, t), [])
 
     def c_final_balance(m, k, t, w):
+        r"""\sum_r (yT_r + yU_r) + \sum_c o^P_c + I + e - b + u = D_{k,t}"""
         f = ds.final_stage[k]
         supply = sum(used(m, ds, *r, t, w) for r in at(k, f, t))
         supply += imports(m, k, f, t, w) + sum(reg.final_supply.get((k, t, w), []))
@@ -36,6 +37,7 @@ def add_balance(m: pyo.ConcreteModel, ds: Dataset) -> None:
     pools = [key for key in S.kst_w if key[1] != ds.final_stage[key[0]]]
 
     def c_trusted_pool(m, k, s, t, w):
+        r"""\sum_{r \in s} yT_r = \sum_{r' \in s+1} fT_{r'}"""
         nxt = ds.next_stage(k, s)
         supply = sum(m.yT[(*r, t, w)] for r in at(k, s, t))
         feed = sum(m.fT[(*r, t, w)] for r in at(k, nxt, t))
@@ -44,6 +46,7 @@ def add_balance(m: pyo.ConcreteModel, ds: Dataset) -> None:
         return supply == feed
 
     def c_untrusted_pool(m, k, s, t, w):
+        r"""\sum_{r \in s} yU_r + I_{k,s} + \sum_c o^P_{c,s} = \sum_{r' \in s+1} fU_{r'}"""
         nxt = ds.next_stage(k, s)
         supply = sum(m.yU[(*r, t, w)] for r in at(k, s, t) if ds.order(k, s) >= 2)
         supply += imports(m, k, s, t, w) + sum(reg.untrusted_supply.get((k, s, t, w), []))

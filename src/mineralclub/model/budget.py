@@ -21,6 +21,7 @@ def add_budget(m: pyo.ConcreteModel, ds: Dataset) -> None:
     m.budget_slack = pyo.Var(years if m.opts.elastic else [], within=pyo.NonNegativeReals)
 
     def c_budget(m, t, w):
+        r"""outlay_{t,w} \le B_t (+ s^B_t elastic)"""
         outlay = outlay_expr(m, t, w)
         if isinstance(outlay, (int, float)):
             return pyo.Constraint.Skip

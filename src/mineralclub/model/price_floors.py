@@ -62,6 +62,7 @@ def add_support_limits(m: pyo.ConcreteModel, ds: Dataset) -> None:
     keys = sorted(rt for rt, terms in m.reg.supported.items() if terms)
 
     def c_support_within_capacity(m, o, k, s, t):
+        r"""\sum_l v_{r,l,t} + o_{r,t} \le cap_{r,t}"""
         return sum(m.reg.supported[((o, k, s), t)]) <= capacity_expr(m, ds, o, k, s, t)
 
     m.c_support_within_capacity = pyo.Constraint(
@@ -73,6 +74,7 @@ def add_support_limits(m: pyo.ConcreteModel, ds: Dataset) -> None:
     ]
 
     def c_bankability(m, o, k, s, t):
+        r"""\sum_l v_{r,l,t} + o_{r,t} \ge \mu_p \, capacity_p \, x_p (every operating period)"""
         supported = sum(m.reg.supported.get(((o, k, s), t), []))
         return supported >= m.p_min_contract[o] * m.x[o]
 

@@ -182,6 +182,8 @@ def add_targets(m: pyo.ConcreteModel, ds: Dataset) -> None:
     m.target_slack = pyo.Var(slack_ids, within=pyo.NonNegativeReals)
 
     def c_target(m, i):
+        r"""g_i(x) \le s_i: numerator - value \cdot den (max) or value \cdot den - numerator
+        (min)"""
         g = violation_expr(insts[i])
         if i in m.target_slack:
             return g <= m.target_slack[i]
