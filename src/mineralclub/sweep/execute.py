@@ -1,0 +1,184 @@
+"""Run a list of sweep runs: serially on one persistent session, over local worker processes,
+or on a Dask distributed cluster; with a progress bar on standard error.
+
+Runs are independent, so they are cut into chunks and each worker keeps its own persistent
+session (model and HiGHS instance) across the chunks it gets. Local workers are fresh
+processes (spawned) with one HiGHS thread each. On a Dask cluster the workbook is scattered to
+every worker once and each worker thread keeps its own session per sweep. Every run starts
+from a cleared solver state, so the rows do not depend on how the runs were chunked: serial,
+`--workers N` and Dask give the same results (only `seconds` differ).
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+import threading
+import uuid
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import replace
+from multiprocessing import get_context
+
+from mineralclub.solve import SolveOptions
+from mineralclub.sweep.address import Base
+from mineralclub.sweep.plan import Run
+from mineralclub.sweep.session import Session
+
+
+class DaskMissing(RuntimeError):
+    """--scheduler needs the optional `distributed` extra."""
+
+
+def run_all(base: Base, runs: list[Run], opts: SolveOptions | None = None, workers: int = 1,
+            scheduler=None, progress: bool = False, keep_basis: bool = False,
+            session: Session | None = None) -> list[dict]:
+    """Solve every run; return one row per run (run fields first), in run order.
+
+    `scheduler` is a Dask scheduler address or a `distributed.Client`; `session` reuses an
+    existing serial session (and its built model)."""
+    opts = opts or SolveOptions()
+    with Progress(len(runs), enabled=progress) as bar:
+        if scheduler is not None:
+            rows = _dask(base, runs, opts, scheduler, keep_basis, bar.advance)
+        elif workers > 1 and len(runs) > 1:
+            rows = _processes(base, runs, opts, workers, keep_basis, bar.advance)
+        else:
+            session = session or Session(base, opts, keep_basis=keep_basis)
+            rows = []
+            for run in runs:
+                rows.append(solve_run(session, run))
+                bar.advance(1)
+    return sorted(rows, key=lambda r: r["run"])
+
+
+def solve_run(session: Session, run: Run) -> dict:
+    row = {"run": run.id, "sweep": run.sweep, "mode": run.mode, "parameter": run.parameter,
+           "value": run.value, "changes": run.changes}
+    row.update(session.run_row(list(run.changes)))
+    return row
+
+
+def chunks(runs: list[Run], workers: int, per_worker: int = 4) -> list[list[Run]]:
+    """About `per_worker` chunks per worker (load balance), consecutive runs together."""
+    size = max(1, math.ceil(len(runs) / (workers * per_worker)))
+    return [runs[i:i + size] for i in range(0, len(runs), size)]
+
+
+# --- local processes -----------------------------------------------------------------------
+
+_PROCESS_SESSION: Session | None = None
+
+
+def _init_process(base: Base, opts: SolveOptions, keep_basis: bool) -> None:
+    global _PROCESS_SESSION
+    _PROCESS_SESSION = Session(base, opts, keep_basis=keep_basis)
+
+
+def _process_chunk(runs: list[Run]) -> list[dict]:
+    return [solve_run(_PROCESS_SESSION, run) for run in runs]
+
+
+def _processes(base, runs, opts, workers, keep_basis, advance) -> list[dict]:
+    if opts.threads is None:
+        opts = replace(opts, threads=1)  # one HiGHS thread per worker process
+    rows: list[dict] = []
+    ctx = get_context("spawn")  # no fork of a process holding solver threads
+    with ProcessPoolExecutor(max_workers=min(workers, len(runs)), mp_context=ctx,
+                             initializer=_init_process,
+                             initargs=(base, opts, keep_basis)) as pool:
+        futures = {pool.submit(_process_chunk, chunk): len(chunk)
+                   for chunk in chunks(runs, workers)}
+        for future in as_completed(futures):
+            rows += future.result()
+            advance(futures[future])
+    return rows
+
+
+# --- Dask distributed ----------------------------------------------------------------------
+
+_THREAD = threading.local()
+
+
+def _dask_chunk(base: Base, opts: SolveOptions, keep_basis: bool, token: str,
+                runs: list[Run]) -> list[dict]:
+    """On a Dask worker: one session per worker thread and sweep (token)."""
+    sessions = getattr(_THREAD, "sessions", None)
+    if sessions is None:
+        sessions = _THREAD.sessions = {}
+    session = sessions.get(token)
+    if session is None:
+        sessions.clear()  # a new sweep: free the previous sweep's models
+        session = sessions[token] = Session(base, opts, keep_basis=keep_basis)
+    return [solve_run(session, run) for run in runs]
+
+
+def import_distributed():
+    try:
+        import distributed
+    except ImportError as exc:
+        raise DaskMissing(
+            "--scheduler needs Dask distributed: pip install 'mineralclub[distributed]'"
+        ) from exc
+    return distributed
+
+
+def _dask(base, runs, opts, scheduler, keep_basis, advance) -> list[dict]:
+    distributed = import_distributed()
+    own = not isinstance(scheduler, distributed.Client)
+    client = distributed.Client(scheduler) if own else scheduler
+    try:
+        workers = max(1, sum(client.nthreads().values()))
+        shared = client.scatter(base, broadcast=True)
+        token = uuid.uuid4().hex
+        futures = [client.submit(_dask_chunk, shared, opts, keep_basis, token, chunk,
+                                 pure=False) for chunk in chunks(runs, workers)]
+        rows: list[dict] = []
+        for future in distributed.as_completed(futures):
+            part = future.result()
+            rows += part
+            advance(len(part))
+        return rows
+    finally:
+        if own:
+            client.close()
+
+
+# --- progress ------------------------------------------------------------------------------
+
+
+class Progress:
+    """A rich progress bar on standard error (nothing when disabled)."""
+
+    def __init__(self, total: int, enabled: bool = True, label: str = "sweep"):
+        self.total, self.enabled, self.label = total, enabled, label
+        self._bar = None
+        self._task = None
+
+    def __enter__(self) -> Progress:
+        if self.enabled:
+            from rich.console import Console
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                TextColumn,
+                TimeElapsedColumn,
+                TimeRemainingColumn,
+            )
+            from rich.progress import Progress as RichProgress
+
+            self._bar = RichProgress(
+                TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+                TimeElapsedColumn(), TextColumn("eta"), TimeRemainingColumn(),
+                console=Console(file=sys.stderr), transient=False)
+            self._bar.__enter__()
+            self._task = self._bar.add_task(self.label, total=self.total)
+        return self
+
+    def advance(self, n: int = 1) -> None:
+        if self._bar is not None:
+            self._bar.advance(self._task, n)
+
+    def __exit__(self, *exc) -> None:
+        if self._bar is not None:
+            self._bar.__exit__(*exc)
+
