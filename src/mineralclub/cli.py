@@ -182,3 +182,8 @@ from mineralclub.cli_results import diff_command, explain_command  # noqa: E402
 
 app.command("explain")(explain_command)
 app.command("diff")(diff_command)
+
+# Sensitivity analysis (issue 8).
+from mineralclub.cli_sweep import sweep_command  # noqa: E402
+
+app.command("sweep")(sweep_command)

@@ -1,0 +1,130 @@
+"""``mineralclub sweep``: sensitivity runs over a workbook (SPEC §7, §8).
+
+Registered on the main app in `mineralclub.cli`; heavy imports (Pyomo, SALib, Dask) happen only
+when the command runs. Exit codes: 0 the sweep workbook was written (failed runs are rows with
+their reason), 2 bad input (the workbook, an address or a value; nothing solved), 4 every run
+failed to solve.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import typer
+
+EXIT_INPUT, EXIT_SOLVER = 2, 4
+
+
+def sweep_command(
+    workbook: Path = typer.Argument(..., help="Input workbook (.xlsx)."),
+    param: list[str] = typer.Option(
+        [], "--param", metavar="'Sheet[key=value,...].column=v1,v2,...'",
+        help="Sweep an input cell over values (a comma list, start:stop:step, or multipliers "
+        "x0.8,x1.2). Repeat for several parameters. Without --param (or --sweep) the "
+        "workbook's Sweeps sheet is run."),
+    mode: str = typer.Option(
+        "one_at_a_time", "--mode",
+        help="How the --param values combine: one_at_a_time (tornado), grid (every "
+        "combination) or frontier (one parameter, usually Targets[target=X].value)."),
+    sweep: list[str] = typer.Option(
+        [], "--sweep", metavar="NAME", help="Run only this sweep of the Sweeps sheet "
+        "(repeatable)."),
+    workers: int = typer.Option(
+        1, "--workers", min=1, metavar="N",
+        help="Local worker processes (one HiGHS thread each)."),
+    scheduler: str | None = typer.Option(
+        None, "--scheduler", metavar="ADDRESS",
+        help="Run on a Dask distributed cluster (needs the 'distributed' extra)."),
+    out: Path = typer.Option(
+        Path("outputs"), "--out", help="Folder for the sweep workbook (created if needed)."),
+    morris: int | None = typer.Option(
+        None, "--morris", min=2, metavar="N",
+        help="Morris screening with N trajectories over the --uncertain inputs."),
+    sobol: int | None = typer.Option(
+        None, "--sobol", min=2, metavar="N",
+        help="Sobol indices from a Saltelli sample of base size N (a power of 2; N x (k + 2) "
+        "runs for k inputs)."),
+    uncertain: list[str] = typer.Option(
+        [], "--uncertain", metavar="'Sheet[key=value,...].column=low:high'",
+        help="An uncertain input for --morris / --sobol: a range of values, or of multipliers "
+        "x0.8:x1.2."),
+    seed: int = typer.Option(0, "--seed", help="Seed of the Morris / Sobol samples."),
+    time_limit: float | None = typer.Option(
+        None, "--time-limit", metavar="S", min=0, help="Solver time limit per run (seconds)."),
+    mip_gap: float | None = typer.Option(
+        None, "--mip-gap", metavar="G", min=0, max=1, help="Relative MIP gap per run."),
+    figures: bool = typer.Option(
+        False, "--figures", help="Also write the tornado and frontier charts as PNG files."),
+    warm_start: bool = typer.Option(
+        False, "--warm-start",
+        help="Keep HiGHS' previous solution between runs of a worker (may be faster; a run's "
+        "plan may then differ from a fresh solve within the MIP gap)."),
+    quiet: bool = typer.Option(False, "--quiet", help="No progress bar."),
+) -> None:
+    """Sensitivity runs: one-at-a-time (tornado), grid and frontier sweeps, Morris / Sobol.
+
+    Writes OUT/<workbook>_sweep.xlsx: a row per run (Runs), Tornado, Frontier and Sensitivity
+    sheets with charts, and SweepInfo. Re-solves reuse one persistent model per worker.
+    """
+    code = run_sweep_command(workbook, param, mode, sweep, workers, scheduler, out, morris,
+                             sobol, uncertain, seed, time_limit, mip_gap, figures, warm_start,
+                             not quiet)
+    raise typer.Exit(code)
+
+
+def run_sweep_command(workbook, params, mode, sweeps, workers, scheduler, out, morris, sobol,
+                      uncertain, seed, time_limit, mip_gap, figures, warm_start,
+                      progress) -> int:
+    from mineralclub.io.tables import InputError
+    from mineralclub.pipeline import sha256
+    from mineralclub.solve import SolveOptions
+    from mineralclub.sweep.execute import DaskMissing, import_distributed
+    from mineralclub.sweep.plan import PlanError
+    from mineralclub.sweep.sweep import (
+        SweepRequest,
+        load_base,
+        plan_runs,
+        solve_sweep,
+        write_sweep,
+    )
+
+    err = sys.stderr
+    workbook = Path(workbook)
+    try:
+        base = load_base(workbook)
+    except InputError as exc:
+        for problem in exc.problems:
+            print(str(problem), file=err)
+        print(f"{len(exc.problems)} problem(s) in {workbook}; nothing was solved.", file=err)
+        return EXIT_INPUT
+    req = SweepRequest(params=list(params), mode=mode, sweeps=list(sweeps),
+                       uncertain=list(uncertain), morris=morris, sobol=sobol, seed=seed,
+                       workers=workers, scheduler=scheduler, keep_basis=warm_start,
+                       progress=progress, figures=figures)
+    try:
+        if scheduler is not None:
+            import_distributed()
+        runs, samples, problems = plan_runs(base, req)
+    except (PlanError, DaskMissing) as exc:
+        for message in getattr(exc, "messages", [str(exc)]):
+            print(f"error: {message}", file=err)
+        return EXIT_INPUT
+    if problems:
+        for message in problems:
+            print(f"error: {message}", file=err)
+        print(f"{len(problems)} bad sweep value(s); nothing was solved.", file=err)
+        return EXIT_INPUT
+    print(f"{len(runs)} run(s) of {workbook.name}", file=err)
+    opts = SolveOptions(mip_gap=mip_gap, time_limit=time_limit)
+    sheets = solve_sweep(base, runs, samples, req, opts)
+    target = Path(out) / f"{workbook.stem}_sweep.xlsx"
+    result = write_sweep(target, sheets, figures, {"input_path": str(workbook.resolve()),
+                                                   "input_sha256": sha256(workbook)})
+    counts = ", ".join(f"{n} {s}" for s, n in sorted(result.statuses.items()))
+    print(f"{len(runs)} run(s): {counts}; sweep workbook: {result.path}", file=err)
+    for png in result.figures:
+        print(f"figure: {png}", file=err)
+    solved = sum(n for s, n in result.statuses.items() if s in ("OPTIMAL", "TIME_LIMIT"))
+    infeasible = result.statuses.get("INFEASIBLE", 0)
+    return EXIT_SOLVER if solved + infeasible == 0 else 0
