@@ -29,7 +29,7 @@ from mineralclub.sweep.address import Base  # noqa: E402
 from mineralclub.sweep.rows import plan_row  # noqa: E402
 from mineralclub.sweep.session import Session  # noqa: E402
 
-SIZE = (24, 6, 4, 3)
+SIZE = (36, 8, 4, 4)  # mid-size: the 4th of the 5 sizes of build_scaling.py
 
 
 def base_tables(size):

@@ -26,7 +26,7 @@ def sweep_command(
     mode: str = typer.Option(
         "one_at_a_time", "--mode",
         help="How the --param values combine: one_at_a_time (tornado), grid (every "
-        "combination) or frontier (one parameter, usually Targets[target=X].value)."),
+        "combination) or frontier (one parameter, usually Targets\\[target=X].value)."),
     sweep: list[str] = typer.Option(
         [], "--sweep", metavar="NAME", help="Run only this sweep of the Sweeps sheet "
         "(repeatable)."),
@@ -64,8 +64,9 @@ def sweep_command(
 ) -> None:
     """Sensitivity runs: one-at-a-time (tornado), grid and frontier sweeps, Morris / Sobol.
 
-    Writes OUT/<workbook>_sweep.xlsx: a row per run (Runs), Tornado, Frontier and Sensitivity
-    sheets with charts, and SweepInfo. Re-solves reuse one persistent model per worker.
+    Writes OUT/<workbook>_sweep.xlsx: Runs, Tornado, Frontier, Sensitivity, SweepInfo.
+
+    Re-solves reuse one persistent model per worker. See docs/sweeps.md.
     """
     code = run_sweep_command(workbook, param, mode, sweep, workers, scheduler, out, morris,
                              sobol, uncertain, seed, time_limit, mip_gap, figures, warm_start,

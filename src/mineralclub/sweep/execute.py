@@ -54,7 +54,11 @@ def run_all(base: Base, runs: list[Run], opts: SolveOptions | None = None, worke
 def solve_run(session: Session, run: Run) -> dict:
     row = {"run": run.id, "sweep": run.sweep, "mode": run.mode, "parameter": run.parameter,
            "value": run.value, "changes": run.changes}
-    row.update(session.run_row(list(run.changes)))
+    try:
+        row.update(session.run_row(list(run.changes)))
+    except Exception as exc:  # one broken run must not stop the sweep: record it
+        row.update(status="FAILED", message=f"error: {type(exc).__name__}: {exc}",
+                   rebuilt=None, seconds=None)
     return row
 
 

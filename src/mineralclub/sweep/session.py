@@ -21,6 +21,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pyomo.environ as pyo
 from pyomo.core.expr.visitor import identify_mutable_parameters
 
@@ -121,9 +122,38 @@ class ParamPusher:
             return -1
         self._index()
         helpers = {id(h): h for p in changed for h in self.by_param.get(id(p), ())}
+        costs, bounds = [], []
         for helper in helpers.values():
-            helper.update()
+            kind = type(helper).__name__
+            if kind == "_MutableObjectiveCoefficient":
+                costs.append(helper)
+            elif kind == "_MutableConstraintBounds":
+                bounds.append(helper)
+            else:
+                helper.update()
+        self._costs(costs)
+        self._bounds(bounds)
         return len(helpers)
+
+    def _costs(self, helpers: list) -> None:
+        """Objective coefficients in one HiGHS call (a discount rate changes all of them)."""
+        if not helpers:
+            return
+        columns = [h.var_map[h.pyomo_var_id] for h in helpers]
+        values = [pyo.value(h.expr) for h in helpers]
+        self.solver._solver_model.changeColsCost(
+            len(columns), np.array(columns, dtype=np.int32), np.array(values, dtype=float))
+
+    def _bounds(self, helpers: list) -> None:
+        """Constraint bounds (right-hand sides) in one HiGHS call."""
+        if not helpers:
+            return
+        rows = [h.con_map[h.con] for h in helpers]
+        lower = [pyo.value(h.lower_expr) for h in helpers]
+        upper = [pyo.value(h.upper_expr) for h in helpers]
+        self.solver._solver_model.changeRowsBounds(
+            len(rows), np.array(rows, dtype=np.int32), np.array(lower, dtype=float),
+            np.array(upper, dtype=float))
 
     def _index(self) -> None:
         for con, helpers in self.solver._mutable_helpers.items():

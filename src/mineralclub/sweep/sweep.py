@@ -111,14 +111,12 @@ def solve_sweep(base: Base, runs: list[P.Run], samples: list[dict], req: SweepRe
 
 def sweep_info(base: Base, runs: pd.DataFrame, req: SweepRequest, opts: SolveOptions,
                started, finished) -> dict:
-    from mineralclub.pipeline import _highs_version
-
     periods = base.tables["Periods"]["year"]
     statuses = Counter(runs["status"]) if len(runs) else Counter()
     return {
         "package_version": __version__,
         "solver": "HiGHS",
-        "solver_version": _highs_version(),
+        "solver_version": solver_version(),
         "python": platform.python_version(),
         "runs": len(runs),
         **{f"runs_{s.lower()}": n for s, n in sorted(statuses.items())},
@@ -138,6 +136,17 @@ def sweep_info(base: Base, runs: pd.DataFrame, req: SweepRequest, opts: SolveOpt
         "started_utc": started.isoformat(timespec="seconds"),
         "finished_utc": finished.isoformat(timespec="seconds"),
     }
+
+
+def solver_version() -> str:
+    """HiGHS' version without creating a solver (which prints a banner on standard output)."""
+    try:
+        import highspy
+
+        return ".".join(str(getattr(highspy, f"HIGHS_VERSION_{part}"))
+                        for part in ("MAJOR", "MINOR", "PATCH"))
+    except (ImportError, AttributeError):  # pragma: no cover - informative only
+        return "unknown"
 
 
 def write_sweep(path: Path, sheets: dict[str, pd.DataFrame], figures: bool = False,
