@@ -146,13 +146,14 @@ def add_params(m: pyo.ConcreteModel, ds: Dataset) -> None:
                                          within=pyo.Reals))
 
 
-def update_params(m: pyo.ConcreteModel, ds: Dataset) -> int:
-    """Set every Param from a dataset of the same structure. Returns how many values changed."""
-    changed = 0
+def update_params(m: pyo.ConcreteModel, ds: Dataset) -> list:
+    """Set every Param from a dataset of the same structure; return the ParamData changed."""
+    changed = []
     for name, values in param_values(ds, m.sets).items():
         param = getattr(m, name)
         for key, value in values.items():
-            if param[key].value != value:
-                param[key] = value
-                changed += 1
+            data = param[key]
+            if data.value != value:
+                data.value = value
+                changed.append(data)
     return changed

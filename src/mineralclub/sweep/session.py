@@ -29,7 +29,7 @@ from mineralclub.dataset import Dataset, build_dataset
 from mineralclub.io.tables import Tables
 from mineralclub.model.build import build_model
 from mineralclub.model.hhi import cut_loop
-from mineralclub.model.params import param_values
+from mineralclub.model.params import update_params
 from mineralclub.model.sets import build_sets
 from mineralclub.solve import (
     FAILED,
@@ -83,19 +83,6 @@ def _support_period(ds: Dataset, p) -> int | None:
 
 def _text(value: Any) -> str | None:
     return None if value is None or (isinstance(value, float) and math.isnan(value)) else value
-
-
-def push_params(m: pyo.ConcreteModel, ds: Dataset) -> list:
-    """Set every mutable Param from a dataset of the model's structure; return those changed."""
-    changed = []
-    for name, values in param_values(ds, m.sets).items():
-        param = getattr(m, name)
-        for key, value in values.items():
-            data = param[key]
-            if data.value != value:
-                data.value = value
-                changed.append(data)
-    return changed
 
 
 class ParamPusher:
@@ -245,7 +232,7 @@ class Session:
         t1 = time.perf_counter()
         m = held.model
         if held.loaded:
-            changed = push_params(m, ds)
+            changed = update_params(m, ds)
             if self.fast_updates:
                 held.pusher.push(changed)
             else:
