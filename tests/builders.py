@@ -74,3 +74,29 @@ def project(name, capacity, capex, support=0.5, cost=400, lumpy=True, stage="ref
 def cap_target(value, country="B", stage="ref", name="cap_B", **extra) -> dict:
     return {"target": name, "metric": "max_country_share", "mineral": "li", "stage": stage,
             "country": country, "year_from": 2026, "value": value, **extra}
+
+
+def single_stage(**over):
+    """One final stage 'x': non-member B (600 t, premium 10 USD/t), no member capacity, demand
+    100, price 1000; scalable member projects decide the mix."""
+    sheets = {
+        "Settings": [{"key": "name", "value": "single stage"}],
+        "Countries": [{"country": "A", "member": True}, {"country": "E", "member": True},
+                      {"country": "B", "import_premium_usd_per_t": 10}],
+        "Minerals": [{"mineral": "li"}],
+        "Stages": [{"mineral": "li", "stage": "x", "order": 1, "final": True}],
+        "Periods": [{"year": 2026}],
+        "Demand": [{"mineral": "li", "year": 2026, "demand_t": 100}],
+        "Capacity": [{"country": "B", "mineral": "li", "stage": "x", "year": 2026,
+                      "capacity_t": 600}],
+        "Scenarios": [{"scenario": "base", "probability": 1}],
+        "Prices": [{"mineral": "li", "stage": "x", "year": 2026, "scenario": "*",
+                    "price_usd_per_t": 1000}],
+    }
+    sheets.update(over)
+    return sheets
+
+
+def hhi_target(value, name="hhi"):
+    return {"target": name, "metric": "max_hhi", "mineral": "li", "stage": "x",
+            "year_from": 2026, "value": value}

@@ -5,7 +5,14 @@ from __future__ import annotations
 
 import pytest
 
-from builders import cap_target, dataset_from, one_stage_refinery, project
+from builders import (
+    cap_target,
+    dataset_from,
+    hhi_target,
+    one_stage_refinery,
+    project,
+    single_stage,
+)
 from mineralclub.pipeline import solve_dataset
 from mineralclub.solve import INFEASIBLE, OPTIMAL, SolveOptions
 
@@ -55,32 +62,6 @@ def test_trusted_share_needs_member_ore_and_member_refining():
     assert b["M1"] == pytest.approx(0.4, rel=1e-6)
     assert r.summary["objective_musd"] == pytest.approx(14.004, rel=1e-6)
     assert whole(r, "trust")["achieved"] == pytest.approx(0.6, rel=1e-6)
-
-
-def single_stage(**over):
-    """One final stage 'x': non-member B (600 t, premium 10 USD/t), no member capacity, demand
-    100, price 1000; scalable member projects decide the mix."""
-    sheets = {
-        "Settings": [{"key": "name", "value": "single stage"}],
-        "Countries": [{"country": "A", "member": True}, {"country": "E", "member": True},
-                      {"country": "B", "import_premium_usd_per_t": 10}],
-        "Minerals": [{"mineral": "li"}],
-        "Stages": [{"mineral": "li", "stage": "x", "order": 1, "final": True}],
-        "Periods": [{"year": 2026}],
-        "Demand": [{"mineral": "li", "year": 2026, "demand_t": 100}],
-        "Capacity": [{"country": "B", "mineral": "li", "stage": "x", "year": 2026,
-                      "capacity_t": 600}],
-        "Scenarios": [{"scenario": "base", "probability": 1}],
-        "Prices": [{"mineral": "li", "stage": "x", "year": 2026, "scenario": "*",
-                    "price_usd_per_t": 1000}],
-    }
-    sheets.update(over)
-    return sheets
-
-
-def hhi_target(value, name="hhi"):
-    return {"target": name, "metric": "max_hhi", "mineral": "li", "stage": "x",
-            "year_from": 2026, "value": value}
 
 
 def test_hhi_half_forces_an_even_split_between_two_suppliers():

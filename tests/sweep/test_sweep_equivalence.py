@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from builders import tables_from
+from builders import hhi_target, project, single_stage, tables_from
 from mineralclub.dataset import build_dataset
 from mineralclub.pipeline import load_tables
 from mineralclub.solve import OPTIMAL, SolveOptions, solve_plan
@@ -113,27 +113,11 @@ def test_synthetic_instance_persistent_resolves_equal_fresh_builds():
 def single_stage_hhi(value: float) -> dict:
     """One final stage: non-member B (600 t) and two scalable member projects (PE's support
     twice PA's); an HHI cap."""
-    def project(name, country, capex):
-        return {"project": name, "country": country, "mineral": "li", "stage": "x",
-                "capacity_t": 100, "capex_musd": capex, "support_share": 1.0,
-                "unit_cost_usd_per_t": 100, "first_year": 2026, "lumpy": False}
-    return {
-        "Settings": [{"key": "name", "value": "hhi"}],
-        "Countries": [{"country": "A", "member": True}, {"country": "E", "member": True},
-                      {"country": "B", "import_premium_usd_per_t": 10}],
-        "Minerals": [{"mineral": "li"}],
-        "Stages": [{"mineral": "li", "stage": "x", "order": 1, "final": True}],
-        "Periods": [{"year": 2026}],
-        "Demand": [{"mineral": "li", "year": 2026, "demand_t": 100}],
-        "Capacity": [{"country": "B", "mineral": "li", "stage": "x", "year": 2026,
-                      "capacity_t": 600}],
-        "Scenarios": [{"scenario": "base", "probability": 1}],
-        "Prices": [{"mineral": "li", "stage": "x", "year": 2026, "scenario": "*",
-                    "price_usd_per_t": 1000}],
-        "Projects": [project("PA", "A", 0.1), project("PE", "E", 0.2)],
-        "Targets": [{"target": "hhi", "metric": "max_hhi", "mineral": "li", "stage": "x",
-                     "year_from": 2026, "value": value}],
-    }
+    return single_stage(
+        Projects=[project("PA", 100, 0.1, support=1.0, cost=100, lumpy=False, stage="x"),
+                  project("PE", 100, 0.2, support=1.0, cost=100, lumpy=False, stage="x",
+                          country="E")],
+        Targets=[hhi_target(value)])
 
 
 def test_hhi_cuts_from_earlier_runs_stay_valid_for_other_caps():
