@@ -161,11 +161,16 @@ def concentration_table(plan: pd.DataFrame, base: pd.DataFrame, ds: Dataset) -> 
     )
     prob = df["scenario"].map(ds.prob)
     group = ["mineral", "stage", "year", "scope", "metric"]
-    exp = (
-        df.assign(baseline=df["baseline"] * prob, optimised=df["optimised"] * prob)
-        .groupby(group, as_index=False)[["baseline", "optimised"]].sum(min_count=1)
-        .assign(scenario="expected")
-    )
+    weighted = df.assign(
+        baseline=df["baseline"] * prob, optimised=df["optimised"] * prob,
+        baseline_mass=prob.where(df["baseline"].notna()),
+        optimised_mass=prob.where(df["optimised"].notna()))
+    sums = weighted.groupby(group, as_index=False)[
+        ["baseline", "optimised", "baseline_mass", "optimised_mass"]].sum(min_count=1)
+    exp = sums.assign(  # expectation over the scenarios where the metric is defined
+        baseline=sums["baseline"] / sums["baseline_mass"],
+        optimised=sums["optimised"] / sums["optimised_mass"],
+        scenario="expected")[group + ["baseline", "optimised", "scenario"]]
     worst_max = df.groupby(group, as_index=False)[["baseline", "optimised"]].max()
     worst_min = df.groupby(group, as_index=False)[["baseline", "optimised"]].min()
     is_min = worst_max["metric"] == "trusted_share"
@@ -198,6 +203,8 @@ def projects_table(m, ds: Dataset) -> pd.DataFrame:
 
 
 def floors_table(m, ds: Dataset) -> pd.DataFrame:
+    """Covered tonnes per level and period; expected payouts discounted like the Summary (they
+    add up to floor_payout_musd)."""
     cover = vals(m.v)
     agg = defaultdict(float)
     for (_o, k, s, lvl, t), v in cover.items():
@@ -209,13 +216,14 @@ def floors_table(m, ds: Dataset) -> pd.DataFrame:
         f = pyo.value(m.p_floor[k, s, lvl])
         pay = sum(ds.prob[w] * max(0.0, f - ds.price[(k, s, t, w)]) for w in ds.scenarios)
         rows.append(dict(mineral=k, stage=s, level=lvl, floor_usd_per_t=f, year=t, covered_t=v,
-                         expected_payout_musd=1e-6 * pay * v * ds.duration[t]))
+                         expected_payout_musd=1e-6 * pay * v * ds.weight[t]))
     cols = ["mineral", "stage", "level", "floor_usd_per_t", "year", "covered_t",
             "expected_payout_musd"]
     return pd.DataFrame(rows, columns=cols)
 
 
 def offtake_table(m, ds: Dataset) -> pd.DataFrame:
+    """Contracted tonnes per year; expected net cost discounted like the Summary."""
     rows = []
     for var in (m.o, m.oP):
         for (sup, k, s, t), v in vals(var).items():
@@ -224,15 +232,18 @@ def offtake_table(m, ds: Dataset) -> pd.DataFrame:
             c_price = pyo.value(m.p_offtake_price[sup, k, s])
             exp = sum(ds.prob[w] * (c_price - ds.price[(k, s, t, w)]) for w in ds.scenarios)
             rows.append(dict(supplier=sup, mineral=k, stage=s, year=t, volume_t=v,
-                             expected_cost_musd=1e-6 * exp * v * ds.duration[t]))
+                             expected_cost_musd=1e-6 * exp * v * ds.weight[t]))
     cols = ["supplier", "mineral", "stage", "year", "volume_t", "expected_cost_musd"]
     return pd.DataFrame(rows, columns=cols).sort_values(cols[:4]).reset_index(drop=True)
 
 
 def stockpile_table(m, ds: Dataset) -> pd.DataFrame:
+    """Level at the end of each period; purchases and releases in tonnes over the period (the
+    model's annual rates times d_t)."""
     K, L, b, e = vals(m.K), vals(m.L), vals(m.b), vals(m.e)
     rows = [dict(mineral=k, capacity_t=K.get(k, 0.0), year=t, scenario=w, level_t=L[(k, t, w)],
-                 purchase_t=b[(k, t, w)], release_t=e[(k, t, w)])
+                 purchase_t=ds.duration[t] * b[(k, t, w)],
+                 release_t=ds.duration[t] * e[(k, t, w)])
             for k, t, w in m.sets.kt_w]
     return pd.DataFrame(rows, columns=["mineral", "capacity_t", "year", "scenario", "level_t",
                                        "purchase_t", "release_t"])
@@ -328,7 +339,7 @@ def summary_dict(m, ds: Dataset, status: str, gap, baseline_objective: float) ->
         "stockpile_cost_musd": parts["stockpile_cost"],
         "import_premium_musd": parts["import_premium"],
         "shortfall_musd": parts["shortfall"],
-        "mip_gap": gap if gap is not None else 0.0,
+        "mip_gap": gap if gap is not None else float("nan"),  # unknown, not zero
     }
 
 

@@ -149,17 +149,25 @@ def solve_elastic(ds: Dataset, opts: SolveOptions, cut_loop=hhi_cut_loop):
     return m, INFEASIBLE, term, obj, bound
 
 
+def elastic_weight(ds: Dataset, scenario: str | None) -> float:
+    """pi_w, floored at 1% of an equal share, so that a scenario of probability 0 cannot absorb
+    every violation for free (targets hold in every listed scenario)."""
+    if scenario is None:
+        return 1.0
+    return max(ds.prob[scenario], 0.01 / len(ds.scenarios))
+
+
 def elastic_violation(m, ds: Dataset):
-    r"""\sum_i \pi_{w(i)} s_i / scale_i + \sum_b s_b / max(1, B_b)"""
+    r"""\sum_i \max(\pi_{w(i)}, 0.01/|\Omega|) s_i / scale_i + \sum_b s_b / max(1, B_b)"""
     expr = 0
     for inst in m.reg.target_instances:
         if inst.hard and inst.index in m.target_slack:
-            weight = ds.prob[inst.scenario] if inst.scenario else 1.0
+            weight = elastic_weight(ds, inst.scenario)
             expr += weight * m.target_slack[inst.index] / inst.scale
     for inst in m.hhi_instances:
         if inst.index in m.hhi_slack:
             scale = max(1e-9, ds.stage_demand(inst.mineral, inst.stage, inst.year))  # tonnes
-            expr += ds.prob[inst.scenario] * m.hhi_slack[inst.index] / scale
+            expr += elastic_weight(ds, inst.scenario) * m.hhi_slack[inst.index] / scale
     for t in m.budget_slack:
         expr += m.budget_slack[t] / max(1.0, pyo.value(m.p_budget[t]))
     return expr
