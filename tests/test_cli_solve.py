@@ -139,3 +139,13 @@ def test_solve_prints_input_warnings_and_still_solves(make_workbook, tmp_path):
     res = runner.invoke(app, ["solve", str(path), "--out", str(tmp_path)])
     assert res.exit_code == 0
     assert "Projects!N1: warning:" in res.stderr and "notes" in res.stderr
+
+
+def test_unwritable_output_folder_fails_before_solving(example_small_path, tmp_path):
+    """--out names a file: exit 2 with a message, no traceback, before any solve."""
+    not_a_folder = tmp_path / "taken"
+    not_a_folder.write_text("x")
+    res = runner.invoke(app, ["solve", str(example_small_path), "--out", str(not_a_folder)])
+    assert res.exit_code == 2
+    assert "cannot write to" in res.stderr
+    assert "Traceback" not in res.output

@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 import json
 import math
+import os
 import platform
 import sys
 from dataclasses import dataclass, field
@@ -182,6 +183,21 @@ def run(path: Path, out_dir: Path, opts: SolveOptions, figures: bool = False,
     return result
 
 
+def output_problem(out: Path, write_model) -> str | None:
+    """Check before solving, without creating anything, that the results folder and the
+    --write-model folder can be written, so a long solve is not lost to a bad path."""
+    targets = [out] + ([Path(write_model).parent] if write_model else [])
+    for folder in targets:
+        existing = folder
+        while not existing.exists() and existing != existing.parent:
+            existing = existing.parent
+        if not existing.is_dir():
+            return f"cannot write to {folder}: {existing} is not a folder"
+        if not os.access(existing, os.W_OK):
+            return f"cannot write to {folder}: permission denied"
+    return None
+
+
 def warning_text(problem) -> str:
     """`Sheet!Cell: warning: message`, as `validate` prints it."""
     where, _, message = str(problem).partition(": ")
@@ -237,6 +253,10 @@ def solve_command(workbook, out, json_output: bool, time_limit, mip_gap, write_m
     opts = SolveOptions(mip_gap=mip_gap, time_limit=time_limit,
                         write_model=str(write_model) if write_model else None)
     err = sys.stderr
+    problem = output_problem(Path(out), write_model)
+    if problem:
+        print(problem, file=err)
+        return EXIT_INPUT
     try:
         with Console(stderr=True).status("Starting") as status:
             result = run(Path(workbook), Path(out), opts, figures=figures,
@@ -246,8 +266,8 @@ def solve_command(workbook, out, json_output: bool, time_limit, mip_gap, write_m
             print(str(p), file=err)
         print(f"{len(exc.problems)} problem(s) in {workbook}; nothing was solved.", file=err)
         return EXIT_INPUT
-    except (FileNotFoundError, PermissionError, IsADirectoryError) as exc:
-        print(f"cannot read {workbook}: {exc}", file=err)
+    except OSError as exc:
+        print(f"cannot read {workbook} or write the results: {exc}", file=err)
         return EXIT_INPUT
     for msg in result.messages:
         print(msg, file=err)
