@@ -24,7 +24,8 @@ def country_direct(m, c, k, s, t, w):
 
 def nonmember_direct(m, ds: Dataset, k, s, t, w):
     """Direct non-member supply at stage s: I + sum_c o^P_c."""
-    partners = sum(partner_offtake(m, c, k, s, t) for c in ds.partners)
+    partners = sum(partner_offtake(m, c, k, s, t)
+                   for c in m.sets.partners_at.get((k, s, t), []))
     return imports(m, k, s, t, w) + partners
 
 
@@ -48,6 +49,11 @@ def trusted_used(m, k, s, t, w):
 def member_output(m, ds: Dataset, k, s, t, w):
     """All member production at stage s, exported or not: sum_r q_r."""
     return sum(output(m, ds, *r, t, w) for r in m.sets.producers_at.get((k, s, t), []))
+
+
+def nonmember_capacity_total(m, k, s, t):
+    """World-scope non-member production at (k, s, t): sum_c capacity x utilization."""
+    return sum(m.p_ncap[c, k, s, t] for c in m.sets.nonmembers_at.get((k, s, t), []))
 
 
 def nonmember_capacity(m, c, k, s, t):

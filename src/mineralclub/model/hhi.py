@@ -71,17 +71,17 @@ def _member_parts(m, ds: Dataset, k, s, t, w, flow) -> dict:
 
 def _club_parts(m, ds: Dataset, k, s, t, w) -> dict:
     parts = _member_parts(m, ds, k, s, t, w, used)
-    for c in ds.nonmembers:
-        if (c, k, s, t, w) in m.p_mix or (c, k, s, t) in m.reg.partner_offtake:
-            parts[c] = flows.country_direct(m, c, k, s, t, w)
+    suppliers = set(m.sets.suppliers_at.get((k, s, t, w), []))
+    suppliers |= set(m.sets.partners_at.get((k, s, t), []))
+    for c in sorted(suppliers):
+        parts[c] = flows.country_direct(m, c, k, s, t, w)
     return dict(parts)
 
 
 def _world_parts(m, ds: Dataset, k, s, t, w) -> dict:
     parts = _member_parts(m, ds, k, s, t, w, output)
-    for c in ds.nonmembers:
-        if (c, k, s, t) in m.p_ncap:
-            parts[c] = parts[c] + m.p_ncap[c, k, s, t]
+    for c in m.sets.nonmembers_at.get((k, s, t), []):
+        parts[c] = parts[c] + m.p_ncap[c, k, s, t]
     return dict(parts)
 
 
@@ -114,14 +114,14 @@ def add_hhi(m: pyo.ConcreteModel, ds: Dataset) -> None:
     m.c_hhi_static = pyo.ConstraintList()
     m.hhi_slack = pyo.Var(range(len(insts)) if m.opts.elastic else [],
                           within=pyo.NonNegativeReals)
+    nonmember = frozenset(ds.nonmembers)
     for inst in insts:
         if inst.scope == "club" and inst.stage == ds.final_stage[inst.mineral]:
             root = pyo.sqrt(inst.value) * m.p_demand[inst.mineral, inst.year]
             u = m.u[inst.mineral, inst.year, inst.scenario]
-            for c in ds.nonmembers:
-                if c in inst.parts:
-                    inst.static.append(m.c_hhi_static.add(inst.parts[c] + u <= root
-                                                          + _slack(m, inst)))
+            for c, part in inst.parts.items():
+                if c in nonmember:
+                    inst.static.append(m.c_hhi_static.add(part + u <= root + _slack(m, inst)))
 
 
 def _slack(m, inst):

@@ -41,6 +41,8 @@ class Sets:
     disrupted: frozenset  # (k, t, w) with a cut: decides which stock-days instances exist
     nonmember_capacity_keys: tuple  # (c, k, s, t): world-scope production terms
     stage_countries: tuple  # ((k, s), countries with Capacity rows): target expansion
+    nonmembers_at: dict  # (k, s, t) -> non-members with Capacity rows (world-scope terms)
+    partners_at: dict  # (k, s, t) -> partners with an offtake key
 
 
 def build_sets(ds: Dataset, baseline: bool = False) -> Sets:
@@ -89,7 +91,17 @@ def build_sets(ds: Dataset, baseline: bool = False) -> Sets:
             key for key in ds.capacity if key[0] in nonmember)),
         stage_countries=tuple(sorted((ks, tuple(sorted(cs)))
                                      for ks, cs in ds.producers_of_stage.items())),
+        nonmembers_at=_group(key for key in ds.capacity if key[0] in nonmember),
+        partners_at=_group(partner),
     )
+
+
+def _group(keys) -> dict:
+    """(c, k, s, t) keys -> {(k, s, t): [c, ...]}."""
+    out = defaultdict(list)
+    for c, k, s, t in sorted(keys):
+        out[(k, s, t)].append(c)
+    return dict(out)
 
 
 def _kt_w(ds: Dataset) -> tuple:

@@ -102,7 +102,7 @@ def _share_instance(m, ds: Dataset, row, k, s, c, t, w) -> TargetInstance:
     base = _base(m, row, k, s, c, t)
     if base["scope"] == "world":
         num, den = _world_share(m, ds, row["metric"], k, s, c, t, w)
-        scale = sum(pyo.value(flows.nonmember_capacity(m, n, k, s, t)) for n in ds.nonmembers)
+        scale = pyo.value(flows.nonmember_capacity_total(m, k, s, t))
     else:
         num, den = _club_share(m, ds, row["metric"], k, s, c, t, w)
         scale = pyo.value(den)
@@ -129,7 +129,7 @@ def _club_share(m, ds: Dataset, metric, k, s, c, t, w):
 
 def _world_share(m, ds: Dataset, metric, k, s, c, t, w):
     """World production = sum_nonmembers capacity x utilization + sum_members q."""
-    ncap = sum(flows.nonmember_capacity(m, n, k, s, t) for n in ds.nonmembers)
+    ncap = flows.nonmember_capacity_total(m, k, s, t)
     den = ncap + flows.member_output(m, ds, k, s, t, w)
     num = flows.nonmember_capacity(m, c, k, s, t) if metric == "max_country_share" else ncap
     return num, den
