@@ -8,6 +8,7 @@ from __future__ import annotations
 import pyomo.environ as pyo
 
 from mineralclub.dataset import Dataset
+from mineralclub.model.sets import support_period
 
 
 def add_capacity(m: pyo.ConcreteModel, ds: Dataset) -> None:
@@ -31,9 +32,8 @@ def add_capacity(m: pyo.ConcreteModel, ds: Dataset) -> None:
         if m.opts.baseline:
             continue
         m.reg.first_cost["project_support"].append(m.p_support_pv[name] * m.x[name])
-        first = ds.projects[name].first_year
-        t = ds.period_of(first)
-        if not t <= first <= ds.period_end(t):
+        t = support_period(ds, ds.projects[name])
+        if t is None:
             continue  # first_year outside the horizon: in no period's budget (SPEC §4 Budget)
         for w in ds.scenarios:
             m.reg.outlay[(t, w)].append(m.p_support[name] / ds.duration[t] * m.x[name])

@@ -43,6 +43,9 @@ class Sets:
     stage_countries: tuple  # ((k, s), countries with Capacity rows): target expansion
     nonmembers_at: dict  # (k, s, t) -> non-members with Capacity rows (world-scope terms)
     partners_at: dict  # (k, s, t) -> partners with an offtake key
+    project_kinds: tuple  # (name, lumpy, committed, bankable, budget period of its support)
+    target_rows: tuple  # each Targets row's definition: what decides its instances
+    final_stages: tuple  # ((k, final stage), ...)
 
 
 def build_sets(ds: Dataset, baseline: bool = False) -> Sets:
@@ -93,7 +96,30 @@ def build_sets(ds: Dataset, baseline: bool = False) -> Sets:
                                      for ks, cs in ds.producers_of_stage.items())),
         nonmembers_at=_group(key for key in ds.capacity if key[0] in nonmember),
         partners_at=_group(partner),
+        project_kinds=tuple(
+            (p.name, p.lumpy, p.committed, p.min_contracted_share > 0, support_period(ds, p))
+            for p in ds.projects.values()),
+        target_rows=() if baseline else _target_rows(ds),
+        final_stages=tuple(sorted(ds.final_stage.items())),
     )
+
+
+def support_period(ds: Dataset, p) -> int | None:
+    """The period whose budget carries project p's support: the one containing first_year (none
+    when first_year lies outside the horizon)."""
+    t = ds.period_of(p.first_year)
+    return t if t <= p.first_year <= ds.period_end(t) else None
+
+
+def _target_rows(ds: Dataset) -> tuple:
+    def text(v):
+        return None if v is None or v != v else v
+
+    return tuple(
+        (r["target"], r["metric"], r["mineral"], r["stage"], text(r.get("country")),
+         text(r.get("scope")), text(r.get("scenarios")), bool(r.get("hard", True)),
+         tuple(t for t in ds.periods if ds.period_end(t) >= int(r["year_from"])))
+        for r in ds.tables["Targets"].to_dict("records"))
 
 
 def _group(keys) -> dict:

@@ -61,28 +61,9 @@ PARAM_ONLY_UPDATES = dict(  # the sweep pushes parameters and cuts itself (see P
 )
 
 
-def structure(ds: Dataset) -> tuple:
-    """Everything that decides the model's variables and constraints: the sparse `Sets`, plus
-    what the model modules read from the dataset beyond them (project domains, bankability,
-    the budget period of each project's support, each target's instances, final stages)."""
-    projects = tuple(
-        (p.name, p.lumpy, p.committed, p.min_contracted_share > 0, _support_period(ds, p))
-        for p in ds.projects.values())
-    targets = tuple(
-        (r["target"], r["metric"], r["mineral"], r["stage"], _text(r.get("country")),
-         _text(r.get("scope")), _text(r.get("scenarios")), bool(r.get("hard", True)),
-         tuple(t for t in ds.periods if ds.period_end(t) >= int(r["year_from"])))
-        for r in ds.tables["Targets"].to_dict("records"))
-    return build_sets(ds), projects, targets, tuple(sorted(ds.final_stage.items()))
-
-
-def _support_period(ds: Dataset, p) -> int | None:
-    t = ds.period_of(p.first_year)
-    return t if t <= p.first_year <= ds.period_end(t) else None
-
-
-def _text(value: Any) -> str | None:
-    return None if value is None or (isinstance(value, float) and math.isnan(value)) else value
+def structure(ds: Dataset):
+    """Everything that decides the model's variables and constraints: its `Sets`."""
+    return build_sets(ds)
 
 
 class ParamPusher:
