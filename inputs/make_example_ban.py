@@ -40,8 +40,7 @@ SETTINGS = {**small.SETTINGS, "name": "example_ban"}
 
 
 def write_example(path: Path) -> Path:
-    small.ROWS, small.SETTINGS = ROWS, SETTINGS
-    return small.write_example(path)
+    return small.write_example(path, ROWS, SETTINGS)
 
 
 if __name__ == "__main__":

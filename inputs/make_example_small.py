@@ -181,19 +181,23 @@ ROWS: dict[str, list[dict]] = {
 SETTINGS = {"name": "example_small", "discount_rate": 0}
 
 
-def write_example(path: Path) -> Path:
-    """Write the example workbook (the template, filled in) to ``path``."""
+def write_example(path: Path, rows_by_sheet: dict | None = None,
+                  settings_values: dict | None = None) -> Path:
+    """Write the example workbook (the template, filled in) to ``path``. Variants of the example
+    (example_ban, example_sweep) pass their own rows and settings."""
+    rows_by_sheet = ROWS if rows_by_sheet is None else rows_by_sheet
+    settings_values = SETTINGS if settings_values is None else settings_values
     write_template(path)
     book = load_workbook(path)
-    for sheet, rows in ROWS.items():
+    for sheet, rows in rows_by_sheet.items():
         ws = book[sheet]
         header = [cell.value for cell in ws[1]]
         for row in rows:
             ws.append([{**row, "source": SOURCE}.get(name) for name in header])
     settings = book["Settings"]
     for key_cell, value_cell, source_cell in settings.iter_rows(min_row=2, max_col=3):
-        if key_cell.value in SETTINGS:
-            value_cell.value = SETTINGS[key_cell.value]
+        if key_cell.value in settings_values:
+            value_cell.value = settings_values[key_cell.value]
             source_cell.value = SOURCE
     return save_atomic(path, book.save)
 

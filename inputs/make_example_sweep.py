@@ -46,8 +46,7 @@ SETTINGS = {**small.SETTINGS, "name": "example_sweep"}
 
 
 def write_example(path: Path) -> Path:
-    small.ROWS, small.SETTINGS = ROWS, SETTINGS
-    return small.write_example(path)
+    return small.write_example(path, ROWS, SETTINGS)
 
 
 if __name__ == "__main__":
