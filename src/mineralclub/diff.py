@@ -216,7 +216,17 @@ def compare_decisions(a: dict, b: dict) -> pd.DataFrame:
                                label)
     rows += compare_series(_first(a.get("Stockpile")), _first(b.get("Stockpile")),
                            "new stock capacity (t)")
+    rows += compare_series(_chosen(a.get("ReferencePrices")), _chosen(b.get("ReferencePrices")),
+                           "reference price chosen (0/1)")
     return pd.DataFrame(rows, columns=DECISION_COLUMNS)
+
+
+def _chosen(df: pd.DataFrame | None) -> pd.Series:
+    """1 for each chosen reference level, 0 for each candidate not chosen."""
+    if df is None or df.empty or "chosen" not in df.columns:
+        return pd.Series(dtype=float)
+    return df.assign(chosen=df["chosen"].astype(float)).groupby(
+        ["mineral", "stage", "level"], sort=True)["chosen"].max()
 
 
 def _first(df: pd.DataFrame | None) -> pd.Series:

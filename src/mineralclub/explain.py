@@ -15,8 +15,8 @@ import pandas as pd
 
 TOL = 1e-6
 MAX_ITEMS = 8  # longest list in one bullet: the brief stays one page
-SHEETS = ("Summary", "Projects", "PriceFloors", "Offtake", "Stockpile", "Targets", "Shortfall",
-          "Scenarios", "Ledger", "RunInfo")
+SHEETS = ("Summary", "Projects", "PriceFloors", "ReferencePrices", "Offtake", "Stockpile",
+          "Targets", "Shortfall", "Scenarios", "Ledger", "RunInfo")
 
 
 class NotAResultsWorkbook(ValueError):
@@ -123,8 +123,29 @@ def share_text(v, metric: str) -> str:
 
 
 def plan_lines(t: dict[str, pd.DataFrame]) -> list[str]:
-    return [project_line(t["Projects"]), floor_line(t["PriceFloors"]),
-            offtake_line(t["Offtake"]), stock_line(t["Stockpile"])]
+    lines = [project_line(t["Projects"]), floor_line(t["PriceFloors"]),
+             offtake_line(t["Offtake"]), stock_line(t["Stockpile"])]
+    zone = reference_line(t.get("ReferencePrices", pd.DataFrame()))
+    return lines[:2] + [zone] + lines[2:] if zone else lines
+
+
+def reference_line(rp: pd.DataFrame) -> str:
+    """The trade zone's reference prices (nothing when the workbook offers none)."""
+    if rp.empty or "chosen" not in rp.columns:
+        return ""
+    chosen = rp[rp["chosen"].astype(bool)]
+    if chosen.empty:
+        return ("- **Reference prices:** none is chosen; the floors, offtake and stocks are "
+                "cheaper for the club at the weights used.")
+    items = []
+    for (k, s, lvl, ref), g in chosen.groupby(["mineral", "stage", "level",
+                                               "reference_usd_per_t"], sort=True):
+        items.append(f"{k} {s} at {lvl} ({num(ref):,.0f} USD/t): levy revenue "
+                     f"{money(g['levy_revenue_musd'].astype(float).sum())}, consumers pay "
+                     f"{money(g['consumer_cost_musd'].astype(float).sum())} more, member "
+                     f"producers gain {money(g['producer_gain_musd'].astype(float).sum())}, "
+                     f"partners {money(g['partner_rent_musd'].astype(float).sum())}")
+    return "- **Reference prices (kept by a variable levy):** " + "; ".join(items) + "."
 
 
 def project_line(pr: pd.DataFrame) -> str:
@@ -202,6 +223,12 @@ def cost_lines(s: dict, ledger: pd.DataFrame) -> list[str]:
                f"{money(s.get('floor_payout_musd'))} + offtake "
                f"{money(s.get('offtake_cost_musd'))} + stockpiles "
                f"{money(s.get('stockpile_cost_musd'))}.")
+    if abs(num(s.get("consumer_cost_musd"))) > TOL:
+        out.append(f"- **Who bears the reference prices:** club buyers pay "
+                   f"{money(s.get('consumer_cost_musd'))} more, member producers gain "
+                   f"{money(s.get('producer_gain_musd'))}, the levy raises "
+                   f"{money(s.get('levy_revenue_musd'))} (in the fiscal cost); weighted in the "
+                   f"objective they count {money(s.get('weighted_transfers_musd'))}.")
     out.append(f"- **Damage** (what the economy bears): {money(s.get('damage_musd'))} = import "
                f"premium {money(s.get('import_premium_musd'))} + unmet demand "
                f"{money(s.get('shortfall_musd'))}. Target penalties "

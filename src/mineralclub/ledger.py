@@ -25,7 +25,8 @@ from collections import defaultdict
 import pandas as pd
 
 from mineralclub.dataset import Dataset
-from mineralclub.results import TOL, country_of, vals
+from mineralclub.results import TOL, country_of, floor_payouts, vals
+from mineralclub.zone_results import producer_gain_by_country
 
 LEDGER_COLUMNS = [
     "country",
@@ -37,7 +38,11 @@ LEDGER_COLUMNS = [
     "floor_payments_musd",
     "offtake_payments_musd",
     "stockpile_payments_musd",
+    "producer_gain_musd",
+    "levy_revenue_musd",
     "received_musd",
+    "share_of_demand",
+    "consumer_cost_musd",
     "net_position_musd",
 ]
 
@@ -84,12 +89,8 @@ def received_by_country(m, ds: Dataset) -> dict[str, dict[str, float]]:
         if not p.committed:
             delta = (1 + rate) ** -(p.first_year - ds.base_year)
             out["hosted_support_musd"][p.country] += p.support_musd * delta * built
-    strike = {(r.mineral, r.stage, r.level): float(r.floor_usd_per_t)
-              for r in ds.tables["FloorLevels"].itertuples(index=False)}
-    for (o, k, s, lvl, t), v in vals(m.v).items():
-        pay = sum(ds.prob[w] * max(0.0, strike[(k, s, lvl)] - ds.price[(k, s, t, w)])
-                  for w in ds.scenarios)
-        out["floor_payments_musd"][country_of(ds, o)] += 1e-6 * ds.weight[t] * pay * v
+    for (o, _k, _s, _lvl, _t), value in floor_payouts(m, ds).items():
+        out["floor_payments_musd"][country_of(ds, o)] += value
     contract = {(r.supplier, r.mineral, r.stage): float(r.contract_price_usd_per_t)
                 for r in ds.tables["OfftakeOptions"].itertuples(index=False)}
     for var in (m.o, m.oP):
@@ -100,18 +101,40 @@ def received_by_country(m, ds: Dataset) -> dict[str, dict[str, float]]:
     return out
 
 
+def demand_shares(countries: pd.DataFrame, cost: dict[str, float]) -> dict[str, float]:
+    """Members' shares of club demand: Countries.demand_share, blank = the member's cost share;
+    normalised to sum 1 (SPEC §4.13)."""
+    rows = countries[countries["member"].astype(bool)]
+    given = dict(zip(rows["country"], rows.get("demand_share", [None] * len(rows)), strict=True))
+    raw = {c: cost[c] if _blank(given.get(c)) else float(given[c]) for c in cost}
+    total = sum(raw.values())
+    return {c: v / total for c, v in raw.items()} if total > 0 else dict(cost)
+
+
 def ledger_table(m, ds: Dataset, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    """One row per member (its share of the bill and what its producers receive), one per
-    partner that is paid for offtake, and a ``(stockpile)`` row for stockpile costs."""
+    """One row per member (its share of the bill, what its producers receive, its consumers'
+    cost under reference prices), one per partner that is paid (offtake, zone rent), and a
+    ``(stockpile)`` row for stockpile costs.
+
+    Members pay their cost share of the club's spending before levy revenue (fiscal_cost_musd +
+    levy_revenue_musd) and receive the same share of the levy; their consumers pay the zone's
+    consumer cost by demand share; producers receive floors, offtake and the zone's gain.
+    Payments and receipts both add up, so the net positions sum to zero."""
     summary = dict(zip(tables["Summary"]["key"], tables["Summary"]["value"], strict=True))
-    fiscal = float(summary["fiscal_cost_musd"])
+    levy = float(summary.get("levy_revenue_musd", 0.0))
+    spending = float(summary["fiscal_cost_musd"]) + levy
+    consumer = float(summary.get("consumer_cost_musd", 0.0))
     shares, basis = cost_shares(ds.tables["Countries"])
+    demand = demand_shares(ds.tables["Countries"], shares)
     got = received_by_country(m, ds)
+    got["producer_gain_musd"] = producer_gain_by_country(m, ds)
     kinds = list(got)
     rows = []
     for c in ds.members:
         rows.append(dict(country=c, role="member", share_of_bill=shares[c], share_basis=basis,
-                         contribution_musd=shares[c] * fiscal,
+                         contribution_musd=shares[c] * spending,
+                         levy_revenue_musd=shares[c] * levy, share_of_demand=demand[c],
+                         consumer_cost_musd=demand[c] * consumer,
                          **{kind: got[kind].get(c, 0.0) for kind in kinds}))
     for c in ds.partners:
         if any(abs(got[kind].get(c, 0.0)) > TOL * 1e-3 for kind in kinds):
@@ -122,8 +145,9 @@ def ledger_table(m, ds: Dataset, tables: dict[str, pd.DataFrame]) -> pd.DataFram
                      share_basis=None, contribution_musd=0.0,
                      stockpile_payments_musd=float(summary["stockpile_cost_musd"])))
     df = pd.DataFrame(rows, columns=LEDGER_COLUMNS)
-    paid = kinds + ["stockpile_payments_musd"]
-    df[paid] = df[paid].fillna(0.0)
+    paid = kinds + ["stockpile_payments_musd", "levy_revenue_musd"]
+    df[paid + ["consumer_cost_musd"]] = df[paid + ["consumer_cost_musd"]].fillna(0.0)
     df["received_musd"] = df[paid].sum(axis=1)
-    df["net_position_musd"] = df["received_musd"] - df["contribution_musd"]
+    df["net_position_musd"] = (df["received_musd"] - df["contribution_musd"]
+                               - df["consumer_cost_musd"])
     return df

@@ -35,6 +35,7 @@ from mineralclub.solve import (
     solve_baseline,
     solve_plan,
 )
+from mineralclub.zone_results import reference_table
 
 EXIT_OK, EXIT_INPUT, EXIT_INFEASIBLE, EXIT_SOLVER = 0, 2, 3, 4
 
@@ -97,6 +98,7 @@ def solve_dataset(ds: Dataset, opts: SolveOptions, progress=_quiet) -> RunResult
         "Summary": pd.DataFrame({"key": list(summary), "value": list(summary.values())}),
         "Projects": R.projects_table(m, ds),
         "PriceFloors": R.floors_table(m, ds),
+        "ReferencePrices": reference_table(m, ds),
         "Offtake": R.offtake_table(m, ds),
         "Stockpile": R.stockpile_table(m, ds),
         "Supply": R.supply_table(m, ds, fl),

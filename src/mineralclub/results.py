@@ -9,7 +9,8 @@ import pandas as pd
 import pyomo.environ as pyo
 
 from mineralclub.dataset import Dataset
-from mineralclub.model.registry import CATEGORIES, DAMAGE, FISCAL
+from mineralclub.model.objective import weight
+from mineralclub.model.registry import CATEGORIES, DAMAGE, FISCAL, TRANSFER
 from mineralclub.model.targets import violation_expr
 
 TOL = 1e-6
@@ -202,23 +203,36 @@ def projects_table(m, ds: Dataset) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=cols)
 
 
+def floor_payouts(m, ds: Dataset) -> dict:
+    """{(owner, k, s, level, t): expected discounted payout, USD million}, summed from the
+    model's registered floor terms (two-sided repayments and reference-price offsets included)."""
+    out: dict = defaultdict(float)
+    for (o, k, s, lvl, t, w), terms in m.reg.floor_terms.items():
+        out[(o, k, s, lvl, t)] += ds.prob[w] * ds.weight[t] * pyo.value(sum(terms))
+    return out
+
+
 def floors_table(m, ds: Dataset) -> pd.DataFrame:
     """Covered tonnes per level and period; expected payouts discounted like the Summary (they
     add up to floor_payout_musd)."""
     cover = vals(m.v)
-    agg = defaultdict(float)
+    agg, pay = defaultdict(float), defaultdict(float)
     for (_o, k, s, lvl, t), v in cover.items():
         agg[(k, s, lvl, t)] += v
+    for (_o, k, s, lvl, t), value in floor_payouts(m, ds).items():
+        pay[(k, s, lvl, t)] += value
+    upside = {(r["mineral"], r["stage"], r["level"]): float(r.get("upside_share") or 0.0)
+              for r in ds.tables["FloorLevels"].to_dict("records")}
     rows = []
     for (k, s, lvl, t), v in sorted(agg.items()):
         if v <= TOL:
             continue
-        f = pyo.value(m.p_floor[k, s, lvl])
-        pay = sum(ds.prob[w] * max(0.0, f - ds.price[(k, s, t, w)]) for w in ds.scenarios)
-        rows.append(dict(mineral=k, stage=s, level=lvl, floor_usd_per_t=f, year=t, covered_t=v,
-                         expected_payout_musd=1e-6 * pay * v * ds.weight[t]))
+        rows.append(dict(mineral=k, stage=s, level=lvl,
+                         floor_usd_per_t=pyo.value(m.p_floor[k, s, lvl]), year=t, covered_t=v,
+                         expected_payout_musd=pay[(k, s, lvl, t)],
+                         upside_share=upside.get((k, s, lvl), 0.0)))
     cols = ["mineral", "stage", "level", "floor_usd_per_t", "year", "covered_t",
-            "expected_payout_musd"]
+            "expected_payout_musd", "upside_share"]
     return pd.DataFrame(rows, columns=cols)
 
 
@@ -324,10 +338,11 @@ def summary_dict(m, ds: Dataset, status: str, gap, baseline_objective: float) ->
     parts = cost_parts(m, ds)
     fiscal = sum(parts[c] for c in FISCAL)
     damage = sum(parts[c] for c in DAMAGE)
+    transfers = sum(pyo.value(weight(m, c)) * parts[c] for c in TRANSFER)
     return {
         "name": ds.name,
         "status": status,
-        "objective_musd": fiscal + damage + parts["target_penalty"] + parts["risk"],
+        "objective_musd": fiscal + damage + parts["target_penalty"] + parts["risk"] + transfers,
         "baseline_objective_musd": baseline_objective,
         "fiscal_cost_musd": fiscal,
         "damage_musd": damage,
@@ -339,12 +354,16 @@ def summary_dict(m, ds: Dataset, status: str, gap, baseline_objective: float) ->
         "stockpile_cost_musd": parts["stockpile_cost"],
         "import_premium_musd": parts["import_premium"],
         "shortfall_musd": parts["shortfall"],
+        "levy_revenue_musd": -parts["levy_revenue"],
+        "consumer_cost_musd": parts["consumer_cost"],
+        "producer_gain_musd": -parts["producer_gain"],
+        "weighted_transfers_musd": transfers,
         "mip_gap": gap if gap is not None else float("nan"),  # unknown, not zero
     }
 
 
 def scenarios_table(m, ds: Dataset) -> pd.DataFrame:
-    first = sum(pyo.value(m.e_first[c]) for c in CATEGORIES)
+    first = sum(pyo.value(weight(m, c) * m.e_first[c]) for c in CATEGORIES)
     rows = []
     for w in ds.scenarios:
         row = dict(scenario=w, probability=ds.prob[w],

@@ -81,6 +81,7 @@ SCOPES = ("club", "world")
 STATUSES = ("candidate", "committed")
 SWEEP_MODES = ("one_at_a_time", "grid", "frontier")
 CONCENTRATION_METHODS = ("cuts",)
+FLOOR_DESIGNS = ("uniform", "per_contract")
 
 SOURCE = Column(
     "source",
@@ -113,6 +114,16 @@ SETTINGS = (
     _c("shortfall_penalty_multiple", "number",
        "Default shortfall penalty as a multiple of the final-stage price.", default=5.0,
        minimum=0.0),
+    _c("floor_design", "enum",
+       "Price floors: uniform (one strike per mineral and stage paid to every covered producer) "
+       "or per_contract (each covered producer paid at the lowest FloorLevels level eligible for "
+       "it).", default="uniform", allowed=FLOOR_DESIGNS),
+    _c("consumer_cost_weight", "number",
+       "Weight of club consumers' extra cost under reference prices in the objective.",
+       default=1.0, minimum=0.0, maximum=1000.0),
+    _c("producer_gain_weight", "number",
+       "Weight of member producers' gain under reference prices in the objective (subtracted).",
+       default=1.0, minimum=0.0, maximum=1000.0),
 )
 
 SHEETS: tuple[Sheet, ...] = (
@@ -139,8 +150,16 @@ SHEETS: tuple[Sheet, ...] = (
             _c("import_premium_usd_per_t", "number",
                "Freight + tariff cost per tonne imported from this country.", unit="USD/t",
                default=0.0, minimum=0.0),
+            _c("import_premium_share", "number",
+               "Freight + tariff on imports from this country as a fraction of the market price "
+               "(ad valorem), added to import_premium_usd_per_t.", unit="fraction", default=0.0,
+               minimum=0.0, maximum=1.0, optional_column=True),
             _c("gdp_busd", "number", "GDP, for default burden sharing.", unit="USD billion",
                default=None, minimum=0.0),
+            _c("demand_share", "number",
+               "A member's share of club demand (consumers' cost in the Ledger; coalition demand "
+               "scaling); blank = its cost share", unit="fraction", default=None, minimum=0.0,
+               maximum=1.0, optional_column=True),
             _c("cost_share", "number",
                "Member's share of the club's bill (normalised to sum 1; blank everywhere = by "
                "gdp_busd where all members give it, else equal).", unit="fraction", default=None,
@@ -308,6 +327,26 @@ SHEETS: tuple[Sheet, ...] = (
             _c("level", "text", "Level name.", key=True, default=REQUIRED),
             _c("floor_usd_per_t", "number", "Strike price.", unit="USD/t", default=REQUIRED,
                minimum=0.0),
+            _c("upside_share", "number",
+               "Two-sided contract: share of (price - strike)+ the covered producer pays back per "
+               "covered tonne (0 = one-sided floor).", unit="fraction", default=0.0, minimum=0.0,
+               maximum=1.0, optional_column=True),
+            SOURCE,
+        ),
+        required=False,
+    ),
+    Sheet(
+        "ReferencePrices",
+        "Candidate trade-zone reference prices per mineral and stage (at most one chosen per "
+        "mineral and stage): where the market price is below it, non-zone imports pay the "
+        "difference as a levy and trade inside the zone (members and partners) is at the "
+        "reference price.",
+        (
+            _c("mineral", "text", "Mineral.", key=True, default=REQUIRED, ref="Minerals.mineral"),
+            _c("stage", "text", "Stage.", key=True, default=REQUIRED, ref="Stages.stage"),
+            _c("level", "text", "Level name.", key=True, default=REQUIRED),
+            _c("reference_usd_per_t", "number", "Reference price kept inside the zone.",
+               unit="USD/t", default=REQUIRED, minimum=0.0, maximum=1e9),
             SOURCE,
         ),
         required=False,

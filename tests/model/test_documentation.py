@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pyomo.environ as pyo
+from test_floor_designs import two_producers
 from test_stockpiles import ban_case
 
 from builders import dataset_from, one_stage_refinery, project
@@ -31,8 +32,23 @@ def every_feature_model():
     return build_model(dataset_from(sheets), BuildOptions(elastic=True))
 
 
+def zone_model():
+    """Reference prices at both stages, a floor on top, a partner with offtake."""
+    sheets = one_stage_refinery(
+        FloorLevels=[{"mineral": "li", "stage": "ref", "level": "F", "floor_usd_per_t": 2000}],
+        ReferencePrices=[
+            {"mineral": "li", "stage": s, "level": "R", "reference_usd_per_t": p}
+            for s, p in (("mine", 1100), ("ref", 1700))],
+        OfftakeOptions=[{"supplier": "B", "mineral": "li", "stage": "ref",
+                         "contract_price_usd_per_t": 1500, "max_t_per_yr": 10}],
+    )
+    sheets["Countries"][1]["partner"] = True
+    return build_model(dataset_from(sheets))
+
+
 def constraint_families():
-    models = [every_feature_model(), build_model(dataset_from(ban_case(risk_weight=1.0)))]
+    models = [every_feature_model(), build_model(dataset_from(ban_case(risk_weight=1.0))),
+              build_model(dataset_from(two_producers("per_contract"))), zone_model()]
     out = {}
     for m in models:
         for c in m.component_objects(pyo.Constraint):

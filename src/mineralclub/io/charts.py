@@ -44,7 +44,7 @@ SUMMARY_LABELS = {
     "status": "Solver status: OPTIMAL, TIME_LIMIT (best plan found in time) or INFEASIBLE",
     "objective_musd": "Expected total cost of the plan",
     "baseline_objective_musd": "Expected total cost with every lever off (baseline)",
-    "fiscal_cost_musd": "Club spending: support + floors + offtake + stockpiles",
+    "fiscal_cost_musd": "Club spending: support + floors + offtake + stockpiles - levy revenue",
     "damage_musd": "Economic damage: import premium + unmet demand",
     "target_penalty_musd": "Penalties for missed soft targets",
     "risk_musd": "Risk charge: weight x CVaR of scenario cost",
@@ -54,12 +54,17 @@ SUMMARY_LABELS = {
     "stockpile_cost_musd": "Stockpiles: capacity, purchases net of releases, holding",
     "import_premium_musd": "Freight and tariffs on imports",
     "shortfall_musd": "Penalty for demand left unmet",
+    "levy_revenue_musd": "Variable levy on non-zone imports under reference prices (revenue)",
+    "consumer_cost_musd": "Club buyers' extra cost at reference prices above the market",
+    "producer_gain_musd": "Member producers' extra revenue at reference prices",
+    "weighted_transfers_musd": "consumer_cost_weight x consumer cost - producer_gain_weight x "
+                               "producer gain",
     "mip_gap": "Optimality gap at which the solver stopped",
 }
 
 SUMMARY_NOTE = (
     "Money in USD million: expected over the scenarios, discounted to the base year.",
-    "objective = fiscal cost + damage + target penalties + risk.",
+    "objective = fiscal cost + damage + target penalties + risk + weighted transfers.",
     "Charts: see the Charts sheet. Who pays and who receives: see the Ledger sheet.",
 )
 

@@ -13,6 +13,7 @@ SHEET_ORDER = (
     "Summary",
     "Projects",
     "PriceFloors",
+    "ReferencePrices",
     "Offtake",
     "Stockpile",
     "Supply",

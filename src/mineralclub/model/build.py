@@ -15,6 +15,7 @@ from mineralclub.model.objective import add_objective
 from mineralclub.model.offtake import add_offtake
 from mineralclub.model.params import add_params
 from mineralclub.model.price_floors import add_price_floors, add_support_limits
+from mineralclub.model.reference_prices import add_reference_prices, add_zone_transfers
 from mineralclub.model.registry import Registry
 from mineralclub.model.sets import build_sets
 from mineralclub.model.stockpiles import add_stockpiles
@@ -40,7 +41,9 @@ def build_model(ds: Dataset, options: BuildOptions | None = None) -> pyo.Concret
     add_offtake(m, ds)
     add_support_limits(m, ds)
     add_stockpiles(m, ds)
+    add_reference_prices(m, ds)
     add_supply(m, ds)
+    add_zone_transfers(m, ds)
     add_balance(m, ds)
     add_targets(m, ds)
     add_hhi(m, ds)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pyomo.environ as pyo
 
 from mineralclub.dataset import Dataset
-from mineralclub.model.registry import CATEGORIES
+from mineralclub.model.registry import CATEGORIES, TRANSFER
 from mineralclub.model.risk import add_risk
 
 
@@ -15,6 +15,9 @@ def add_objective(m: pyo.ConcreteModel, ds: Dataset) -> None:
     .. math::
         Z = \sum_p \sigma_p capex_p x_p \delta(first\_year_p) + 10^{-6} \sum_k c^K_k K_k
             + \sum_w \pi_w C_w + \lambda \, CVaR_\alpha(C_w) - \text{reward}
+
+        C_w = \text{fiscal}_w - LR_w + \text{damage}_w + \text{penalty}_w
+            + \kappa_C \, CC_w - \kappa_P \, PG_w
 
     The reward (0.001 USD per tonne of member production) is not reported.
     """
@@ -28,14 +31,22 @@ def add_objective(m: pyo.ConcreteModel, ds: Dataset) -> None:
     )
     m.e_scenario_total = pyo.Expression(
         ds.scenarios,
-        initialize={w: sum(m.e_scenario[c, w] for c in CATEGORIES) for w in ds.scenarios},
+        initialize={
+            w: sum(weight(m, c) * m.e_scenario[c, w] for c in CATEGORIES) for w in ds.scenarios
+        },
     )
     risk = add_risk(m, ds, m.e_scenario_total)
     m.e_risk = pyo.Expression(expr=risk)
     m.e_cost = pyo.Expression(
-        expr=sum(m.e_first[c] for c in CATEGORIES)
+        expr=sum(weight(m, c) * m.e_first[c] for c in CATEGORIES)
         + sum(m.p_prob[w] * m.e_scenario_total[w] for w in ds.scenarios)
         + m.e_risk
     )
     m.e_reward = pyo.Expression(expr=sum(reg.reward))
     m.obj = pyo.Objective(expr=m.e_cost + m.e_reward, sense=pyo.minimize)
+
+
+def weight(m: pyo.ConcreteModel, category: str):
+    """Objective weight of a cost category: consumer_cost_weight and producer_gain_weight for the
+    zone's transfers (mutable p_cost_weight), 1 for everything else."""
+    return m.p_cost_weight[category] if category in TRANSFER else 1

@@ -57,5 +57,5 @@ def _register_partner_delivery(m, ds: Dataset, c, k, s, t, var) -> None:
             m.reg.final_supply[(k, t, w)].append(var)
         else:
             m.reg.untrusted_supply[(k, s, t, w)].append(var)
-        premium = m.p_weight[t] * m.p_partner_premium[c, k, s] * var
+        premium = m.p_weight[t] * m.p_partner_premium[c, k, s, t, w] * var
         m.reg.scenario_cost[("import_premium", w)].append(premium)

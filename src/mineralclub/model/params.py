@@ -15,6 +15,7 @@ import pyomo.environ as pyo
 
 from mineralclub.dataset import Dataset
 from mineralclub.model.sets import Sets
+from mineralclub.model.zone_params import zone_values
 
 BIG_STOCK_T = 1e12  # "no limit" on stock capacity, as a finite bound
 
@@ -33,6 +34,25 @@ def import_premium_factor(ds: Dataset, k: str, s: str) -> float:
     return 0.99 * ds.later_yield(k, s)
 
 
+def premium_shares(ds: Dataset) -> dict[str, float]:
+    """Countries.import_premium_share: the ad-valorem part of the import premium (SPEC §4.15)."""
+    frame = ds.tables["Countries"]
+    if "import_premium_share" not in frame:
+        return {}
+    return {c: _fraction(v) for c, v in zip(frame["country"], frame["import_premium_share"],
+                                             strict=True)}
+
+
+def premium(ds: Dataset, share: dict, c: str, k: str, s: str, t: int, w: str) -> float:
+    """Import premium per tonne of stage s imported from c, USD/t (SPEC §4.15):
+    rho_{k,s} x import_premium_usd_per_t + rho^v_{k,s} x import_premium_share x P_{k,s,t,w},
+    rho^v = 1 at the final stage and 0.99 before (the ad-valorem part is already per tonne of
+    what is imported; 0.99 keeps processing imported feed in members preferred)."""
+    flat = ds.premium[c] * import_premium_factor(ds, k, s)
+    value_factor = 1.0 if s == ds.final_stage[k] else 0.99
+    return flat + value_factor * share.get(c, 0.0) * ds.price[(k, s, t, w)]
+
+
 def producer_cut(ds: Dataset, owner: str, k: str, s: str, t: int, w: str) -> float:
     """Capacity cut of a member producer: a Disruption on its host country, mineral and stage."""
     return ds.cut.get((ds.country_of(owner), k, s, t, w), 0.0)
@@ -49,9 +69,11 @@ def param_values(ds: Dataset, S: Sets) -> dict[str, dict]:
     v["p_viable"] = {(*r, t, w): float(x) for (r, t, w), x in ds.viable.items()}
     v["p_mix"] = {key: ds.mix.get(key, 0.0) for key in S.export_keys}
     v["p_avail"] = {key: ds.available.get(key, 0.0) for key in S.export_keys}
+    share = premium_shares(ds)
     v["p_premium_cost"] = {
-        (k, s, t, w): 1e-6 * import_premium_factor(ds, k, s) * sum(
-            ds.premium[c] * ds.mix.get((c, k, s, t, w), 0.0) for c in S.suppliers_at[(k, s, t, w)])
+        (k, s, t, w): 1e-6 * sum(
+            premium(ds, share, c, k, s, t, w) * ds.mix.get((c, k, s, t, w), 0.0)
+            for c in S.suppliers_at[(k, s, t, w)])
         for k, s, t, w in S.import_keys
     }
     v["p_short"] = {(k, t, w): 1e-6 * ds.shortfall_penalty[(k, t, w)] for k, t, w in S.kt_w}
@@ -60,6 +82,7 @@ def param_values(ds: Dataset, S: Sets) -> dict[str, dict]:
     v.update(_project_values(ds, S))
     v.update(_lever_values(ds, S))
     v.update(_stock_values(ds))
+    v.update(zone_values(ds, S))
     v["p_budget"] = {int(r.year): float(r.max_spend_musd)
                      for r in ds.tables["Budget"].itertuples(index=False)
                      if int(r.year) in S.budget_years}
@@ -87,22 +110,53 @@ def _project_values(ds: Dataset, S: Sets) -> dict:
     }
 
 
+def floor_pay(strike: float, upside: float, price: float) -> float:
+    """Club payout per covered tonne of a (two-sided) floor: (F - P)^+ - s (P - F)^+ (USD/t)."""
+    return max(0.0, strike - price) - upside * max(0.0, price - strike)
+
+
+def floor_terms(ds: Dataset) -> dict:
+    """{(k, s, level): (strike F, upside share s)} from FloorLevels."""
+    return {(r["mineral"], r["stage"], r["level"]):
+            (float(r["floor_usd_per_t"]), _fraction(r.get("upside_share")))
+            for r in ds.tables["FloorLevels"].to_dict("records")}
+
+
+def _fraction(v) -> float:
+    return 0.0 if v is None or (isinstance(v, float) and math.isnan(v)) else float(v)
+
+
+def contract_level(S: Sets, eligible: dict, strike: dict) -> dict:
+    """per_contract design: 1 on the lowest-strike eligible level of each (producer, period)
+    (ties: the first level name), 0 elsewhere; the strike is thus a parameter of the producer."""
+    best: dict = {}
+    for o, k, s, lvl, t in S.cover:
+        if eligible[(o, k, s, lvl, t)]:
+            key, cand = (o, k, s, t), (strike[(k, s, lvl)], lvl)
+            best[key] = min(best.get(key, cand), cand)
+    return {(o, k, s, lvl, t): float(best.get((o, k, s, t), (None, None))[1] == lvl)
+            for o, k, s, lvl, t in S.cover}
+
+
 def _lever_values(ds: Dataset, S: Sets) -> dict:
-    levels = {(r.mineral, r.stage, r.level): float(r.floor_usd_per_t)
-              for r in ds.tables["FloorLevels"].itertuples(index=False)}
+    share = premium_shares(ds)
+    floors = floor_terms(ds)
+    levels = {key: f for key, (f, _s) in floors.items()}
     worst = {rt: max(ds.producer_cost[(rt[0], rt[1], w)] for w in ds.scenarios)
              for rt in ds.producer_cap}
+    eligible = {(o, k, s, lvl, t): float(levels[(k, s, lvl)] >= worst[((o, k, s), t)] - 1e-9)
+                for o, k, s, lvl, t in S.cover}
     terms = {(r["supplier"], r["mineral"], r["stage"]):
              (float(r["contract_price_usd_per_t"]), float(r["max_t_per_yr"]))
              for r in ds.tables["OfftakeOptions"].to_dict("records")}
     offtake_keys = S.offtake_member + S.offtake_partner
     return {
         "p_floor": {key: levels[key] for key in S.floor_levels},
-        "p_eligible": {(o, k, s, lvl, t): float(levels[(k, s, lvl)]
-                                                >= worst[((o, k, s), t)] - 1e-9)
-                       for o, k, s, lvl, t in S.cover},
-        "p_floor_pay": {(k, s, lvl, t, w): 1e-6 * max(0.0, levels[(k, s, lvl)]
-                                                      - ds.price[(k, s, t, w)])
+        "p_eligible": eligible,
+        "p_contract_level": contract_level(S, eligible, levels)
+        if S.floor_design == "per_contract" else {},
+        "p_floor_pay": {(k, s, lvl, t, w): 1e-6 * floor_pay(*floors[(k, s, lvl)],
+                                                            ds.price[(k, s, t, w)])
                         for k, s, lvl in S.floor_levels for t in ds.periods
                         for w in ds.scenarios},
         "p_offtake_max": {key: terms[key][1] for key in S.offtake_options},
@@ -110,8 +164,8 @@ def _lever_values(ds: Dataset, S: Sets) -> dict:
         "p_offtake_cost": {(sup, k, s, t, w): 1e-6 * (terms[(sup, k, s)][0]
                                                      - ds.price[(k, s, t, w)])
                            for sup, k, s, t in offtake_keys for w in ds.scenarios},
-        "p_partner_premium": {(c, k, s): 1e-6 * ds.premium[c] * import_premium_factor(ds, k, s)
-                              for c, k, s, _t in S.offtake_partner},
+        "p_partner_premium": {(c, k, s, t, w): 1e-6 * premium(ds, share, c, k, s, t, w)
+                              for c, k, s, t in S.offtake_partner for w in ds.scenarios},
     }
 
 

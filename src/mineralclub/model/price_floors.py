@@ -1,8 +1,10 @@
 """Price floors: a strike level per (mineral, stage) and the covered tonnes per producer.
 
 Firm, contract-for-difference cover: in every scenario the club pays (F_l - P)^+ on every
-covered tonne. A level is eligible for a producer when F_l >= max_w c_{r,t,w} (its full cash
-cost in the worst scenario); eligibility is a 0/1 parameter.
+covered tonne, and a two-sided contract (upside share s_l > 0) takes back s_l (P - F_l)^+. A level
+is eligible for a producer when F_l >= max_w c_{r,t,w} (its full cash cost in the worst
+scenario); eligibility is a 0/1 parameter. Design `uniform` chooses one strike per (mineral,
+stage); `per_contract` pays each covered producer at its lowest eligible level.
 """
 
 from __future__ import annotations
@@ -16,17 +18,23 @@ from mineralclub.model.capacity import capacity_expr
 
 
 def add_price_floors(m: pyo.ConcreteModel, ds: Dataset) -> None:
-    r"""Floor choice and covered volumes.
+    r"""Floor choice and covered volumes (SPEC §4.11).
 
     .. math::
-        \sum_l z_{k,s,l} \le 1, \qquad
-        v_{r,l,t} \le e_{r,l,t} \, \overline{cap}_{r,t} \, z_{k,s,l}, \qquad
-        Z^{floor}_w = 10^{-6} \sum_t w_t \sum_{r,l} (F_l - P_{k,s,t,w})^+ v_{r,l,t}
+        \text{uniform: } \sum_l z_{k,s,l} \le 1, \qquad
+        v_{r,l,t} \le e_{r,l,t} \, \overline{cap}_{r,t} \, z_{k,s,l}
 
-    with e_{r,l,t} = 1 if F_l >= max_w c_{r,t,w} else 0.
+        \text{per\_contract: } v_{r,l,t} \le \lambda_{r,l,t} \, \overline{cap}_{r,t}
+
+        Z^{floor}_w = 10^{-6} \sum_t w_t \sum_{r,l}
+            \big[(F_l - P_{k,s,t,w})^+ - s_l (P_{k,s,t,w} - F_l)^+\big] v_{r,l,t}
+
+    with e_{r,l,t} = 1 if F_l >= max_w c_{r,t,w} else 0, and lambda_{r,l,t} = 1 on the
+    lowest-strike eligible level of r in t (no binary per producer and level).
     """
     S = m.sets
-    m.z = pyo.Var(S.floor_levels, within=pyo.Binary)
+    uniform = S.floor_design == "uniform"
+    m.z = pyo.Var(S.floor_levels if uniform else [], within=pyo.Binary)
     m.v = pyo.Var(S.cover, within=pyo.NonNegativeReals)
     by_stage = defaultdict(list)
     for k, s, lvl in S.floor_levels:
@@ -42,14 +50,29 @@ def add_price_floors(m: pyo.ConcreteModel, ds: Dataset) -> None:
             m.p_eligible[o, k, s, lvl, t] * m.p_cap[o, k, s, t] * m.z[k, s, lvl]
         )
 
-    m.c_one_level = pyo.Constraint(sorted(by_stage), rule=c_one_level)
-    m.c_cover_if_chosen = pyo.Constraint(S.cover, rule=c_cover_if_chosen)
+    def c_cover_per_contract(m, o, k, s, lvl, t):
+        r"""v_{r,l,t} \le \lambda_{r,l,t} \overline{cap}_{r,t} (the producer's own strike)"""
+        return m.v[o, k, s, lvl, t] <= m.p_contract_level[o, k, s, lvl, t] * m.p_cap[o, k, s, t]
+
+    m.c_one_level = pyo.Constraint(sorted(by_stage) if uniform else [], rule=c_one_level)
+    m.c_cover_if_chosen = pyo.Constraint(S.cover if uniform else [], rule=c_cover_if_chosen)
+    m.c_cover_per_contract = pyo.Constraint([] if uniform else S.cover,
+                                            rule=c_cover_per_contract)
     for o, k, s, lvl, t in S.cover:
         m.reg.supported[((o, k, s), t)].append(m.v[o, k, s, lvl, t])
         for w in ds.scenarios:
-            term = m.p_floor_pay[k, s, lvl, t, w] * m.v[o, k, s, lvl, t]
-            m.reg.scenario_cost[("floor_payout", w)].append(m.p_weight[t] * term)
-            m.reg.outlay[(t, w)].append(term)
+            add_floor_term(m, (o, k, s, lvl, t, w),
+                           m.p_floor_pay[k, s, lvl, t, w] * m.v[o, k, s, lvl, t])
+
+
+def add_floor_term(m: pyo.ConcreteModel, key: tuple, term) -> None:
+    """Register an annual floor payout term (USD million/yr) of cover key (o, k, s, l, t) in
+    scenario w: the objective (weighted by w_t), the outlay, and the per-key list that the
+    PriceFloors sheet and the Ledger read."""
+    t, w = key[4], key[5]
+    m.reg.scenario_cost[("floor_payout", w)].append(m.p_weight[t] * term)
+    m.reg.outlay[(t, w)].append(term)
+    m.reg.floor_terms[key].append(term)
 
 
 def add_support_limits(m: pyo.ConcreteModel, ds: Dataset) -> None:

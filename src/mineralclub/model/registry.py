@@ -5,10 +5,14 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-FISCAL = ("project_support", "stockpile_cost", "floor_payout", "offtake_cost")
+FISCAL = ("project_support", "stockpile_cost", "floor_payout", "offtake_cost", "levy_revenue")
 DAMAGE = ("import_premium", "shortfall")
 PENALTY = ("target_penalty",)
-CATEGORIES = FISCAL + DAMAGE + PENALTY
+# Transfers inside the club under reference prices (SPEC §4.13), weighted in the objective by
+# Settings consumer_cost_weight and producer_gain_weight (p_cost_weight). Cost sign: a gain or
+# a revenue is registered negative (levy_revenue, producer_gain).
+TRANSFER = ("consumer_cost", "producer_gain")
+CATEGORIES = FISCAL + DAMAGE + PENALTY + TRANSFER
 
 
 def _lists():
@@ -27,6 +31,12 @@ class Registry:
     first_cost[category]         first-stage costs, USD million (discounted)
     scenario_cost[category, w]   second-stage costs of scenario w, USD million (discounted)
     outlay[t, w]                 undiscounted club outlay in period t, USD million per year
+    floor_terms[o, k, s, l, t, w] annual floor payout of one cover key, USD million per year
+    viability[o, k, s, t, w]     viability of producer r as an expression of the zone state
+                                 (replaces the 0/1 parameter where reference prices apply)
+    zone_terms[kind, owner, k, s, j, t, w] annual transfers of reference level j, USD million
+                                 per year, positive: consumer_cost, levy_revenue, producer_gain,
+                                 partner_rent (owner = the partner)
     """
 
     final_supply: dict = field(default_factory=_lists)
@@ -37,5 +47,8 @@ class Registry:
     first_cost: dict = field(default_factory=_lists)
     scenario_cost: dict = field(default_factory=_lists)
     outlay: dict = field(default_factory=_lists)
+    floor_terms: dict = field(default_factory=_lists)
+    viability: dict = field(default_factory=dict)
+    zone_terms: dict = field(default_factory=_lists)
     reward: list = field(default_factory=list)
     target_instances: list = field(default_factory=list)  # filled by targets.py

@@ -11,6 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from mineralclub.dataset import Dataset
+from mineralclub.model.zone_sets import reference_levels, zone_sets
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,15 @@ class Sets:
     project_kinds: tuple  # (name, lumpy, committed, bankable, budget period of its support)
     target_rows: tuple  # each Targets row's definition: what decides its instances
     final_stages: tuple  # ((k, final stage), ...)
+    floor_design: str  # "uniform" (one strike per (k, s), binary z) or "per_contract"
+    ref_levels: tuple  # (k, s, level) of ReferencePrices; the zone's sets: see zone_sets
+    zone_states: tuple
+    zone_viability_keys: tuple
+    ref_cover: tuple
+    zone_used_keys: tuple
+    zone_import_keys: tuple
+    zone_partner_keys: tuple
+    partners_in_mix: dict
 
 
 def build_sets(ds: Dataset, baseline: bool = False) -> Sets:
@@ -63,6 +73,9 @@ def build_sets(ds: Dataset, baseline: bool = False) -> Sets:
     levels = () if baseline else _floor_levels(ds)
     nm_keys = _nonmember_keys(ds)
     options, member, partner = ((), (), ()) if baseline else _offtake(ds, nm_keys)
+    cover = _cover(ds, producer_time, levels)
+    zone = zone_sets(ds, () if baseline else reference_levels(ds), producer_time, cover,
+                     dict(suppliers_at), _group(partner))
     return Sets(
         producer_time=producer_time,
         producer_tws=tws,
@@ -76,7 +89,7 @@ def build_sets(ds: Dataset, baseline: bool = False) -> Sets:
         kst_w=tuple((k, s, t, w) for k in ds.minerals for s in ds.stages[k]
                     for t in ds.periods for w in ds.scenarios),
         floor_levels=levels,
-        cover=_cover(ds, producer_time, levels),
+        cover=cover,
         offtake_options=options,
         offtake_member=member,
         offtake_partner=partner,
@@ -101,7 +114,14 @@ def build_sets(ds: Dataset, baseline: bool = False) -> Sets:
             for p in ds.projects.values()),
         target_rows=() if baseline else _target_rows(ds),
         final_stages=tuple(sorted(ds.final_stage.items())),
+        floor_design=floor_design(ds),
+        **zone,
     )
+
+
+def floor_design(ds: Dataset) -> str:
+    """Settings.floor_design: "uniform" (default) or "per_contract" (SPEC §4.11)."""
+    return str(ds.settings.get("floor_design") or "uniform")
 
 
 def support_period(ds: Dataset, p) -> int | None:

@@ -72,11 +72,11 @@ def _add_production_limits(m, ds: Dataset) -> None:
         r"""q_{r,t,w} - (o_{r,t} + \sum_l v_{r,l,t}) \le viable_{r,t,w} \, \overline{cap}_{r,t}
 
         A producer that is not market-viable (full cash cost above the price) produces only its
-        supported volume."""
+        supported volume. Under reference prices viable_{r,t,w} = \sum_{j,j'} \nu^{j,j'} W_{j,j'}
+        (viability at the zone state, see reference_prices)."""
         supported = sum(m.reg.supported.get(((o, k, s), t), []))
-        return output(m, ds, o, k, s, t, w) - supported <= (
-            m.p_viable[o, k, s, t, w] * m.p_cap[o, k, s, t]
-        )
+        viable = m.reg.viability.get((o, k, s, t, w), m.p_viable[o, k, s, t, w])
+        return output(m, ds, o, k, s, t, w) - supported <= viable * m.p_cap[o, k, s, t]
 
     m.c_capacity = pyo.Constraint(m.sets.producer_tws, rule=c_capacity)
     m.c_viability = pyo.Constraint(m.sets.producer_tws, rule=c_viability)

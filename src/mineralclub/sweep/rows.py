@@ -1,10 +1,10 @@
 """The sweep row of a solved plan: only what the row needs (no baseline, no marginal costs).
 
 Columns: the Summary cost keys; key decisions (projects built, new stock capacity, chosen floor
-levels, covered and contracted tonnes, expected shortfall); and, per mineral, the expected
-(probability-weighted) club non-member share and top non-member country share of the final stage
-in the last period, read from the same tables as the Concentration sheet. A floor level that
-covers nothing is not reported as set (as on the PriceFloors sheet).
+levels, chosen reference prices, covered and contracted tonnes, expected shortfall); and, per
+mineral, the expected (probability-weighted) club non-member share and top non-member country
+share of the final stage in the last period, read from the same tables as the Concentration
+sheet. A floor level that covers nothing is not reported as set (as on the PriceFloors sheet).
 """
 
 from __future__ import annotations
@@ -18,7 +18,8 @@ TOL = 1e-6
 SUMMARY_KEYS = (
     "objective_musd", "fiscal_cost_musd", "damage_musd", "target_penalty_musd", "risk_musd",
     "project_support_musd", "floor_payout_musd", "offtake_cost_musd", "stockpile_cost_musd",
-    "import_premium_musd", "shortfall_musd", "mip_gap",
+    "import_premium_musd", "shortfall_musd", "levy_revenue_musd", "consumer_cost_musd",
+    "producer_gain_musd", "mip_gap",
 )
 SHARE_METRICS = ("nonmember_share", "top_country_share")
 
@@ -41,6 +42,10 @@ def decisions(m: pyo.ConcreteModel, ds: Dataset) -> dict:
     offtake = sum(ds.duration[key[-1]] * v
                   for var in (m.o, m.oP) for key, v in R.vals(var).items())
     short = sum(ds.prob[w] * ds.duration[t] * v for (_k, t, w), v in R.vals(m.u).items())
+    chosen = getattr(m, "y_ref", None)
+    references = [f"{k}/{s}={j}" for (k, s, j), y in
+                  (chosen.extract_values().items() if chosen is not None else [])
+                  if y is not None and y > 0.5]
     return {
         "projects_built": len(built),
         "projects": "; ".join(f"{p}={_num(x)}" for p, x in sorted(built.items())),
@@ -48,6 +53,7 @@ def decisions(m: pyo.ConcreteModel, ds: Dataset) -> dict:
         "stock": "; ".join(f"{k}={_num(v)}" for k, v in sorted(stock.items())),
         "floor_levels": "; ".join(sorted(levels)),
         "floor_covered_t": sum(by_level.values()),
+        "reference_levels": "; ".join(sorted(references)),
         "offtake_t": offtake,
         "shortfall_t": short,
     }
