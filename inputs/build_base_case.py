@@ -132,6 +132,15 @@ SETTINGS = {
     "objective_risk_weight": (0, "risk-neutral base case; raise to weigh CVaR "
                               "[BASE_CASE_ESTIMATE]"),
     "cvar_alpha": (0.9, "worst 10% of probability [BASE_CASE_ESTIMATE]"),
+    "floor_design": ("uniform", "one strike per mineral and stage, as in the 2025 DoD-MP and "
+                     "Vidalia-type reference-price guarantees; per_contract is the bilateral "
+                     "alternative (SPEC §4.11) [BASE_CASE_ESTIMATE]"),
+    "consumer_cost_weight": (1.0, "a dollar paid by club manufacturers counts like a dollar of "
+                             "treasury money; the Sweeps sheet's weight frontier shows what flips "
+                             "when it counts more (SPEC §4.13) [BASE_CASE_ESTIMATE]"),
+    "producer_gain_weight": (1.0, "a dollar earned by club producers counts like a dollar saved; "
+                             "with both weights 1 transfers inside the club cancel "
+                             "[BASE_CASE_ESTIMATE]"),
 }
 
 PERIODS = [(2026, 2), (2028, 2), (2030, 5), (2035, 5)]  # horizon 2026-2039
@@ -245,18 +254,36 @@ PARTNERS = {
 
 # Import premium (USD/t, freight + tariff on imports from a non-member). One figure per country
 # for every mineral; members trade duty-free inside the club's preferential zone.
-IMPORT_PREMIUM = {"China": 200, "Russia": 200}
-IMPORT_PREMIUM_DEFAULT = 80
+# Ad-valorem import premium (SPEC §4.15): freight, insurance and tariffs as a share of the market
+# price (a flat USD/t premium made bulk aluminium and copper most of the "damage"; a share of value
+# weighs each mineral by what its imports are worth).
+IMPORT_PREMIUM_SHARE = {"China": 0.04, "Russia": 0.04}
+IMPORT_PREMIUM_SHARE_DEFAULT = 0.01
 IMPORT_PREMIUM_SOURCE = {
-    "China": "ESTIMATE: ~USD 80/t sea freight plus a tariff-equivalent of ~USD 120/t for extra "
-             "tariffs on China-origin material (e.g. US Section 301 / IEEPA duties; AD 93.5% and "
-             "CVD 11.58-721% on Chinese active anode material, USGS MCS 2026 graphite) averaged "
-             "over club members [USGS_MCS_2026][BASE_CASE_ESTIMATE]",
-    "Russia": "ESTIMATE: freight plus sanction-related costs (US/UK LME ban on new Russian Al, Cu, "
-              "Ni metal, Apr 2024; EU phase-out of Russian primary Al) [BASE_CASE_ESTIMATE]",
-    "default": "ESTIMATE: freight and insurance ~USD 80/t (MFN tariffs on ores and unwrought "
-               "metals are mostly 0-5%) [BASE_CASE_ESTIMATE]",
+    "China": "ESTIMATE: 4% of value = ~1% extra freight and insurance over sourcing inside the "
+             "club plus a ~3% tariff-equivalent averaged over club members for extra duties on "
+             "China-origin material (US Section 301 / IEEPA duties; AD 93.5% and CVD 11.58-721% "
+             "on Chinese active anode material in the US only, USGS MCS 2026 graphite; most other "
+             "members MFN 0-5%) [USGS_MCS_2026][BASE_CASE_ESTIMATE]",
+    "Russia": "ESTIMATE: 4% of value = extra freight plus sanction-related costs (US/UK LME ban on "
+              "new Russian Al, Cu, Ni metal, Apr 2024; EU phase-out of Russian primary Al) "
+              "[BASE_CASE_ESTIMATE]",
+    "default": "ESTIMATE: 1% of value, the extra freight and insurance over sourcing inside the "
+               "club (members ship to each other too); MFN tariffs on ores and unwrought metals "
+               "are mostly 0-5% and zero inside most members' FTAs [BASE_CASE_ESTIMATE]",
 }
+
+# Trade-zone reference prices (SPEC §4.12): candidate levels at the processing stages where the
+# club's dependence on one supplier is worst (China's share of refining 70-99%, IEA CMDE 2025),
+# at a new ex-China plant's full cost (the level at which allied plants run without a subsidy)
+# and 10% below it.
+REFERENCE_MINERALS = ("graphite", "rare_earths", "gallium", "germanium", "tungsten", "antimony",
+                      "manganese")
+REFERENCE_LEVELS = (("ex_china_cost", 1.0), ("ex_china_cost_minus_10pct", 0.9))
+# Two-sided contracts: the upside share the covered producer pays back (SPEC §4.11).
+UPSIDE_SHARE = {("rare_earths", "dod_mp_reference"): (
+    0.30, "DoD-MP Materials agreement (Jul 2025): the government receives 30% of the upside "
+          "above the NdPr floor [PROJECT_NEWS]")}
 
 # =================================================================================================
 # Minerals: basis, stages, demand, prices, costs
@@ -1275,6 +1302,7 @@ class Builder:
         self.sheet_disruptions()
         self.sheet_projects()
         self.sheet_floors()
+        self.sheet_reference_prices()
         self.sheet_offtake()
         self.sheet_targets()
         self.sheet_budget()
@@ -1294,13 +1322,13 @@ class Builder:
             else:
                 why = "attended the 4 Feb 2026 Critical Minerals Ministerial"
             self.add("Countries", country=c, iso3=iso, member=True, partner=False, region=region,
-                     import_premium_usd_per_t=0, gdp_busd=gdp,
+                     import_premium_usd_per_t=0, import_premium_share=0, gdp_busd=gdp,
                      source=f"Member: {why} [STATE_2026_MINISTERIAL]; intra-club trade premium 0 "
                             f"(preferential zone, ESTIMATE); {gdp_src}")
         for c in self.nonmembers:
             iso, region, gdp = COUNTRY_INFO[c]
             partner = c in PARTNERS
-            prem = IMPORT_PREMIUM.get(c, IMPORT_PREMIUM_DEFAULT)
+            prem = IMPORT_PREMIUM_SHARE.get(c, IMPORT_PREMIUM_SHARE_DEFAULT)
             why = ("aggregate of all producers without their own row (non-member)" if c == ROW
                    else f"non-member producer with >= {OWN_ROW_SHARE:.0%} of world output at a "
                         "stage of a modelled mineral (USGS MCS 2026 / IEA CMDE 2025)")
@@ -1312,8 +1340,8 @@ class Builder:
             if gdp is not None:
                 src.append(gdp_src)
             self.add("Countries", country=c, iso3=iso or None, member=False, partner=partner,
-                     region=region, import_premium_usd_per_t=prem, gdp_busd=gdp,
-                     source="; ".join(src))
+                     region=region, import_premium_usd_per_t=0, import_premium_share=prem,
+                     gdp_busd=gdp, source="; ".join(src))
 
     def club_demand(self, mineral: str, year: int) -> float:
         return self.world_need(mineral, "processing", year) * MINERALS[mineral]["club_share"]
@@ -1518,10 +1546,27 @@ class Builder:
                                  f"every scenario (SPEC §4) [BASE_CASE_ESTIMATE]"))
         # the DoD-MP reference floor (USD 110/kg NdPr), in the magnet basket basis
         base_factor = self.re_basket()[0]
+        share, why = UPSIDE_SHARE[("rare_earths", "dod_mp_reference")]
         self.add("FloorLevels", mineral="rare_earths", stage="processing", level="dod_mp_reference",
-                 floor_usd_per_t=sig(110000 * base_factor, 3),
+                 floor_usd_per_t=sig(110000 * base_factor, 3), upside_share=share,
                  source=(f"DoD-MP Materials agreement (Jul 2025): NdPr floor USD 110/kg x basket "
-                         f"factor {base_factor:.2f} [PROJECT_NEWS][BASE_CASE_ESTIMATE]"))
+                         f"factor {base_factor:.2f}; two-sided: {why} "
+                         f"[PROJECT_NEWS][BASE_CASE_ESTIMATE]"))
+
+    def sheet_reference_prices(self) -> None:
+        """Candidate trade-zone reference prices at the processing stage (SPEC §4.12)."""
+        for m in REFERENCE_MINERALS:
+            new = COSTS[m][4]
+            fc = self.full_cost_max(m, new)
+            for level, k in REFERENCE_LEVELS:
+                self.add("ReferencePrices", mineral=m, stage="processing", level=level,
+                         reference_usd_per_t=sig(fc * k, 2),
+                         source=(f"ESTIMATE: {k:.2f} x full cost of a new ex-China plant "
+                                 f"({new:,.0f} conversion + highest mining-stage price over "
+                                 f"scenarios and periods / yield = {fc:,.0f} USD/t), kept inside "
+                                 f"the zone by a variable levy on non-zone imports (the "
+                                 f"Feb 2026 ministerial's reference-price proposal) "
+                                 f"[STATE_2026_MINISTERIAL][BASE_CASE_ESTIMATE]"))
 
     def sheet_offtake(self) -> None:
         proj = {p[0]: p for p in self.projects}
@@ -1626,6 +1671,10 @@ class Builder:
             ("tornado", "Minerals[mineral=graphite].shortfall_penalty_usd_per_t",
              "13750,27500,55000", None, "one_at_a_time",
              "graphite shortfall valued at 2.5x, 5x and 10x the base price"),
+            ("consumer_weight_frontier", "Settings[key=consumer_cost_weight].value", None,
+             (1.0, 2.0, 0.25), "frontier",
+             "treasury-paid floors against consumer-paid reference prices: the plan as club "
+             "buyers' extra cost counts 1x to 2x a treasury dollar (SPEC §4.13)"),
         ]
         for sweep, parameter, values, rng, mode, why in rows:
             start, stop, step = rng or (None, None, None)

@@ -23,7 +23,12 @@ RUN_COLUMNS = ["run", "sweep", "mode", "parameter", "value", "changes", "status"
 DECISION_COLUMNS = ["projects_built", "projects", "stock_capacity_t", "stock", "floor_levels",
                     "floor_covered_t", "offtake_t", "shortfall_t"]
 FRONTIER_COLUMNS = ["sweep", "parameter", "value", "status", "objective_musd",
-                    "fiscal_cost_musd", "damage_musd", "target_penalty_musd", "message"]
+                    "fiscal_cost_musd", "damage_musd", "target_penalty_musd", "message",
+                    "floor_payout_musd", "levy_revenue_musd", "consumer_cost_musd",
+                    "producer_gain_musd", "floor_levels", "reference_levels"]
+FRONTIER_MONEY = ["objective_musd", "fiscal_cost_musd", "damage_musd", "target_penalty_musd",
+                  "floor_payout_musd", "levy_revenue_musd", "consumer_cost_musd",
+                  "producer_gain_musd"]
 TORNADO_COLUMNS = ["sweep", "parameter", "base_objective_musd", "low_value",
                    "low_objective_musd", "high_value", "high_objective_musd",
                    "min_objective_musd", "max_objective_musd", "swing_musd", "failed_runs"]
@@ -118,8 +123,7 @@ def frontier_table(runs: pd.DataFrame) -> pd.DataFrame:
             out[col] = None
     out = out[FRONTIER_COLUMNS].reset_index(drop=True)
     failed = ~out["status"].isin(("OPTIMAL", "TIME_LIMIT"))
-    out.loc[failed, ["objective_musd", "fiscal_cost_musd", "damage_musd",
-                     "target_penalty_musd"]] = float("nan")
+    out.loc[failed, FRONTIER_MONEY] = float("nan")
     return out
 
 
