@@ -14,6 +14,7 @@ import math
 import pyomo.environ as pyo
 
 from mineralclub.dataset import Dataset
+from mineralclub.model.floor_terms import floor_pay, floor_terms, fraction
 from mineralclub.model.sets import Sets
 from mineralclub.model.zone_params import zone_values
 
@@ -39,7 +40,7 @@ def premium_shares(ds: Dataset) -> dict[str, float]:
     frame = ds.tables["Countries"]
     if "import_premium_share" not in frame:
         return {}
-    return {c: _fraction(v) for c, v in zip(frame["country"], frame["import_premium_share"],
+    return {c: fraction(v) for c, v in zip(frame["country"], frame["import_premium_share"],
                                              strict=True)}
 
 
@@ -108,22 +109,6 @@ def _project_values(ds: Dataset, S: Sets) -> dict:
         "p_min_contract": {p: pr.min_contracted_share * pr.capacity_t
                            for p, pr in projects.items()},
     }
-
-
-def floor_pay(strike: float, upside: float, price: float) -> float:
-    """Club payout per covered tonne of a (two-sided) floor: (F - P)^+ - s (P - F)^+ (USD/t)."""
-    return max(0.0, strike - price) - upside * max(0.0, price - strike)
-
-
-def floor_terms(ds: Dataset) -> dict:
-    """{(k, s, level): (strike F, upside share s)} from FloorLevels."""
-    return {(r["mineral"], r["stage"], r["level"]):
-            (float(r["floor_usd_per_t"]), _fraction(r.get("upside_share")))
-            for r in ds.tables["FloorLevels"].to_dict("records")}
-
-
-def _fraction(v) -> float:
-    return 0.0 if v is None or (isinstance(v, float) and math.isnan(v)) else float(v)
 
 
 def contract_level(S: Sets, eligible: dict, strike: dict) -> dict:

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from mineralclub.dataset import Dataset
+from mineralclub.model.floor_terms import floor_pay, floor_terms
 
 NONE = ""
 
@@ -37,8 +38,6 @@ def reference_values(ds: Dataset) -> dict:
 
 
 def zone_values(ds: Dataset, S) -> dict:
-    from mineralclub.model.params import floor_pay, floor_terms  # noqa: PLC0415 (cycle)
-
     ref = reference_values(ds)
     levels = {key: ref[key] for key in S.ref_levels}
     gap = {

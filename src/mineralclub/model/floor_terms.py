@@ -1,0 +1,28 @@
+"""Terms of the price-floor contracts (SPEC §4.11), shared by the floor and trade-zone params."""
+
+from __future__ import annotations
+
+import math
+
+from mineralclub.dataset import Dataset
+
+
+def floor_pay(strike: float, upside: float, price: float) -> float:
+    """Club payout per covered tonne of a (two-sided) floor: (F - P)^+ - s (P - F)^+ (USD/t)."""
+    return max(0.0, strike - price) - upside * max(0.0, price - strike)
+
+
+def floor_terms(ds: Dataset) -> dict:
+    """{(k, s, level): (strike F, upside share s)} from FloorLevels."""
+    return {
+        (r["mineral"], r["stage"], r["level"]): (
+            float(r["floor_usd_per_t"]),
+            fraction(r.get("upside_share")),
+        )
+        for r in ds.tables["FloorLevels"].to_dict("records")
+    }
+
+
+def fraction(v) -> float:
+    """A blank (None or NaN) optional fraction is 0."""
+    return 0.0 if v is None or (isinstance(v, float) and math.isnan(v)) else float(v)
