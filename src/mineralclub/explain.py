@@ -211,6 +211,12 @@ def stock_line(st: pd.DataFrame) -> str:
     return "- **Stockpiles:** " + "; ".join(items) + "."
 
 
+def levy_text(s: dict) -> str:
+    """" - levy revenue X" when reference prices raise a levy (it is netted in the fiscal cost)."""
+    levy = num(s.get("levy_revenue_musd"))
+    return f" − levy revenue {money(levy)}" if abs(levy) > TOL else ""
+
+
 def cost_lines(s: dict, ledger: pd.DataFrame) -> list[str]:
     obj, base = num(s.get("objective_musd")), num(s.get("baseline_objective_musd"))
     diff = base - obj
@@ -222,7 +228,7 @@ def cost_lines(s: dict, ledger: pd.DataFrame) -> list[str]:
                f"= project support {money(s.get('project_support_musd'))} + price floors "
                f"{money(s.get('floor_payout_musd'))} + offtake "
                f"{money(s.get('offtake_cost_musd'))} + stockpiles "
-               f"{money(s.get('stockpile_cost_musd'))}.")
+               f"{money(s.get('stockpile_cost_musd'))}{levy_text(s)}.")
     if abs(num(s.get("consumer_cost_musd"))) > TOL:
         out.append(f"- **Who bears the reference prices:** club buyers pay "
                    f"{money(s.get('consumer_cost_musd'))} more, member producers gain "

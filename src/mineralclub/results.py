@@ -212,6 +212,11 @@ def floor_payouts(m, ds: Dataset) -> dict:
     return out
 
 
+def _clean(x: float) -> float:
+    """Solver round-off (|x| < 1e-9 USD million) shown as 0."""
+    return 0.0 if abs(x) < 1e-9 else x
+
+
 def floors_table(m, ds: Dataset) -> pd.DataFrame:
     """Covered tonnes per level and period; expected payouts discounted like the Summary (they
     add up to floor_payout_musd)."""
@@ -229,7 +234,7 @@ def floors_table(m, ds: Dataset) -> pd.DataFrame:
             continue
         rows.append(dict(mineral=k, stage=s, level=lvl,
                          floor_usd_per_t=pyo.value(m.p_floor[k, s, lvl]), year=t, covered_t=v,
-                         expected_payout_musd=pay[(k, s, lvl, t)],
+                         expected_payout_musd=_clean(pay[(k, s, lvl, t)]),
                          upside_share=upside.get((k, s, lvl), 0.0)))
     cols = ["mineral", "stage", "level", "floor_usd_per_t", "year", "covered_t",
             "expected_payout_musd", "upside_share"]

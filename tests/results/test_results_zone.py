@@ -58,6 +58,7 @@ def test_explain_names_the_reference_price_and_who_bears_it(runs):
     brief = explain(runs["even"].results_path)
     assert "Reference prices (kept by a variable levy):** li x at R (1,200 USD/t)" in brief
     assert "Who bears the reference prices" in brief
+    assert "− levy revenue 0.01" in brief  # the fiscal cost line adds up
     assert "Reference prices" in explain(runs["consumers"].results_path)  # "none is chosen"
 
 
