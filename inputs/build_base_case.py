@@ -1675,6 +1675,11 @@ class Builder:
              (1.0, 2.0, 0.25), "frontier",
              "treasury-paid floors against consumer-paid reference prices: the plan as club "
              "buyers' extra cost counts 1x to 2x a treasury dollar (SPEC §4.13)"),
+            ("floor_designs", "Settings[key=consumer_cost_weight].value", "2", None, "grid",
+             "floors only (consumer cost weighs 2, so no reference price is chosen) ..."),
+            ("floor_designs", "Settings[key=floor_design].value", "uniform,per_contract", None,
+             "grid", "... paid as one strike per mineral and stage or at each producer's own "
+             "lowest eligible strike (SPEC §4.11)"),
         ]
         for sweep, parameter, values, rng, mode, why in rows:
             start, stop, step = rng or (None, None, None)

@@ -15,7 +15,7 @@ trades at the zone price max(P, R); with gap g = (R - P)^+ per tonne, in every (
 Products of the binary y with flows are linearised exactly (McCormick with big-M equal to a
 valid upper bound of the flow: undisrupted capacity, exportable supply, offtake maxima), since
 y is binary; the joint choice at a stage and at its feed stage is a transportation polytope
-whose vertices are the products y_j y'_j' (`zone_state`).
+whose vertices are the products y_j y'_j' (`_add_zone_states`).
 """
 
 from __future__ import annotations
@@ -138,7 +138,7 @@ def _add_floor_offsets(m, ds: Dataset) -> None:
             )
 
 
-def _mccormick(m, name: str, keys, parts, doc: str | None = None) -> None:
+def _mccormick(m, name: str, keys, parts) -> None:
     """prod = y x for binary y and 0 <= x <= M: prod <= x, prod <= M y, prod >= x - M (1 - y)
     (prod >= 0 is its domain). `parts(*key)` gives (prod, x, y, M)."""
 
