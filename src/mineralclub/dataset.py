@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import pandas as pd
 
@@ -55,6 +55,62 @@ class Project:
     @property
     def support_musd(self) -> float:
         return self.support_share * self.capex_musd
+
+
+@dataclass(frozen=True)
+class TargetRow:
+    """One Targets row, blanks resolved: ``scenarios`` lists the scenarios it applies to."""
+
+    target: str
+    metric: str
+    mineral: str  # a mineral or "*"
+    stage: str  # a stage or "*"
+    country: str | None
+    year_from: int
+    value: float
+    scope: str  # "club" or "world"
+    scenarios: tuple[str, ...]
+    hard: bool
+    penalty_usd_per_t: float  # 0 when blank
+
+
+@dataclass(frozen=True)
+class FloorLevel:
+    mineral: str
+    stage: str
+    level: str
+    floor_usd_per_t: float
+
+    @property
+    def key(self) -> Key:
+        return (self.mineral, self.stage, self.level)
+
+
+@dataclass(frozen=True)
+class OfftakeOption:
+    supplier: str
+    mineral: str
+    stage: str
+    contract_price_usd_per_t: float
+    max_t_per_yr: float
+    first_year: int | None
+    last_year: int | None
+
+    @property
+    def key(self) -> Key:
+        return (self.supplier, self.mineral, self.stage)
+
+
+@dataclass(frozen=True)
+class Country:
+    """A Countries row; ``gdp_busd`` and ``cost_share`` are None when blank (burden sharing)."""
+
+    country: str
+    member: bool
+    partner: bool
+    import_premium_usd_per_t: float
+    gdp_busd: float | None
+    cost_share: float | None
 
 
 @dataclass(frozen=True)
@@ -104,8 +160,12 @@ class Dataset:
     stock: dict  # mineral -> {initial, max (None = no limit), capacity_cost, holding}
     disrupted: frozenset  # (k, t, w) with a cut on any country / stage of mineral k
     producers_of_stage: dict  # (k, s) -> countries with Capacity rows (members and non-members)
-    # raw tables for the lever and target modules
-    tables: Tables = field(repr=False)
+    # typed rows of the lever, target and budget sheets
+    country_rows: tuple[Country, ...]
+    floor_levels: tuple[FloorLevel, ...]
+    offtake_options: tuple[OfftakeOption, ...]
+    targets: tuple[TargetRow, ...]
+    budget: dict[int, float]  # year -> max_spend_musd
 
     # --- helpers --------------------------------------------------------------------------
     def country_of(self, owner: str) -> str:
@@ -232,8 +292,59 @@ def build_dataset(tables: Tables) -> Dataset:
         stock=_stock(tables),
         disrupted=frozenset((k, t, w) for (_c, k, _s, t, w), v in cut.items() if v > 0),
         producers_of_stage=_countries_by_stage(cap),
-        tables=tables,
+        country_rows=_country_rows(tables),
+        floor_levels=tuple(
+            FloorLevel(r["mineral"], r["stage"], r["level"], float(r["floor_usd_per_t"]))
+            for r in tables["FloorLevels"].to_dict("records")),
+        offtake_options=tuple(
+            OfftakeOption(r["supplier"], r["mineral"], r["stage"],
+                          float(r["contract_price_usd_per_t"]), float(r["max_t_per_yr"]),
+                          _year(r.get("first_year")), _year(r.get("last_year")))
+            for r in tables["OfftakeOptions"].to_dict("records")),
+        targets=_target_rows(tables, scenarios),
+        budget={int(r["year"]): float(r["max_spend_musd"])
+                for r in tables["Budget"].to_dict("records")},
     )
+
+
+def _blank(v) -> bool:
+    return v is None or (isinstance(v, float) and math.isnan(v))
+
+
+def _year(v) -> int | None:
+    return None if _blank(v) else int(v)
+
+
+def _number(v) -> float | None:
+    return None if _blank(v) else float(v)
+
+
+def _text(v) -> str | None:
+    return None if _blank(v) or v == "" else str(v)
+
+
+def _country_rows(tables: Tables) -> tuple[Country, ...]:
+    return tuple(
+        Country(r["country"], bool(r["member"]), bool(r.get("partner") or False),
+                _number(r.get("import_premium_usd_per_t")) or 0.0, _number(r.get("gdp_busd")),
+                _number(r.get("cost_share")))
+        for r in tables["Countries"].to_dict("records"))
+
+
+def _target_rows(tables: Tables, scenarios: tuple[str, ...]) -> tuple[TargetRow, ...]:
+    out = []
+    for r in tables["Targets"].to_dict("records"):
+        scen = str(_text(r.get("scenarios")) or "*").strip()
+        chosen = (scenarios if scen == "*"
+                  else tuple(x.strip() for x in scen.split(";") if x.strip()))
+        hard = r.get("hard")
+        out.append(TargetRow(
+            target=r["target"], metric=r["metric"], mineral=r["mineral"], stage=r["stage"],
+            country=_text(r.get("country")), year_from=int(r["year_from"]),
+            value=float(r["value"]), scope=_text(r.get("scope")) or "club", scenarios=chosen,
+            hard=True if _blank(hard) else bool(hard),
+            penalty_usd_per_t=_number(r.get("penalty_usd_per_t")) or 0.0))
+    return tuple(out)
 
 
 def _stock(tables: Tables) -> dict[str, dict]:
