@@ -120,7 +120,6 @@ class Dataset:
     # time
     periods: tuple[int, ...]
     duration: dict[int, int]
-    discount: dict[int, float]  # delta(t)
     weight: dict[int, float]  # w_t = d_t * delta(t)
     base_year: int
     # scenarios
@@ -131,9 +130,7 @@ class Dataset:
     stages: dict[str, tuple[str, ...]]  # mineral -> stages in order
     yield_: dict[Key, float]  # (k, s) -> yield
     final_stage: dict[str, str]
-    basis: dict[str, str]
     # countries
-    countries: tuple[str, ...]
     members: tuple[str, ...]
     nonmembers: tuple[str, ...]
     partners: tuple[str, ...]
@@ -144,13 +141,10 @@ class Dataset:
     shortfall_penalty: dict[Key, float]  # (k, t, w) USD/t
     # existing capacity, held forward: (c, k, s, t) -> value
     capacity: dict[Key, float]
-    unit_cost: dict[Key, float]
     utilization: dict[Key, float]
-    export_share: dict[Key, float]
     cut: dict[Key, float]  # (c, k, s, t, w) -> export / capacity cut fraction (absent = 0)
     # producers
     projects: dict[str, Project]
-    producers: tuple[Producer, ...]
     producer_cap: dict[Key, float]  # (r, t) undisrupted usable capacity (project: if built)
     producer_cost: dict[Key, float]  # (r, t, w) full cash cost
     viable: dict[Key, int]  # (r, t, w) 1 if cost <= price
@@ -224,7 +218,7 @@ def build_dataset(tables: Tables) -> Dataset:
     scen = tables["Scenarios"]
     scenarios = tuple(scen["scenario"])
     prob = dict(zip(scen["scenario"], scen["probability"].astype(float), strict=True))
-    minerals, stages, yield_, final_stage, basis = _stages(tables)
+    minerals, stages, yield_, final_stage = _stages(tables)
     countries = tables["Countries"]
     members = tuple(countries.loc[countries["member"].astype(bool), "country"])
     nonmembers = tuple(countries.loc[~countries["member"].astype(bool), "country"])
@@ -259,7 +253,6 @@ def build_dataset(tables: Tables) -> Dataset:
         settings=st,
         periods=periods,
         duration=duration,
-        discount=discount,
         weight=weight,
         base_year=base_year,
         scenarios=scenarios,
@@ -268,8 +261,6 @@ def build_dataset(tables: Tables) -> Dataset:
         stages=stages,
         yield_=yield_,
         final_stage=final_stage,
-        basis=basis,
-        countries=tuple(countries["country"]),
         members=members,
         nonmembers=nonmembers,
         partners=partners,
@@ -278,12 +269,9 @@ def build_dataset(tables: Tables) -> Dataset:
         demand=demand,
         shortfall_penalty=shortfall_penalty,
         capacity=cap,
-        unit_cost=cost,
         utilization=util,
-        export_share=exp,
         cut=cut,
         projects=projects,
-        producers=producers,
         producer_cap=producer_cap,
         producer_cost=producer_cost,
         viable=viable,
@@ -386,9 +374,7 @@ def _stages(tables: Tables):
         yield_[(k, s)] = float(rec["yield"])
         if bool(rec["final"]):
             final_stage[k] = s
-    minerals_df = tables["Minerals"]
-    basis = dict(zip(minerals_df["mineral"], minerals_df["basis"].fillna("t"), strict=True))
-    return minerals, {k: tuple(v) for k, v in stages.items()}, yield_, final_stage, basis
+    return minerals, {k: tuple(v) for k, v in stages.items()}, yield_, final_stage
 
 
 def _capacity(tables: Tables, periods: tuple[int, ...]):

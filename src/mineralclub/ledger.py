@@ -54,14 +54,15 @@ def cost_shares(countries: Iterable[Country]) -> tuple[dict[str, float], str]:
         if any(v is None for v in given):
             blank = ", ".join(n for n, v in zip(names, given, strict=True) if v is None)
             warnings.warn(f"cost_share is blank for {blank}; counted as 0", stacklevel=2)
-        shares = [v or 0.0 for v in given]
+        shares = [v or 0.0 for v in given]  # blanks count as 0
         if sum(shares) > 0:
             return _normalised(names, shares), "cost_share"
         warnings.warn("members' cost_share sum to 0; the bill is shared by GDP or equally",
                       stacklevel=2)
     gdp = [c.gdp_busd for c in rows]
-    if names and all(v is not None for v in gdp) and sum(gdp) > 0:
-        return _normalised(names, gdp), "gdp_busd"
+    known = [v for v in gdp if v is not None]
+    if names and len(known) == len(gdp) and sum(known) > 0:
+        return _normalised(names, known), "gdp_busd"
     return {n: 1.0 / len(names) for n in names}, "equal"
 
 

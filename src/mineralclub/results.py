@@ -198,7 +198,7 @@ def floors_table(m, ds: Dataset) -> pd.DataFrame:
     """Covered tonnes per level and period; expected payouts discounted like the Summary (they
     add up to floor_payout_musd: the registered floor terms)."""
     cover = vals(m.v)
-    agg = defaultdict(float)
+    agg: dict[tuple, float] = defaultdict(float)
     for (_o, k, s, lvl, t), v in cover.items():
         agg[(k, s, lvl, t)] += v
     payout = expected_terms(m, ds, Cost.FLOOR_PAYOUT)

@@ -7,12 +7,17 @@ from pathlib import Path
 import pyomo.environ as pyo
 import pytest
 
+from builders import cap_target, dataset_from, one_stage_refinery
 from mineralclub.dataset import build_dataset
 from mineralclub.model.registry import FISCAL, Cost, Registry, RegistryError
 from mineralclub.pipeline import load_tables, solve_dataset
 from mineralclub.solve import OPTIMAL, SolveOptions, solve_plan
 
 ROOT = Path(__file__).resolve().parents[2]
+
+
+def solve(sheets):
+    return solve_dataset(dataset_from(sheets), SolveOptions())
 
 
 def test_unknown_category_raises():
@@ -101,3 +106,23 @@ def test_detail_sheets_add_up_to_the_summary(ban):
     assert ledger["offtake_payments_musd"].sum() == pytest.approx(s["offtake_cost_musd"])
     assert ledger["stockpile_payments_musd"].sum() == pytest.approx(s["stockpile_cost_musd"])
     assert ledger["hosted_support_musd"].sum() == pytest.approx(s["project_support_musd"])
+
+
+def test_detail_sheets_add_up_to_the_discounted_summary():
+    """Two 2-year periods at 10%: floor payouts and offtake costs in their sheets sum to the
+    Summary's discounted figures."""
+    sheets = one_stage_refinery(
+        Settings=[{"key": "discount_rate", "value": 0.1}],
+        Periods=[{"year": 2026, "duration_years": 2}, {"year": 2028, "duration_years": 2}],
+        Demand=[{"mineral": "li", "year": y, "demand_t": 100} for y in (2026, 2028)],
+        Targets=[cap_target(0.8)],
+        FloorLevels=[{"mineral": "li", "stage": "ref", "level": "F", "floor_usd_per_t": 1800}],
+    )
+    sheets["Prices"] = [
+        {"mineral": "li", "stage": s, "year": y, "scenario": "*", "price_usd_per_t": p}
+        for y in (2026, 2028) for s, p in (("mine", 1000), ("ref", 1500))]
+    sheets["Capacity"][1]["unit_cost_usd_per_t"] = 700  # A is unviable: needs the floor
+    r = solve(sheets)
+    floors = r.tables["PriceFloors"]["expected_payout_musd"].sum()
+    assert floors == pytest.approx(r.summary["floor_payout_musd"])
+    assert floors == pytest.approx(0.006 * 2 * (1 + 1.1 ** -2))

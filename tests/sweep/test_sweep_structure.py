@@ -93,7 +93,7 @@ def test_every_dataset_field_not_declared_parametric_is_structural():
     assert set(PARAMETRIC) <= names
     key = structure(ds)
     assert structure(dataclasses.replace(ds, name="other")) != key
-    assert structure(dataclasses.replace(ds, basis={"li": "t LCE"})) != key
+    assert structure(dataclasses.replace(ds, yield_={("li", "x"): 0.5})) != key
     s1 = ds.projects["S1"]
     moved = {"S1": dataclasses.replace(s1, country="Canada")}
     assert structure(dataclasses.replace(ds, projects=moved)) != key

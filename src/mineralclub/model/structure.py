@@ -43,6 +43,7 @@ def _mask(value: Any, part: str | tuple[str, ...] | None) -> Any:
         return MASKED
     if part == VALUES:
         return frozenset(value)
+    assert isinstance(part, tuple)
     if isinstance(value, dict):
         if any(_is_record(v) for v in value.values()):  # projects, stock
             return {key: _mask_record(v, part) for key, v in value.items()}
