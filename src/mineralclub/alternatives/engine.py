@@ -1,0 +1,311 @@
+"""Near-optimal alternative plans on one persistent HiGHS model (modelling to generate
+alternatives, MGA).
+
+1. Solve the plan as `solve` does (HHI cutting planes included) on a persistent HiGHS instance:
+   the least cost C* (objective without target penalties, `terms.cost_expr`) and the expected
+   target penalty P*.
+2. Add the near-optimality cap  cost <= C* + slack |C*|  and hold soft targets at least as well
+   met as in the optimum  penalty <= P*; hard targets and budgets stay as they are.
+3. Ranges: for each item z_j of the range space (host country or lever), minimise and then
+   maximise z_j within the cap (two solves each).
+4. Alternatives: maximise the smallest distance t to every plan found so far (the optimum
+   first), t <= d_k(z) for each earlier plan k, with the linear distance
+   d_k(z) = sum_j sigma_kj (z_j - zhat_kj) / s_j, sigma_kj = +1 when zhat_kj is in the lower
+   half of item j's range, else -1 (exact for 0/1 projects; a lower bound of the L1 distance
+   otherwise). Stop after `count` plans or when no plan is farther than `MIN_DISTANCE`.
+
+Only the objective and new constraints are passed to HiGHS between solves (no model rebuild);
+the HHI cuts found along the way stay (each is valid for every plan).
+
+Pyomo's `contrib.alternative_solutions` was tried first and not used: with HiGHS its
+`enumerate_binary_solutions` works but compares binary variables only (no scalable projects,
+no country or lever money) and solves without our HHI cutting planes, `obbt_analysis` fails
+(`highs`: no warmstart argument; `appsi_highs`: hard-wired to Gurobi) and ranges only single
+variables, and `enumerate_linear_solutions` needs a pure LP (see docs/alternatives.md).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+
+import pyomo.environ as pyo
+
+from mineralclub.alternatives import terms
+from mineralclub.dataset import Dataset
+from mineralclub.model.build import build_model
+from mineralclub.model.hhi import cut_loop
+from mineralclub.solve import INFEASIBLE, SolveOptions, make_solver, run_solver
+from mineralclub.sweep.rows import plan_row
+
+MIN_DISTANCE = 1e-4  # normalised distance below which a plan is not new
+CAP_TOL = 1e-7  # relative tolerance on the cost cap and the penalty hold
+NO_AUTO_UPDATES = (  # the engine passes objectives and new constraints itself
+    "check_for_new_or_removed_constraints",
+    "check_for_new_or_removed_vars",
+    "check_for_new_or_removed_params",
+    "check_for_new_objective",
+    "update_constraints",
+    "update_vars",
+    "update_parameters",
+    "update_named_expressions",
+    "update_objective",
+)
+
+
+class Infeasible(Exception):
+    """The hard targets or budget cannot all be met: there is no optimum to start from."""
+
+
+@dataclass
+class Plan:
+    """One plan: its cost, its point in every space and the sweep row of its decisions."""
+
+    index: int
+    status: str
+    cost: float
+    penalty: float
+    points: dict  # space name -> {item: value}
+    row: dict  # plan_row: Summary costs, decisions, concentration reached
+    distance: float = math.nan  # normalised L1 distance to the nearest earlier plan
+
+
+@dataclass
+class Bound:
+    """The least and the most one item can get within the slack."""
+
+    space: str
+    item: str
+    optimum: float
+    low: float
+    high: float
+    low_status: str
+    high_status: str
+
+
+@dataclass
+class Alternatives:
+    by: str
+    slack: float
+    count: int
+    optimum_cost: float
+    cap: float
+    plans: list[Plan]
+    ranges: list[Bound]
+    solves: int
+    seconds: float
+    stop_reason: str = ""
+    messages: list[str] = field(default_factory=list)
+
+
+class Engine:
+    """The persistent model and HiGHS instance of one workbook."""
+
+    def __init__(self, ds: Dataset, opts: SolveOptions | None = None):
+        self.ds = ds
+        self.opts = opts or SolveOptions()
+        self.m = build_model(ds)
+        self.solver = make_solver(ds, self.opts)
+        self.loaded = False
+        self.cuts_loaded = 0
+        self.solves = 0
+        self.spaces = {name: terms.space(self.m, ds, name) for name in terms.SPACES}
+
+    # --- solving ---------------------------------------------------------------------------
+    def _run(self, solver, m):
+        """One HiGHS solve: the instance is loaded once, later only new HHI cuts are added."""
+        cuts = len(m.c_hhi_cuts)
+        if not self.loaded:
+            self.loaded, self.cuts_loaded = True, cuts
+        elif cuts > self.cuts_loaded:
+            solver.add_constraints([m.c_hhi_cuts[i] for i in range(self.cuts_loaded + 1, cuts + 1)])
+            self.cuts_loaded = cuts
+        self.solves += 1
+        return run_solver(solver, m)
+
+    def solve(self) -> str:
+        """Solve with the current objective (HHI cuts until exact); returns the status."""
+        status, _term, _obj, _bound = cut_loop(self.m, self.solver, self._run)
+        return status
+
+    def _no_auto_updates(self) -> None:
+        for name in NO_AUTO_UPDATES:
+            setattr(self.solver.config.auto_updates, name, False)
+
+    def set_objective(self, expr, sense) -> None:
+        m = self.m
+        if m.component("alt_obj") is not None:
+            m.del_component("alt_obj")
+        m.obj.deactivate()
+        m.alt_obj = pyo.Objective(expr=expr, sense=sense)
+        self.solver.set_objective(m.alt_obj)
+
+    # --- the steps -------------------------------------------------------------------------
+    def optimum(self) -> Plan:
+        """The least-cost plan (the `solve` objective); raises Infeasible."""
+        status = self.solve()
+        if status == INFEASIBLE:
+            raise Infeasible("the hard targets or budget cannot all be met")
+        self._no_auto_updates()
+        return self.plan(0, status)
+
+    def add_cap(self, optimum: Plan, slack: float) -> float:
+        """Add `alt_cap` and `alt_hold` (below); returns the cap C* + slack |C*| (USD million)."""
+        m = self.m
+        c_star, p_star = optimum.cost, optimum.penalty
+        cap = c_star + slack * abs(c_star)
+        m.alt_cap_value = pyo.Param(initialize=cap + CAP_TOL * max(1.0, abs(c_star)), mutable=True)
+        m.alt_penalty_value = pyo.Param(
+            initialize=p_star + CAP_TOL * max(1.0, abs(p_star)), mutable=True
+        )
+        m.alt_cap = pyo.Constraint(rule=alt_cap)
+        m.alt_hold = pyo.Constraint(rule=alt_hold)
+        self.solver.add_constraints([m.alt_cap, m.alt_hold])
+        return cap
+
+    def plan(self, index: int, status: str) -> Plan:
+        m, ds = self.m, self.ds
+        points = {
+            name: {item: float(pyo.value(expr)) for item, expr in sp.items.items()}
+            for name, sp in self.spaces.items()
+        }
+        return Plan(
+            index,
+            status,
+            float(pyo.value(terms.cost_expr(m))),
+            float(pyo.value(terms.penalty_expr(m))),
+            points,
+            plan_row(m, ds, status, None),
+        )
+
+    def bound(self, space: str, item: str, optimum: Plan) -> Bound:
+        expr = self.spaces[space].items[item]
+        values, statuses = [], []
+        for sense in (pyo.minimize, pyo.maximize):
+            self.set_objective(expr, sense)
+            status = self.solve()
+            statuses.append(status)
+            values.append(float(pyo.value(expr)) if status != INFEASIBLE else math.nan)
+        return Bound(space, item, optimum.points[space][item], values[0], values[1], *statuses)
+
+    def alternatives(
+        self, by: str, count: int, plans: list[Plan], scale: dict[str, tuple]
+    ) -> tuple[list[Plan], str]:
+        """Up to `count` plans after `plans`, each as far as possible from all before it.
+
+        `scale[item] = (low, high)`: the item's range; items that cannot move are left out."""
+        m = self.m
+        items = {
+            item: expr
+            for item, expr in self.spaces[by].items.items()
+            if item in scale and scale[item][1] - scale[item][0] > 1e-9
+        }
+        if not items:
+            return [], f"no {by} can change within the slack"
+        m.alt_t = pyo.Var(within=pyo.NonNegativeReals, bounds=(0, len(items)))
+        m.alt_far = pyo.ConstraintList()
+        tie = max(1.0, abs(plans[0].cost))
+        # the farthest plan; among equally far ones the cheapest (weight far below distances)
+        self.set_objective(m.alt_t - 1e-4 * terms.cost_expr(m) / tie, pyo.maximize)
+        found: list[Plan] = []
+        for plan in plans:
+            self._far_from(plan, by, items, scale)
+        while len(found) < count:
+            status = self.solve()
+            if status == INFEASIBLE:
+                return found, "no further plan within the slack"
+            if pyo.value(m.alt_t) < MIN_DISTANCE:
+                return found, "no other plan within the slack differs from those found"
+            new = self.plan(len(plans) + len(found), status)
+            new.distance = min(distance(new, old, by, items, scale) for old in plans + found)
+            if new.distance < MIN_DISTANCE:
+                return found, "no other plan within the slack differs from those found"
+            found.append(new)
+            self._far_from(new, by, items, scale)
+        return found, f"{count} plan(s) asked for"
+
+    def _far_from(self, plan: Plan, by: str, items: dict, scale: dict) -> None:
+        r"""t \le d_k(z) = \sum_j \sigma_{kj} (z_j - \hat z_{kj}) / s_j: the linear distance
+        from an earlier plan k (sigma = +1 when zhat is in the lower half of the range)."""
+        expr = 0
+        for item, z in items.items():
+            low, high = scale[item]
+            width = high - low
+            value = plan.points[by][item]
+            sigma = 1.0 if (value - low) / width <= 0.5 else -1.0
+            expr = expr + sigma * (z - value) / width
+        self.solver.add_constraints([self.m.alt_far.add(self.m.alt_t <= expr)])
+
+
+def alt_cap(m):
+    r"""Near-optimality: the cost without target penalties within the slack.
+
+    .. math::
+        \sum_{c \notin penalty} \Big(Z^{first}_c + \sum_w \pi_w Z_{c,w}\Big) + \lambda CVaR
+        \le C^* + \epsilon |C^*|
+    """
+    return terms.cost_expr(m) <= m.alt_cap_value
+
+
+def alt_hold(m):
+    r"""Soft targets at least as well met as in the least-cost plan.
+
+    .. math::
+        Z^{first}_{penalty} + \sum_w \pi_w Z_{penalty,w} \le P^*
+    """
+    return terms.penalty_expr(m) <= m.alt_penalty_value
+
+
+def distance(a: Plan, b: Plan, space: str, items, scale: dict) -> float:
+    """Normalised L1 distance between two plans over the items that can move."""
+    return sum(
+        abs(a.points[space][i] - b.points[space][i]) / (scale[i][1] - scale[i][0]) for i in items
+    )
+
+
+def find_alternatives(
+    ds: Dataset,
+    by: str = terms.PROJECT,
+    slack: float = 0.05,
+    count: int = 5,
+    opts: SolveOptions | None = None,
+    progress=lambda message: None,
+) -> Alternatives:
+    """The optimum, the ranges of the range space and up to `count` alternatives.
+
+    Raises Infeasible when the hard targets or budget cannot be met, SolverFailure when HiGHS
+    finds no plan."""
+    if by not in terms.SPACES:
+        raise ValueError(f"unknown space {by!r}: one of {', '.join(terms.SPACES)}")
+    t0 = time.perf_counter()
+    progress("Building the model and solving the least-cost plan")
+    engine = Engine(ds, opts)
+    best = engine.optimum()
+    cap = engine.add_cap(best, slack)
+    ranged = terms.range_space(by)
+    ranges = []
+    items = list(engine.spaces[ranged].items)
+    for n, item in enumerate(items, start=1):
+        progress(f"Range {n}/{len(items)}: {item}")
+        ranges.append(engine.bound(ranged, item, best))
+    if by == terms.PROJECT:
+        scale = {p: (0.0, 1.0) for p in engine.spaces[by].items}
+    else:
+        scale = {
+            r.item: (r.low, r.high) for r in ranges if not (math.isnan(r.low) or math.isnan(r.high))
+        }
+    progress(f"Searching for up to {count} alternative plan(s)")
+    found, reason = engine.alternatives(by, count, [best], scale) if count else ([], "")
+    return Alternatives(
+        by,
+        slack,
+        count,
+        best.cost,
+        cap,
+        [best] + found,
+        ranges,
+        engine.solves,
+        time.perf_counter() - t0,
+        reason,
+    )
