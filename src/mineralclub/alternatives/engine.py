@@ -12,7 +12,8 @@ alternatives, MGA).
    first), t <= d_k(z) for each earlier plan k, with the linear distance
    d_k(z) = sum_j sigma_kj (z_j - zhat_kj) / s_j, sigma_kj = +1 when zhat_kj is in the lower
    half of item j's range, else -1 (exact for 0/1 projects; a lower bound of the L1 distance
-   otherwise). Stop after `count` plans or when no plan is farther than `MIN_DISTANCE`.
+   otherwise); s_j = 1 for projects, the widest range of the space for money (`norms`). Stop
+   after `count` plans or when no plan is farther than `MIN_DISTANCE`.
 
 Only the objective and new constraints are passed to HiGHS between solves (no model rebuild);
 the HHI cuts found along the way stay (each is valid for every plan).
@@ -33,6 +34,7 @@ from dataclasses import dataclass, field
 import pyomo.environ as pyo
 
 from mineralclub.alternatives import terms
+from mineralclub.alternatives.terms import PROJECT
 from mineralclub.dataset import Dataset
 from mineralclub.model.build import build_model
 from mineralclub.model.hhi import cut_loop
@@ -194,7 +196,8 @@ class Engine:
     ) -> tuple[list[Plan], str]:
         """Up to `count` plans after `plans`, each as far as possible from all before it.
 
-        `scale[item] = (low, high)`: the item's range; items that cannot move are left out."""
+        `scale[item] = (low, high)`: the item's range; items that cannot move are left out.
+        Distances are divided by `norms` (below): 1 per project, one money unit for money."""
         m = self.m
         items = {
             item: expr
@@ -203,6 +206,7 @@ class Engine:
         }
         if not items:
             return [], f"no {by} can change within the slack"
+        norm = norms(by, items, scale)
         m.alt_t = pyo.Var(within=pyo.NonNegativeReals, bounds=(0, len(items)))
         m.alt_far = pyo.ConstraintList()
         tie = max(1.0, abs(plans[0].cost))
@@ -210,7 +214,7 @@ class Engine:
         self.set_objective(m.alt_t - 1e-4 * terms.cost_expr(m) / tie, pyo.maximize)
         found: list[Plan] = []
         for plan in plans:
-            self._far_from(plan, by, items, scale)
+            self._far_from(plan, by, items, scale, norm)
         while len(found) < count:
             status = self.solve()
             if status == INFEASIBLE:
@@ -218,14 +222,14 @@ class Engine:
             if pyo.value(m.alt_t) < MIN_DISTANCE:
                 return found, "no other plan within the slack differs from those found"
             new = self.plan(len(plans) + len(found), status)
-            new.distance = min(distance(new, old, by, items, scale) for old in plans + found)
+            new.distance = min(distance(new, old, by, norm) for old in plans + found)
             if new.distance < MIN_DISTANCE:
                 return found, "no other plan within the slack differs from those found"
             found.append(new)
-            self._far_from(new, by, items, scale)
+            self._far_from(new, by, items, scale, norm)
         return found, f"{count} plan(s) asked for"
 
-    def _far_from(self, plan: Plan, by: str, items: dict, scale: dict) -> None:
+    def _far_from(self, plan: Plan, by: str, items: dict, scale: dict, norm: dict) -> None:
         r"""t \le d_k(z) = \sum_j \sigma_{kj} (z_j - \hat z_{kj}) / s_j: the linear distance
         from an earlier plan k (sigma = +1 when zhat is in the lower half of the range)."""
         expr = 0
@@ -234,7 +238,7 @@ class Engine:
             width = high - low
             value = plan.points[by][item]
             sigma = 1.0 if (value - low) / width <= 0.5 else -1.0
-            expr = expr + sigma * (z - value) / width
+            expr = expr + sigma * (z - value) / norm[item]
         self.solver.add_constraints([self.m.alt_far.add(self.m.alt_t <= expr)])
 
 
@@ -257,11 +261,19 @@ def alt_hold(m):
     return terms.penalty_expr(m) <= m.alt_penalty_value
 
 
-def distance(a: Plan, b: Plan, space: str, items, scale: dict) -> float:
+def norms(by: str, items, scale: dict) -> dict[str, float]:
+    """The divisor s_j of each item in the distance: 1 for projects (built fractions); for money
+    (countries, levers) the widest range of the space, so that distances are in one money unit
+    and a lever with a range of a few million does not weigh as much as one of billions."""
+    if by == PROJECT:
+        return dict.fromkeys(items, 1.0)
+    widest = max(scale[i][1] - scale[i][0] for i in items)
+    return dict.fromkeys(items, widest)
+
+
+def distance(a: Plan, b: Plan, space: str, norm: dict) -> float:
     """Normalised L1 distance between two plans over the items that can move."""
-    return sum(
-        abs(a.points[space][i] - b.points[space][i]) / (scale[i][1] - scale[i][0]) for i in items
-    )
+    return sum(abs(a.points[space][i] - b.points[space][i]) / norm[i] for i in norm)
 
 
 def find_alternatives(

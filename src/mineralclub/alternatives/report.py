@@ -20,7 +20,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from mineralclub.alternatives.engine import Alternatives, Plan
-from mineralclub.alternatives.terms import COUNTRY, LEVER
+from mineralclub.alternatives.terms import COUNTRY, LEVER, PROJECT
 from mineralclub.io.write_results import write_atomic
 
 TOL = 1e-6
@@ -189,7 +189,8 @@ def paragraph(result: Alternatives) -> str:
     if not found:
         return text + " No other plan within the slack differs from the least-cost one."
     plans = [
-        f"plan {p.index} (+{money(p.cost - result.optimum_cost)} USD) {_describe(p, result.by)}"
+        f"plan {p.index} ({signed(p.cost - result.optimum_cost)} USD) "
+        f"{_describe(p, result.plans[0], result.by)}"
         for p in found
     ]
     return (
@@ -198,14 +199,34 @@ def paragraph(result: Alternatives) -> str:
     )
 
 
-def _describe(plan: Plan, by: str) -> str:
-    if by == LEVER:
-        levers = [f"{k} {money(v)}" for k, v in plan.points[LEVER].items() if abs(v) > TOL]
-        return "spends " + (", ".join(levers) or "nothing")
-    built = plan.row["projects"] or "nothing"
-    hosts = [c for c, v in plan.points[COUNTRY].items() if v > TOL]
-    where = f" in {', '.join(hosts)}" if hosts and by == COUNTRY else ""
-    return f"builds {built}{where}"
+def _describe(plan: Plan, first: Plan, by: str, names: int = 4) -> str:
+    """What the plan changes against the least-cost plan, in the --by space."""
+    if by == PROJECT:
+        now, before = plan.points[PROJECT], first.points[PROJECT]
+        added = [p for p in now if now[p] - before[p] > 0.01]
+        dropped = [p for p in now if before[p] - now[p] > 0.01]
+        parts = [
+            f"{verb} {_names(items, names)}"
+            for verb, items in (("adds", added), ("drops", dropped))
+            if items
+        ]
+        return ", ".join(parts) or "changes only fractions of projects"
+    changes = {k: v - first.points[by][k] for k, v in plan.points[by].items()}
+    moved = sorted((k for k in changes if abs(changes[k]) > TOL), key=lambda k: -abs(changes[k]))
+    shown = [f"{k} {signed(changes[k])}" for k in moved[:names]]
+    if len(moved) > names:
+        shown.append(f"{len(moved) - names} more")
+    noun = "hosted support" if by == COUNTRY else "money"
+    return f"{noun}: " + (", ".join(shown) or "no change")
+
+
+def _names(items: list[str], names: int) -> str:
+    more = f" and {len(items) - names} more" if len(items) > names else ""
+    return ", ".join(items[:names]) + more
+
+
+def signed(v: float) -> str:
+    return ("+" if v >= 0 else "-") + money(abs(v))
 
 
 # --- the workbook --------------------------------------------------------------------------
