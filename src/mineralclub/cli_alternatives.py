@@ -128,6 +128,8 @@ def run_alternatives(
     text = write_alternatives_files(
         result, target, brief, workbook, sha256, write_alternatives, write_atomic
     )
+    for message in result.messages:
+        print(message, file=err)
     print(text)
     print(
         f"{len(result.plans) - 1} alternative plan(s), {len(result.ranges)} range(s), "

@@ -38,7 +38,7 @@ from mineralclub.alternatives.terms import PROJECT
 from mineralclub.dataset import Dataset
 from mineralclub.model.build import build_model
 from mineralclub.model.hhi import cut_loop
-from mineralclub.solve import INFEASIBLE, SolveOptions, make_solver, run_solver
+from mineralclub.solve import INFEASIBLE, OPTIMAL, SolveOptions, make_solver, run_solver
 from mineralclub.sweep.rows import plan_row
 
 MIN_DISTANCE = 1e-4  # normalised distance below which a plan is not new
@@ -309,6 +309,17 @@ def find_alternatives(
         }
     progress(f"Searching for up to {count} alternative plan(s)")
     found, reason = engine.alternatives(by, count, [best], scale) if count else ([], "")
+    messages = [
+        f"warning: plan {p.index} stopped at the time limit (best plan found in time)"
+        for p in [best] + found
+        if p.status != OPTIMAL
+    ]
+    for b in ranges:
+        for end, status in (("least", b.low_status), ("most", b.high_status)):
+            if status != OPTIMAL:
+                messages.append(f"warning: the {end} of {b.item} is {status} (Ranges sheet)")
+    if not getattr(engine.m, "hhi_converged", True):
+        messages.append("warning: the HHI cutting planes did not converge in the last solve")
     return Alternatives(
         by,
         slack,
@@ -320,4 +331,5 @@ def find_alternatives(
         engine.solves,
         time.perf_counter() - t0,
         reason,
+        messages,
     )
