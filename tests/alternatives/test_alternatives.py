@@ -146,3 +146,24 @@ def test_alternatives_constraints_are_documented():
         if name != "alt_far":
             assert "\\le" in con.rule._fcn.__doc__
     assert "\\le" in Engine._far_from.__doc__
+
+
+def test_alternatives_keep_hhi_targets_exact():
+    """HHI <= 0.5 on club supply, two scalable projects (A, E): every plan, the least-cost one and
+    those found within a 20% slack, meets the HHI target to the cutting planes' 1e-4 (the loop
+    runs at every solve of the persistent model), and the plans differ."""
+    from builders import hhi_target
+
+    sheets = single_stage(
+        Projects=[
+            project("PA", 100, 20, stage="x", country="A", lumpy=False),
+            project("PE", 100, 20, stage="x", country="E", lumpy=False),
+        ],
+        Targets=[hhi_target(0.5)],
+    )
+    res = find_alternatives(dataset_from(sheets), "country", 0.2, 3)
+    assert len(res.plans) == 4
+    for plan in res.plans:
+        assert plan.row["hhi[li,2026]"] <= 0.5 * (1 + 1e-4) + 1e-9
+        assert plan.cost <= res.cap * (1 + 1e-7)
+    assert min(p.distance for p in res.plans[1:]) > 0.1

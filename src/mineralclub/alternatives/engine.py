@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 
 import pyomo.environ as pyo
 
+from mineralclub import results as R
 from mineralclub.alternatives import terms
 from mineralclub.alternatives.terms import PROJECT
 from mineralclub.dataset import Dataset
@@ -178,7 +179,7 @@ class Engine:
             float(pyo.value(terms.cost_expr(m))),
             float(pyo.value(terms.penalty_expr(m))),
             points,
-            plan_row(m, ds, status, None),
+            plan_row(m, ds, status, None) | final_stage_hhi(m, ds),
         )
 
     def bound(self, space: str, item: str, optimum: Plan) -> Bound:
@@ -259,6 +260,22 @@ def alt_hold(m):
         Z^{first}_{penalty} + \sum_w \pi_w Z_{penalty,w} \le P^*
     """
     return terms.penalty_expr(m) <= m.alt_penalty_value
+
+
+def final_stage_hhi(m: pyo.ConcreteModel, ds: Dataset) -> dict[str, float]:
+    """``hhi[k,year]``: the HHI of club supply at the final stage in the last period, expected
+    over scenarios (the Concentration sheet's `hhi` metric, as the sweep reads the shares)."""
+    metrics = R.concentration_metrics(m, ds, R.read_flows(m, ds))
+    last = ds.periods[-1]
+    pick = metrics[
+        (metrics["stage"] == metrics["mineral"].map(ds.final_stage))
+        & (metrics["year"] == last)
+        & (metrics["scope"] == "club")
+        & (metrics["metric"] == "hhi")
+    ]
+    weighted = pick.assign(value=pick["value"] * pick["scenario"].map(ds.prob))
+    exp = weighted.groupby("mineral")["value"].sum(min_count=1)
+    return {f"hhi[{k},{last}]": float(exp.get(k, math.nan)) for k in ds.minerals}
 
 
 def norms(by: str, items, scale: dict) -> dict[str, float]:

@@ -94,7 +94,7 @@ def _plan_row(plan: Plan, best: float) -> dict:
         {
             k: v
             for k, v in plan.row.items()
-            if k.startswith(("nonmember_share[", "top_country_share["))
+            if k.startswith(("nonmember_share[", "top_country_share[", "hhi["))
         }
     )
     return row
@@ -287,6 +287,8 @@ def _text(cell, value: str):
 
 
 def number_format(column: str) -> str | None:
+    if column.startswith("hhi["):
+        return "0.000"
     if column.endswith("_share") or column.startswith(("nonmember_share[", "top_country_share[")):
         return SHARE
     if "_musd" in column or column in ("min", "max", "width", "least_cost_plan"):
