@@ -48,6 +48,13 @@ def alternatives_command(
     out: Path = typer.Option(
         Path("outputs"), "--out", help="Folder for the Alternatives workbook (created if needed)."
     ),
+    workers: int = typer.Option(
+        1,
+        "--workers",
+        min=1,
+        metavar="N",
+        help="Solve the ranges in N local worker processes (one model and HiGHS thread each).",
+    ),
     time_limit: float | None = typer.Option(
         None, "--time-limit", metavar="S", min=0, help="Solver time limit per solve (s)."
     ),
@@ -61,11 +68,20 @@ def alternatives_command(
     Writes OUT/<workbook>_alternatives.xlsx (Summary, Charts, Plans, Ranges, Info) and
     OUT/<workbook>_alternatives.md (the paragraph, also printed).
     """
-    raise typer.Exit(run_alternatives(workbook, slack, count, by, out, time_limit, mip_gap))
+    raise typer.Exit(
+        run_alternatives(workbook, slack, count, by, out, time_limit, mip_gap, workers)
+    )
 
 
 def run_alternatives(
-    workbook: Path, slack: float, count: int, by: str, out: Path, time_limit=None, mip_gap=None
+    workbook: Path,
+    slack: float,
+    count: int,
+    by: str,
+    out: Path,
+    time_limit=None,
+    mip_gap=None,
+    workers: int = 1,
 ) -> int:
     from rich.console import Console
 
@@ -116,6 +132,7 @@ def run_alternatives(
                 count=count,
                 opts=opts,
                 progress=lambda message: status.update(message),
+                workers=workers,
             )
     except Infeasible:
         for message in infeasibility(ds, opts):

@@ -135,7 +135,7 @@ def test_alternatives_constraints_are_documented():
     formulation = (Path(__file__).resolve().parents[2] / "models" / "formulation.md").read_text()
     engine = Engine(dataset_from(knapsack()))
     best = engine.optimum()
-    engine.add_cap(best, 0.1)
+    engine.add_cap(best.cost, best.penalty, 0.1)
     engine.alternatives("project", 1, [best], {p: (0.0, 1.0) for p in ("P1", "P2", "P3", "P4")})
     names = {
         c.name: c for c in engine.m.component_objects(pyo.Constraint) if c.name.startswith("alt_")
@@ -167,3 +167,17 @@ def test_alternatives_keep_hhi_targets_exact():
         assert plan.row["hhi[li,2026]"] <= 0.5 * (1 + 1e-4) + 1e-9
         assert plan.cost <= res.cap * (1 + 1e-7)
     assert min(p.distance for p in res.plans[1:]) > 0.1
+
+
+def test_parallel_ranges_equal_serial_ranges():
+    """workers=2: the ranges come from two worker processes with their own models and the same
+    cap; they equal the serial ones and the hand values of the knapsack."""
+    ds = dataset_from(knapsack())
+
+    def table(res):
+        return [(b.item, round(b.low, 6) + 0, round(b.high, 6), b.low_status) for b in res.ranges]
+
+    serial = find_alternatives(ds, "country", 0.6, 0)
+    parallel = find_alternatives(ds, "country", 0.6, 0, workers=2)
+    assert table(parallel) == table(serial) == [("A", 0, 15, "OPTIMAL"), ("E", 0, 10, "OPTIMAL")]
+    assert parallel.solves == serial.solves == 5  # 1 optimum + 2 items x 2 range solves

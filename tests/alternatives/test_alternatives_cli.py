@@ -67,6 +67,20 @@ def test_example_small_writes_the_alternatives_workbook(example_small_path, tmp_
     assert book["Summary"].loc[0, "text"] in res.stdout
 
 
+def test_workers_give_the_serial_ranges(example_small_path, tmp_path):
+    """--workers 2 solves the lever ranges in two processes: the same Ranges sheet."""
+    args = ["alternatives", str(example_small_path), "--by", "lever", "--count", "0"]
+    serial = runner.invoke(app, args + ["--out", str(tmp_path / "s")])
+    parallel = runner.invoke(app, args + ["--out", str(tmp_path / "p"), "--workers", "2"])
+    assert serial.exit_code == parallel.exit_code == 0, parallel.output
+    a, b = (
+        pd.read_excel(tmp_path / d / "example_small_alternatives.xlsx", "Ranges", engine="calamine")
+        for d in ("s", "p")
+    )
+    pd.testing.assert_frame_equal(a, b, atol=1e-9)
+    assert len(a) == 4
+
+
 def test_bad_input_exits_2_and_writes_nothing(make_workbook, tmp_path):
     bad = make_workbook({"Projects!F2": "lots"})
     res = runner.invoke(app, ["alternatives", str(bad), "--out", str(tmp_path / "out")])

@@ -6,7 +6,8 @@ from each other; `write_alternatives` writes the Alternatives workbook. See
 docs/alternatives.md and models/formulation.md (Near-optimal alternatives).
 """
 
-from mineralclub.alternatives.engine import Alternatives, Infeasible, find_alternatives
+from mineralclub.alternatives.engine import Alternatives, Infeasible
 from mineralclub.alternatives.report import paragraph, write_alternatives
+from mineralclub.alternatives.search import find_alternatives
 
 __all__ = ["Alternatives", "Infeasible", "find_alternatives", "paragraph", "write_alternatives"]

@@ -28,7 +28,6 @@ variables, and `enumerate_linear_solutions` needs a pure LP (see docs/alternativ
 from __future__ import annotations
 
 import math
-import time
 from dataclasses import dataclass, field
 
 import pyomo.environ as pyo
@@ -39,7 +38,7 @@ from mineralclub.alternatives.terms import PROJECT
 from mineralclub.dataset import Dataset
 from mineralclub.model.build import build_model
 from mineralclub.model.hhi import cut_loop
-from mineralclub.solve import INFEASIBLE, OPTIMAL, SolveOptions, make_solver, run_solver
+from mineralclub.solve import INFEASIBLE, SolveOptions, make_solver, run_solver
 from mineralclub.sweep.rows import plan_row
 
 MIN_DISTANCE = 1e-4  # normalised distance below which a plan is not new
@@ -100,6 +99,7 @@ class Alternatives:
     seconds: float
     stop_reason: str = ""
     messages: list[str] = field(default_factory=list)
+    workers: int = 1  # processes that solved the ranges
 
 
 class Engine:
@@ -114,6 +114,7 @@ class Engine:
         self.cuts_loaded = 0
         self.solves = 0
         self.spaces = {name: terms.space(self.m, ds, name) for name in terms.SPACES}
+        self._no_auto_updates()
 
     # --- solving ---------------------------------------------------------------------------
     def _run(self, solver, m):
@@ -132,6 +133,13 @@ class Engine:
         status, _term, _obj, _bound = cut_loop(self.m, self.solver, self._run)
         return status
 
+    def clear(self) -> None:
+        """Drop HiGHS' basis and solution, so that a solve does not depend on the ones before
+        (as the sweep does before each run)."""
+        clear = getattr(getattr(self.solver, "_solver_model", None), "clearSolver", None)
+        if self.loaded and clear is not None:
+            clear()
+
     def _no_auto_updates(self) -> None:
         for name in NO_AUTO_UPDATES:
             setattr(self.solver.config.auto_updates, name, False)
@@ -142,7 +150,8 @@ class Engine:
             m.del_component("alt_obj")
         m.obj.deactivate()
         m.alt_obj = pyo.Objective(expr=expr, sense=sense)
-        self.solver.set_objective(m.alt_obj)
+        if self.loaded:  # else the first solve loads the model with this objective
+            self.solver.set_objective(m.alt_obj)
 
     # --- the steps -------------------------------------------------------------------------
     def optimum(self) -> Plan:
@@ -150,13 +159,12 @@ class Engine:
         status = self.solve()
         if status == INFEASIBLE:
             raise Infeasible("the hard targets or budget cannot all be met")
-        self._no_auto_updates()
         return self.plan(0, status)
 
-    def add_cap(self, optimum: Plan, slack: float) -> float:
-        """Add `alt_cap` and `alt_hold` (below); returns the cap C* + slack |C*| (USD million)."""
+    def add_cap(self, c_star: float, p_star: float, slack: float) -> float:
+        """Add `alt_cap` and `alt_hold` (below) for the least cost C* and penalty P*; returns
+        the cap C* + slack |C*| (USD million)."""
         m = self.m
-        c_star, p_star = optimum.cost, optimum.penalty
         cap = c_star + slack * abs(c_star)
         m.alt_cap_value = pyo.Param(initialize=cap + CAP_TOL * max(1.0, abs(c_star)), mutable=True)
         m.alt_penalty_value = pyo.Param(
@@ -164,7 +172,8 @@ class Engine:
         )
         m.alt_cap = pyo.Constraint(rule=alt_cap)
         m.alt_hold = pyo.Constraint(rule=alt_hold)
-        self.solver.add_constraints([m.alt_cap, m.alt_hold])
+        if self.loaded:
+            self.solver.add_constraints([m.alt_cap, m.alt_hold])
         return cap
 
     def plan(self, index: int, status: str) -> Plan:
@@ -182,15 +191,17 @@ class Engine:
             plan_row(m, ds, status, None) | final_stage_hhi(m, ds),
         )
 
-    def bound(self, space: str, item: str, optimum: Plan) -> Bound:
+    def bound(self, space: str, item: str, optimum: float) -> Bound:
+        """Minimise, then maximise one item within the cap (two solves)."""
         expr = self.spaces[space].items[item]
         values, statuses = [], []
         for sense in (pyo.minimize, pyo.maximize):
             self.set_objective(expr, sense)
+            self.clear()
             status = self.solve()
             statuses.append(status)
             values.append(float(pyo.value(expr)) if status != INFEASIBLE else math.nan)
-        return Bound(space, item, optimum.points[space][item], values[0], values[1], *statuses)
+        return Bound(space, item, optimum, values[0], values[1], *statuses)
 
     def alternatives(
         self, by: str, count: int, plans: list[Plan], scale: dict[str, tuple]
@@ -291,62 +302,3 @@ def norms(by: str, items, scale: dict) -> dict[str, float]:
 def distance(a: Plan, b: Plan, space: str, norm: dict) -> float:
     """Normalised L1 distance between two plans over the items that can move."""
     return sum(abs(a.points[space][i] - b.points[space][i]) / norm[i] for i in norm)
-
-
-def find_alternatives(
-    ds: Dataset,
-    by: str = terms.PROJECT,
-    slack: float = 0.05,
-    count: int = 5,
-    opts: SolveOptions | None = None,
-    progress=lambda message: None,
-) -> Alternatives:
-    """The optimum, the ranges of the range space and up to `count` alternatives.
-
-    Raises Infeasible when the hard targets or budget cannot be met, SolverFailure when HiGHS
-    finds no plan."""
-    if by not in terms.SPACES:
-        raise ValueError(f"unknown space {by!r}: one of {', '.join(terms.SPACES)}")
-    t0 = time.perf_counter()
-    progress("Building the model and solving the least-cost plan")
-    engine = Engine(ds, opts)
-    best = engine.optimum()
-    cap = engine.add_cap(best, slack)
-    ranged = terms.range_space(by)
-    ranges = []
-    items = list(engine.spaces[ranged].items)
-    for n, item in enumerate(items, start=1):
-        progress(f"Range {n}/{len(items)}: {item}")
-        ranges.append(engine.bound(ranged, item, best))
-    if by == terms.PROJECT:
-        scale = {p: (0.0, 1.0) for p in engine.spaces[by].items}
-    else:
-        scale = {
-            r.item: (r.low, r.high) for r in ranges if not (math.isnan(r.low) or math.isnan(r.high))
-        }
-    progress(f"Searching for up to {count} alternative plan(s)")
-    found, reason = engine.alternatives(by, count, [best], scale) if count else ([], "")
-    messages = [
-        f"warning: plan {p.index} stopped at the time limit (best plan found in time)"
-        for p in [best] + found
-        if p.status != OPTIMAL
-    ]
-    for b in ranges:
-        for end, status in (("least", b.low_status), ("most", b.high_status)):
-            if status != OPTIMAL:
-                messages.append(f"warning: the {end} of {b.item} is {status} (Ranges sheet)")
-    if not getattr(engine.m, "hhi_converged", True):
-        messages.append("warning: the HHI cutting planes did not converge in the last solve")
-    return Alternatives(
-        by,
-        slack,
-        count,
-        best.cost,
-        cap,
-        [best] + found,
-        ranges,
-        engine.solves,
-        time.perf_counter() - t0,
-        reason,
-        messages,
-    )

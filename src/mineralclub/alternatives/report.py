@@ -131,7 +131,9 @@ def info_table(result: Alternatives, extra: dict | None = None) -> pd.DataFrame:
         "method": "iterative distance maximisation (max-min linear distance) on one "
         "persistent HiGHS model",
         "stop_reason": result.stop_reason,
-        "ranges": "serial: two solves per item on the same persistent model",
+        "ranges": "two solves per item on the search's persistent model"
+        if result.workers == 1
+        else f"two solves per item, {result.workers} worker processes (one model each)",
         "solves": result.solves,
         "seconds": round(result.seconds, 3),
     }
