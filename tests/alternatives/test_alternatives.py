@@ -112,6 +112,10 @@ def test_paragraph_names_the_ranges_in_plain_language():
     assert "A can host between 0 and 15 million USD of supported capacity" in text
     assert "E can host between 0 and 10 million USD" in text
     assert "plan 1 (+" in text
+    ranges_only = paragraph(find_alternatives(dataset_from(knapsack()), "country", 0.6, 0))
+    assert ranges_only.endswith("(least-cost plan: 0).")  # no word on plans not searched for
+    tight = paragraph(find_alternatives(dataset_from(knapsack()), "lever", 0.0, 2))
+    assert tight.endswith("No other plan within the slack differs from the least-cost one.")
 
 
 def test_infeasible_targets_raise():

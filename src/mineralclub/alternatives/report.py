@@ -189,6 +189,8 @@ def paragraph(result: Alternatives) -> str:
     text = head + ", " + "; ".join(parts) + "."
     found = result.plans[1:]
     if not found:
+        if result.count == 0:
+            return text
         return text + " No other plan within the slack differs from the least-cost one."
     plans = [
         f"plan {p.index} ({signed(p.cost - result.optimum_cost)} USD) "
