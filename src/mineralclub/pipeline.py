@@ -19,6 +19,7 @@ from rich.console import Console
 from mineralclub import __version__
 from mineralclub import results as R
 from mineralclub.dataset import Dataset, build_dataset
+from mineralclub.exit_codes import EXIT_INFEASIBLE, EXIT_INPUT, EXIT_OK, EXIT_SOLVER
 from mineralclub.io.charts import decorate
 from mineralclub.io.read_workbook import read_workbook
 from mineralclub.io.tables import InputError, Tables
@@ -36,8 +37,6 @@ from mineralclub.solve import (
     solve_plan,
 )
 from mineralclub.units import HHI_RELATIVE_TOL
-
-EXIT_OK, EXIT_INPUT, EXIT_INFEASIBLE, EXIT_SOLVER = 0, 2, 3, 4
 
 
 @dataclass

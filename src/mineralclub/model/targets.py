@@ -14,6 +14,7 @@ in the periods whose last year is >= year_from.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import pyomo.environ as pyo
 
@@ -35,9 +36,9 @@ class TargetInstance:
     hard: bool
     sense: str  # "max" or "min"
     scale: float  # tonnes per unit of the metric at build time (elastic weights)
-    value: object = None  # the mutable parameter p_target[target]
-    numerator: object = None
-    denominator: object = None
+    value: Any = None  # the mutable parameter p_target[target]
+    numerator: Any = None
+    denominator: Any = None
     index: int = -1
 
     @property

@@ -210,7 +210,7 @@ class Session:
         m = held.model
         if held.loaded:
             changed = update_params(m, ds)
-            if self.fast_updates:
+            if self.fast_updates and held.pusher is not None:
                 held.pusher.push(changed)
             else:
                 held.solver.update_parameters()
@@ -296,7 +296,7 @@ class Session:
         solved = self.solve_changes(changes)
         row = {"status": solved.status, "message": solved.message,
                "rebuilt": solved.rebuilt, "hhi_cut_rounds": solved.hhi_rounds}
-        if solved.status not in (BAD_INPUT, FAILED, INFEASIBLE):
+        if solved.status not in (BAD_INPUT, FAILED, INFEASIBLE) and solved.ds is not None:
             row.update(plan_row(solved.model, solved.ds, solved.status, solved.gap))
         row["seconds"] = time.perf_counter() - t0
         return row
