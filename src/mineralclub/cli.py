@@ -187,3 +187,8 @@ app.command("diff")(diff_command)
 from mineralclub.cli_sweep import sweep_command  # noqa: E402
 
 app.command("sweep")(sweep_command)
+
+# Coalition values and stability (issue 18).
+from mineralclub.cli_coalition import coalition_command  # noqa: E402
+
+app.command("coalition")(coalition_command)
