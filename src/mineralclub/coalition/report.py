@@ -77,7 +77,11 @@ def explain(a: Analysis) -> str:
             f"would pay {_m(top['standalone_musd'])}: cooperation between it and the "
             f"rest saves {_m(top['synergy_musd'])}, the most of any bloc."
         )
-    gap = v.loc[v["ledger_minus_shapley_musd"].abs().idxmax()]
+    gaps = v.dropna(subset=["ledger_minus_shapley_musd"])
+    if gaps.empty:
+        parts.append("Shapley values are undefined: a coalition has no cost (see Coalitions).")
+        return " ".join(parts)
+    gap = gaps.loc[gaps["ledger_minus_shapley_musd"].abs().idxmax()]
     more = "more" if gap["ledger_minus_shapley_musd"] > 0 else "less"
     parts.append(
         f"By its Shapley value {gap['bloc']} adds {_pct(gap['shapley_share'])} of the "
@@ -107,7 +111,7 @@ def explain(a: Analysis) -> str:
             else "No split of the bill keeps every group in: the core "
             f"is empty (each group needs up to {_m(eps)} USD million more to stay)."
         )
-    else:
+    elif not a.exact:
         parts.append(
             "Values are estimated from sampled orders (see shapley_se_musd); the least"
             " core needs every coalition (raise --exact-max)."

@@ -104,6 +104,7 @@ def solve_coalitions(
             solve=solve_coalition,
             on_rows=cache.put,
             label="coalitions",
+            chunk_size=1,  # each coalition is a model of its own: no reuse to lose
         )
         rows += [{**row, "cached": False} for row in solved]
     return sorted(rows, key=lambda r: r["run"]), len(todo)

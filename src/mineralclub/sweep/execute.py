@@ -41,13 +41,16 @@ def run_all(
     solve=None,
     on_rows=None,
     label: str = "sweep",
+    chunk_size: int | None = None,
 ) -> list[dict]:
     """Solve every run; return one row per run (run fields first), in run order.
 
     `scheduler` is a Dask scheduler address or a `distributed.Client`; `session` reuses an
     existing serial session (and its built model). `solve(session, run) -> row` (a module-level
     function, so that workers can unpickle it; default `solve_run`) turns a run into its row,
-    and `on_rows(rows)` is told the rows of each finished chunk (to save them as they come)."""
+    and `on_rows(rows)` is told the rows of each finished chunk (to save them as they come);
+    `chunk_size` fixes how many runs a worker takes at a time (default: about four chunks per
+    worker)."""
     opts = opts or SolveOptions()
     solve = solve or solve_run
 
@@ -58,9 +61,9 @@ def run_all(
 
     with Progress(len(runs), enabled=progress, label=label) as bar:
         if scheduler is not None:
-            rows = _dask(base, runs, opts, scheduler, keep_basis, done, solve)
+            rows = _dask(base, runs, opts, scheduler, keep_basis, done, solve, chunk_size)
         elif workers > 1 and len(runs) > 1:
-            rows = _processes(base, runs, opts, workers, keep_basis, done, solve)
+            rows = _processes(base, runs, opts, workers, keep_basis, done, solve, chunk_size)
         else:
             session = session or Session(base, opts, keep_basis=keep_basis)
             rows = []
@@ -91,9 +94,10 @@ def solve_run(session: Session, run: Run) -> dict:
     return row
 
 
-def chunks(runs: list[Run], workers: int, per_worker: int = 4) -> list[list[Run]]:
-    """About `per_worker` chunks per worker (load balance), consecutive runs together."""
-    size = max(1, math.ceil(len(runs) / (workers * per_worker)))
+def chunks(runs: list[Run], workers: int, per_worker: int = 4, size: int | None = None):
+    """About `per_worker` chunks per worker (load balance), consecutive runs together; or
+    chunks of `size` runs."""
+    size = size or max(1, math.ceil(len(runs) / (workers * per_worker)))
     return [runs[i : i + size] for i in range(0, len(runs), size)]
 
 
@@ -111,7 +115,7 @@ def _process_chunk(runs: list[Run], solve=solve_run) -> list[dict]:
     return [solve(_PROCESS_SESSION, run) for run in runs]
 
 
-def _processes(base, runs, opts, workers, keep_basis, done, solve) -> list[dict]:
+def _processes(base, runs, opts, workers, keep_basis, done, solve, chunk_size) -> list[dict]:
     if opts.threads is None:
         opts = replace(opts, threads=1)  # one HiGHS thread per worker process
     rows: list[dict] = []
@@ -122,7 +126,10 @@ def _processes(base, runs, opts, workers, keep_basis, done, solve) -> list[dict]
         initializer=_init_process,
         initargs=(base, opts, keep_basis),
     ) as pool:
-        futures = [pool.submit(_process_chunk, chunk, solve) for chunk in chunks(runs, workers)]
+        futures = [
+            pool.submit(_process_chunk, chunk, solve)
+            for chunk in chunks(runs, workers, size=chunk_size)
+        ]
         for future in as_completed(futures):
             part = future.result()
             rows += part
@@ -159,7 +166,7 @@ def import_distributed():
     return distributed
 
 
-def _dask(base, runs, opts, scheduler, keep_basis, done, solve) -> list[dict]:
+def _dask(base, runs, opts, scheduler, keep_basis, done, solve, chunk_size) -> list[dict]:
     distributed = import_distributed()
     own = not isinstance(scheduler, distributed.Client)
     client = distributed.Client(scheduler) if own else scheduler
@@ -169,7 +176,7 @@ def _dask(base, runs, opts, scheduler, keep_basis, done, solve) -> list[dict]:
         token = uuid.uuid4().hex
         futures = [
             client.submit(_dask_chunk, shared, opts, keep_basis, token, chunk, solve, pure=False)
-            for chunk in chunks(runs, workers)
+            for chunk in chunks(runs, workers, size=chunk_size)
         ]
         rows: list[dict] = []
         for future in distributed.as_completed(futures):
