@@ -6,8 +6,9 @@ speed-up of two local worker processes over one.
 Six blocs: the base case's eight `bloc` values with Japan-Korea and Australia-New Zealand
 merged ("Indo-Pacific") and India with "Gulf and others" ("India, Gulf and others"), so
 2^6 - 1 = 63 coalitions, each a fresh model. Both runs solve every coalition (no cache); the
-costs of the two runs are compared. The machine's load matters (the figures in docs/coalition.md
-were taken on a shared 2-core machine).
+costs of the two runs are compared; the serial run's coalition workbook is written to
+outputs/<workbook>_6blocs_coalition.xlsx and its paragraph printed. The machine's load
+matters (the figures in docs/coalition.md were taken on a shared 2-core machine).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from pathlib import Path
 import pandas as pd
 
 from mineralclub.coalition.blocs import read_blocs
+from mineralclub.coalition.report import explain, write_coalition_workbook
 from mineralclub.coalition.run import CoalitionRequest, analyse
 from mineralclub.sweep.sweep import load_base
 
@@ -69,6 +71,15 @@ def main() -> None:
         .round(1)
         .to_string(index=False)
     )
+    target = Path("outputs") / f"{path.stem}_6blocs_coalition.xlsx"
+    write_coalition_workbook(
+        target,
+        results[1][1],
+        {"input_path": str(path.resolve()), "grouped_by": "bloc6 (benchmark)"},
+    )
+    print(f"coalition workbook: {target}")
+    print(results[1][1].stability.round(1).to_string(index=False))
+    print(explain(results[1][1]))
     speedup = results[1][0] / results[2][0]
     print(f"speedup_2_workers={speedup:.2f}")
     assert math.isfinite(speedup)

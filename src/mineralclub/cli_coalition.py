@@ -4,20 +4,22 @@ stability against the Ledger (SPEC §8; docs/coalition.md).
 Registered on the main app in `mineralclub.cli`; Pyomo, HiGHS and Dask are imported only when
 the command runs. Exit codes: 0 the coalition workbook was written, 2 bad input (nothing
 solved), 3 the whole club cannot meet its hard targets, 4 a coalition could not be solved
-(the workbook is still written, with the costs that are known), 130 interrupted (the solved
-coalitions are cached: rerun to resume).
+(the workbook is still written, with the costs that are known), 130 interrupted by Ctrl-C, 143
+by SIGTERM (the solved coalitions are cached: rerun to resume; no workbook is written).
 """
 
 from __future__ import annotations
 
+import signal
 import sys
 import time
 from pathlib import Path
 
 import typer
 
-EXIT_INPUT, EXIT_INFEASIBLE, EXIT_SOLVER, EXIT_INTERRUPTED = 2, 3, 4, 130
+EXIT_INPUT, EXIT_INFEASIBLE, EXIT_SOLVER, EXIT_INTERRUPTED, EXIT_TERMINATED = 2, 3, 4, 130, 143
 CACHE_FOLDER = ".coalition_cache"
+MAX_COALITIONS = 10_000  # as a sweep: refuse a run that large before starting
 
 
 def coalition_command(
@@ -131,8 +133,12 @@ def run_coalition_command(
     except (BlocError, DaskMissing) as exc:
         print(f"error: {exc}", file=err)
         return EXIT_INPUT
-    if len(blocs) > exact_max and len(blocs) > 30:
-        print(f"error: {len(blocs)} blocs: group members with --by (at most 30 blocs)", file=err)
+    if len(blocs) <= exact_max and 2 ** len(blocs) - 1 > MAX_COALITIONS:
+        print(
+            f"error: {len(blocs)} blocs exactly = {2 ** len(blocs) - 1:,} solves (more than "
+            f"{MAX_COALITIONS:,}): lower --exact-max to sample",
+            file=err,
+        )
         return EXIT_INPUT
     req = CoalitionRequest(
         exact_max=exact_max,
@@ -146,11 +152,14 @@ def run_coalition_command(
     )
     method = "exact" if len(blocs) <= exact_max else f"{samples} sampled orders"
     print(f"{len(blocs)} bloc(s) by {by} ({method}) of {workbook.name}", file=err)
+    previous = signal.signal(signal.SIGTERM, _terminate)
     try:
         analysis = analyse(base, blocs, req, SolveOptions(mip_gap=mip_gap, time_limit=time_limit))
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, Terminated) as exc:
         print("interrupted: the coalitions solved so far are cached; rerun to resume", file=err)
-        return EXIT_INTERRUPTED
+        return EXIT_TERMINATED if isinstance(exc, Terminated) else EXIT_INTERRUPTED
+    finally:
+        signal.signal(signal.SIGTERM, previous)
     wall = time.perf_counter() - started
     info = run_info(workbook, req, analysis, wall, cache_dir)
     target = out / f"{workbook.stem}_coalition.xlsx"
@@ -163,6 +172,14 @@ def run_coalition_command(
         file=err,
     )
     return exit_code(analysis, err)
+
+
+class Terminated(Exception):
+    """SIGTERM: stop like Ctrl-C (the solved coalitions are already cached)."""
+
+
+def _terminate(_signum, _frame):
+    raise Terminated()
 
 
 def exit_code(analysis, err) -> int:

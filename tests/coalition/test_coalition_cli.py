@@ -90,3 +90,27 @@ def test_a_bad_workbook_is_bad_input(tmp_path):
     assert res.exit_code == 2
     assert "Demand!C2" in res.output
     assert not (tmp_path / "club_coalition.xlsx").exists()
+
+
+def test_too_many_exact_coalitions_are_refused_before_any_solve(tmp_path):
+    sheets = three_bloc_sheets()
+    sheets["Countries"] = [{"country": f"M{i}", "member": True} for i in range(14)]
+    sheets["Countries"].append({"country": "B", "import_premium_usd_per_t": 100})
+    del sheets["Projects"]
+    workbook = write_sheets(tmp_path / "club.xlsx", sheets)
+    res = runner.invoke(
+        app,
+        [
+            "coalition",
+            str(workbook),
+            "--by",
+            "country",
+            "--exact-max",
+            "14",
+            "--out",
+            str(tmp_path),
+        ],
+    )
+    assert res.exit_code == 2
+    assert "14 blocs exactly = 16,383 solves" in res.output
+    assert not (tmp_path / "club_coalition.xlsx").exists()
