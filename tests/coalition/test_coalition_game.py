@@ -72,6 +72,9 @@ def test_coalition_workbook_of_a_group(three_bloc):
     tables = coalition_tables(base, make_run(blocs, 0b110))  # Big + Small
     countries = tables["Countries"].set_index("country")["member"]
     assert countries.to_dict() == {"A1": False, "A2": True, "A2b": True, "A3": True, "B": False}
+    # A1 left the preferential zone: its premium is B's (the lowest non-member premium), 100.
+    premium = tables["Countries"].set_index("country")["import_premium_usd_per_t"]
+    assert premium.to_dict() == {"A1": 100, "A2": 0, "A2b": 0, "A3": 0, "B": 100}
     assert tables["Projects"].empty and tables["OfftakeOptions"].empty  # Host's project gone
     assert tables["Demand"]["demand_t"].tolist() == pytest.approx([80.0])  # 100 x 0.8
     assert tables["Budget"]["max_spend_musd"].tolist() == pytest.approx([0.75])  # 1 x 0.75

@@ -4,9 +4,11 @@ game").
 The workbook of S is the input workbook with:
 
 * S's member countries the only members: every other country is a non-member, so its existing
-  capacity is non-member supply (bought through the export mix, at its import premium), its
-  projects are removed (with their ProjectRisks rows) and so are offtake options whose supplier
-  is one of its projects or the country itself (partners stay partners);
+  capacity is non-member supply (bought through the export mix); a member that leaves also
+  leaves the preferential zone, so its import premium becomes at least the lowest premium of the
+  workbook's non-members (`outside_premium`); its projects are removed (with their
+  ProjectRisks rows) and so are offtake options whose supplier is one of its projects or the
+  country itself (partners stay partners);
 * club demand (Demand.demand_t) and the stocks the club holds or may hold (Minerals
   stock_initial_t and stock_max_t) scaled by S's demand share d_S; targets are shares of demand
   or days of demand, so they scale with it;
@@ -88,6 +90,12 @@ def coalition_frames(base: Base, run: CoalitionRun) -> dict[str, pd.DataFrame]:
     countries["member"] = [
         bool(m) and c in members for c, m in zip(countries["country"], was_member, strict=True)
     ]
+    leaving = was_member & ~countries["member"].astype(bool)
+    premium = outside_premium(countries[~was_member])
+    countries["import_premium_usd_per_t"] = [
+        max(_number(p), premium) if gone else p
+        for p, gone in zip(countries["import_premium_usd_per_t"], leaving, strict=True)
+    ]
     frames["Countries"] = countries
     projects = raw["Projects"]
     frames["Projects"] = projects[projects["country"].isin(members)].copy()
@@ -107,6 +115,18 @@ def coalition_frames(base: Base, run: CoalitionRun) -> dict[str, pd.DataFrame]:
     )
     frames["Budget"] = _scaled(raw["Budget"], ("max_spend_musd",), run.cost_share)
     return frames
+
+
+def outside_premium(nonmembers: pd.DataFrame) -> float:
+    """The import premium a country pays once outside the club's preferential zone: the lowest
+    premium of the workbook's non-members (freight and the ordinary tariff, without the extra
+    duties or sanctions some non-members carry); 0 without non-members."""
+    values = [_number(p) for p in nonmembers["import_premium_usd_per_t"]]
+    return min(values) if values else 0.0
+
+
+def _number(value) -> float:
+    return 0.0 if value is None else float(value)
 
 
 def _scaled(frame: pd.DataFrame, columns, factor: float) -> pd.DataFrame:
@@ -157,7 +177,8 @@ def priced_frames(frames: dict[str, pd.DataFrame], ds) -> tuple[dict, tuple[str,
             )
             priced.append(name)
     out = dict(frames)
-    out["Targets"] = pd.DataFrame(rows, columns=targets.columns).astype(object)
+    frame = pd.DataFrame(rows, columns=targets.columns).astype(object)
+    out["Targets"] = frame.where(frame.notna(), None)  # blanks stay None, as read from disk
     out["Targets"].attrs = targets.attrs
     return out, tuple(priced)
 
