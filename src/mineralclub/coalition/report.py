@@ -83,8 +83,10 @@ def explain(a: Analysis) -> str:
         return " ".join(parts)
     gap = gaps.loc[gaps["ledger_minus_shapley_musd"].abs().idxmax()]
     more = "more" if gap["ledger_minus_shapley_musd"] > 0 else "less"
+    share = gap["shapley_share"]
+    adds = f"adds {_pct(share)} of" if share >= 0 else f"saves {_pct(-share)} of"
     parts.append(
-        f"By its Shapley value {gap['bloc']} adds {_pct(gap['shapley_share'])} of the "
+        f"By its Shapley value {gap['bloc']} {adds} the club's "
         f"cost on average; the Ledger ({a.blocs.basis}) charges it "
         f"{_pct(gap['ledger_share'])}, {_m(abs(gap['ledger_minus_shapley_musd']))} USD "
         f"million {more} — the largest gap of any bloc."
