@@ -192,3 +192,8 @@ app.command("sweep")(sweep_command)
 from mineralclub.cli_coalition import coalition_command  # noqa: E402
 
 app.command("coalition")(coalition_command)
+
+# Near-optimal alternatives (issue 19).
+from mineralclub.cli_alternatives import alternatives_command  # noqa: E402
+
+app.command("alternatives")(alternatives_command)
