@@ -4,10 +4,15 @@ Every amount is an expected present value in USD million, discounted to the base
 as the Summary sheet (weights w_t = d_t·δ(t); project support at δ(first_year)), so the columns
 add up to Summary figures:
 
-* Σ contribution_musd = fiscal_cost_musd (each member pays its share of the bill);
-* Σ received_musd = fiscal_cost_musd as well: support of hosted projects + floor payouts +
-  offtake payments (members and partners) + stockpile costs (row ``(stockpile)``);
-* hence Σ net_position_musd = 0.
+* Σ contribution_musd = fiscal_cost_musd + levy_revenue_musd (each member pays its share of the
+  club's spending before levy revenue);
+* Σ received_musd = the same spending (support of hosted projects + floor payouts + offtake
+  payments to members and partners + stockpile costs, row ``(stockpile)``) + the levy revenue
+  (members, by cost share) + producer_gain_musd (member producers and partners' rent at
+  reference prices, SPEC §4.13);
+* Σ consumer_cost_musd = consumer_cost_musd of the Summary (members, by demand share), which is
+  levy revenue + producer gain + partners' rent;
+* hence Σ net_position_musd = Σ (received − contribution − consumer cost) = 0.
 
 Burden-sharing rule (Countries.cost_share, SPEC §3): members' cost_share normalised to sum 1;
 blank for every member = by gdp_busd when every member gives it (and they sum to > 0), else
@@ -18,14 +23,16 @@ shares still sum to 1 and the contributions still add up to the bill.
 
 from __future__ import annotations
 
-import math
 import warnings
 from collections import defaultdict
+from collections.abc import Iterable
 
 import pandas as pd
+import pyomo.environ as pyo
 
-from mineralclub.dataset import Dataset
-from mineralclub.results import TOL, country_of, floor_payouts, vals
+from mineralclub.dataset import Country, Dataset
+from mineralclub.model.registry import FISCAL, Cost
+from mineralclub.results import TOL
 from mineralclub.zone_results import producer_gain_by_country
 
 LEDGER_COLUMNS = [
@@ -47,28 +54,25 @@ LEDGER_COLUMNS = [
 ]
 
 
-def _blank(v) -> bool:
-    return v is None or (isinstance(v, float) and math.isnan(v))
-
-
-def cost_shares(countries: pd.DataFrame) -> tuple[dict[str, float], str]:
+def cost_shares(countries: Iterable[Country]) -> tuple[dict[str, float], str]:
     """Members' shares of the club's bill (summing to 1) and the basis used: ``cost_share``,
     ``gdp_busd`` or ``equal``."""
-    rows = countries[countries["member"].astype(bool)]
-    names = list(rows["country"])
-    given = [None if _blank(v) else float(v) for v in rows.get("cost_share", [None] * len(rows))]
+    rows = [c for c in countries if c.member]
+    names = [c.country for c in rows]
+    given = [c.cost_share for c in rows]
     if any(v is not None for v in given):
         if any(v is None for v in given):
             blank = ", ".join(n for n, v in zip(names, given, strict=True) if v is None)
             warnings.warn(f"cost_share is blank for {blank}; counted as 0", stacklevel=2)
-        shares = [v or 0.0 for v in given]
+        shares = [v or 0.0 for v in given]  # blanks count as 0
         if sum(shares) > 0:
             return _normalised(names, shares), "cost_share"
         warnings.warn("members' cost_share sum to 0; the bill is shared by GDP or equally",
                       stacklevel=2)
-    gdp = [None if _blank(v) else float(v) for v in rows.get("gdp_busd", [None] * len(rows))]
-    if names and all(v is not None for v in gdp) and sum(gdp) > 0:
-        return _normalised(names, gdp), "gdp_busd"
+    gdp = [c.gdp_busd for c in rows]
+    known = [v for v in gdp if v is not None]
+    if names and len(known) == len(gdp) and sum(known) > 0:
+        return _normalised(names, known), "gdp_busd"
     return {n: 1.0 / len(names) for n in names}, "equal"
 
 
@@ -77,36 +81,46 @@ def _normalised(names: list[str], weights: list[float]) -> dict[str, float]:
     return {n: w / total for n, w in zip(names, weights, strict=True)}
 
 
+# the Ledger column of each fiscal cost category (a new category must say who receives it)
+PAYMENT_COLUMN = {
+    Cost.PROJECT_SUPPORT: "hosted_support_musd",
+    Cost.FLOOR_PAYOUT: "floor_payments_musd",
+    Cost.OFFTAKE_COST: "offtake_payments_musd",
+    Cost.STOCKPILE_COST: "stockpile_payments_musd",
+    Cost.LEVY_REVENUE: "levy_revenue_musd",
+}
+RECEIPTS = (Cost.LEVY_REVENUE,)  # fiscal receipts, registered negative: the members receive them
+STOCKPILE = "(stockpile)"
+
+
 def received_by_country(m, ds: Dataset) -> dict[str, dict[str, float]]:
-    """{payment kind: {country: expected discounted USD million}} paid by the club: support of
-    candidate projects by host, floor payouts and offtake payments by producer's host country
-    (partners for partner offtake)."""
-    out = {"hosted_support_musd": defaultdict(float), "floor_payments_musd": defaultdict(float),
-           "offtake_payments_musd": defaultdict(float)}
-    rate = float(ds.settings.get("discount_rate") or 0.0)
-    for name, built in vals(m.x).items():
-        p = ds.projects[name]
-        if not p.committed:
-            delta = (1 + rate) ** -(p.first_year - ds.base_year)
-            out["hosted_support_musd"][p.country] += p.support_musd * delta * built
-    for (o, _k, _s, _lvl, _t), value in floor_payouts(m, ds).items():
-        out["floor_payments_musd"][country_of(ds, o)] += value
-    contract = {(r.supplier, r.mineral, r.stage): float(r.contract_price_usd_per_t)
-                for r in ds.tables["OfftakeOptions"].itertuples(index=False)}
-    for var in (m.o, m.oP):
-        for (sup, k, s, t), v in vals(var).items():
-            diff = sum(ds.prob[w] * (contract[(sup, k, s)] - ds.price[(k, s, t, w)])
-                       for w in ds.scenarios)
-            out["offtake_payments_musd"][country_of(ds, sup)] += 1e-6 * ds.weight[t] * diff * v
+    """{payment kind: {payee: expected discounted USD million}}: every registered fiscal term,
+    by its owner's host country (support of candidate projects by host, floor payouts and
+    offtake payments by producer's host country, partners for partner offtake) or
+    ``(stockpile)``; the levy revenue (registered negative, owned by no country) is received by
+    the members in their cost shares."""
+    out: dict[str, dict[str, float]] = {col: defaultdict(float)
+                                        for col in PAYMENT_COLUMN.values()}
+    shares, _basis = cost_shares(ds.country_rows)
+    for category in FISCAL:
+        column = PAYMENT_COLUMN[category]
+        for term in m.reg.terms(category):
+            prob = 1.0 if term.scenario is None else pyo.value(m.p_prob[term.scenario])
+            amount = prob * pyo.value(term.expr)
+            if category in RECEIPTS:
+                for c, share in shares.items():
+                    out[column][c] -= share * amount
+                continue
+            payee = STOCKPILE if term.owner_kind == "stockpile" else term.country
+            out[column][payee] += amount
     return out
 
 
-def demand_shares(countries: pd.DataFrame, cost: dict[str, float]) -> dict[str, float]:
+def demand_shares(countries: Iterable[Country], cost: dict[str, float]) -> dict[str, float]:
     """Members' shares of club demand: Countries.demand_share, blank = the member's cost share;
-    normalised to sum 1 (SPEC §4.13)."""
-    rows = countries[countries["member"].astype(bool)]
-    given = dict(zip(rows["country"], rows.get("demand_share", [None] * len(rows)), strict=True))
-    raw = {c: cost[c] if _blank(given.get(c)) else float(given[c]) for c in cost}
+    normalised to sum 1 (SPEC §4.13; also the coalition's demand scaling)."""
+    given = {c.country: c.demand_share for c in countries if c.member}
+    raw = {c: cost[c] if given.get(c) is None else given[c] for c in cost}
     total = sum(raw.values())
     return {c: v / total for c, v in raw.items()} if total > 0 else dict(cost)
 
@@ -124,16 +138,15 @@ def ledger_table(m, ds: Dataset, tables: dict[str, pd.DataFrame]) -> pd.DataFram
     levy = float(summary.get("levy_revenue_musd", 0.0))
     spending = float(summary["fiscal_cost_musd"]) + levy
     consumer = float(summary.get("consumer_cost_musd", 0.0))
-    shares, basis = cost_shares(ds.tables["Countries"])
-    demand = demand_shares(ds.tables["Countries"], shares)
+    shares, basis = cost_shares(ds.country_rows)
+    demand = demand_shares(ds.country_rows, shares)
     got = received_by_country(m, ds)
     got["producer_gain_musd"] = producer_gain_by_country(m, ds)
-    kinds = list(got)
+    kinds = [k for k in got if k != "stockpile_payments_musd"]
     rows = []
     for c in ds.members:
         rows.append(dict(country=c, role="member", share_of_bill=shares[c], share_basis=basis,
-                         contribution_musd=shares[c] * spending,
-                         levy_revenue_musd=shares[c] * levy, share_of_demand=demand[c],
+                         contribution_musd=shares[c] * spending, share_of_demand=demand[c],
                          consumer_cost_musd=demand[c] * consumer,
                          **{kind: got[kind].get(c, 0.0) for kind in kinds}))
     for c in ds.partners:
@@ -141,11 +154,11 @@ def ledger_table(m, ds: Dataset, tables: dict[str, pd.DataFrame]) -> pd.DataFram
             rows.append(dict(country=c, role="partner", share_of_bill=0.0, share_basis=None,
                              contribution_musd=0.0,
                              **{kind: got[kind].get(c, 0.0) for kind in kinds}))
-    rows.append(dict(country="(stockpile)", role="stockpile", share_of_bill=0.0,
+    rows.append(dict(country=STOCKPILE, role="stockpile", share_of_bill=0.0,
                      share_basis=None, contribution_musd=0.0,
-                     stockpile_payments_musd=float(summary["stockpile_cost_musd"])))
+                     stockpile_payments_musd=got["stockpile_payments_musd"].get(STOCKPILE, 0.0)))
     df = pd.DataFrame(rows, columns=LEDGER_COLUMNS)
-    paid = kinds + ["stockpile_payments_musd", "levy_revenue_musd"]
+    paid = kinds + ["stockpile_payments_musd"]
     df[paid + ["consumer_cost_musd"]] = df[paid + ["consumer_cost_musd"]].fillna(0.0)
     df["received_musd"] = df[paid].sum(axis=1)
     df["net_position_musd"] = (df["received_musd"] - df["contribution_musd"]

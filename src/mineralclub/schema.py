@@ -147,6 +147,10 @@ SHEETS: tuple[Sheet, ...] = (
             _c("member", "bool", "Club member.", default=False),
             _c("partner", "bool", "Non-member that may sign offtake contracts.", default=False),
             _c("region", "text", "Region, for reporting.", default=None),
+            _c("bloc", "text",
+               "Negotiating bloc of a member, for the coalition analysis (mineralclub coalition "
+               "--by bloc); blank = the member is a bloc of its own.", default=None,
+               optional_column=True),
             _c("import_premium_usd_per_t", "number",
                "Freight + tariff cost per tonne imported from this country.", unit="USD/t",
                default=0.0, minimum=0.0),

@@ -1,8 +1,10 @@
-"""Results of the trade zone (SPEC §4.12, §4.13), read from the model's registered zone terms.
+"""Results of the trade zone (SPEC §4.12, §4.13), read from the registered cost terms.
 
-`zone_amounts` sums reg.zone_terms to expected discounted USD million, the same weights as the
-Summary (sum_w pi_w w_t x term), so the ReferencePrices sheet and the Ledger's zone columns add
-up to levy_revenue_musd, consumer_cost_musd and producer_gain_musd.
+`zone_amounts` sums the LEVY_REVENUE, CONSUMER_COST and PRODUCER_GAIN terms (item (k, s, j)) to
+expected discounted USD million, the same terms and weights as the Summary, shown positive; a
+partner's rent is the part of the consumer cost registered as owned by that partner. So the
+ReferencePrices sheet and the Ledger's zone columns add up to levy_revenue_musd,
+consumer_cost_musd and producer_gain_musd.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import pandas as pd
 import pyomo.environ as pyo
 
 from mineralclub.dataset import Dataset
+from mineralclub.model.registry import Cost
 
 TOL = 1e-6
 KINDS = ("levy_revenue", "consumer_cost", "producer_gain", "partner_rent")
@@ -30,11 +33,28 @@ COLUMNS = [
 ]
 
 
+SIGN = {Cost.LEVY_REVENUE: -1.0, Cost.CONSUMER_COST: 1.0, Cost.PRODUCER_GAIN: -1.0}
+
+
+def zone_terms(m):
+    """(kind, owner, k, s, j, t, w, term) of every registered zone transfer, kind one of KINDS
+    (owner: the partner for its rent, else "")."""
+    for category in SIGN:
+        for term in m.reg.terms(category):
+            k, s, j = term.item
+            rent = category is Cost.CONSUMER_COST and term.owner_kind == "country"
+            kind, owner = ("partner_rent", term.owner) if rent else (category.value, "")
+            yield kind, owner, k, s, j, term.period, term.scenario, term
+            if rent:  # the partner's rent is also part of the consumer cost
+                yield category.value, "", k, s, j, term.period, term.scenario, term
+
+
 def zone_amounts(m, ds: Dataset) -> dict:
-    """{(kind, owner, k, s, j, t): expected discounted USD million}."""
+    """{(kind, owner, k, s, j, t): expected discounted USD million, positive}."""
     out: dict = defaultdict(float)
-    for (kind, owner, k, s, j, t, w), terms in m.reg.zone_terms.items():
-        out[(kind, owner, k, s, j, t)] += ds.prob[w] * ds.weight[t] * pyo.value(sum(terms))
+    for kind, owner, k, s, j, t, w, term in zone_terms(m):
+        sign = SIGN[term.category]
+        out[(kind, owner, k, s, j, t)] += sign * pyo.value(m.p_prob[w]) * pyo.value(term.expr)
     return out
 
 
@@ -73,11 +93,11 @@ def producer_gain_by_country(m, ds: Dataset) -> dict[str, float]:
     producers' gain, apportioned per (k, s, t, w) by each country's output used in the zone
     (every tonne there gains the same R - P), and partners' rent (registered per partner)."""
     gain: dict = defaultdict(float)
-    if not m.reg.zone_terms:
+    if not m.sets.ref_levels:
         return {}
     used = _used_by_country(m, ds)
-    for (kind, owner, k, s, _j, t, w), terms in m.reg.zone_terms.items():
-        value = ds.prob[w] * ds.weight[t] * pyo.value(sum(terms))
+    for kind, owner, k, s, _j, t, w, term in zone_terms(m):
+        value = SIGN[term.category] * pyo.value(m.p_prob[w]) * pyo.value(term.expr)
         if kind == "partner_rent":
             gain[owner] += value
         elif kind == "producer_gain":

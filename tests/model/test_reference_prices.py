@@ -3,12 +3,14 @@ cost (SPEC §4.12, §4.13, issue 14)."""
 
 from __future__ import annotations
 
+import pyomo.environ as pyo
 import pytest
 
 from builders import dataset_from, one_stage_refinery, single_stage
 from mineralclub.model.build import build_model
+from mineralclub.model.registry import Cost
 from mineralclub.pipeline import solve_dataset
-from mineralclub.solve import OPTIMAL, SolveOptions, make_solver, run_solver
+from mineralclub.solve import OPTIMAL, SolveOptions, make_solver, run_solver, solve_plan
 
 
 def zone_case(cost=1200, floor=1200, weights=(None, None), partner=False, reference=1200):
@@ -169,3 +171,37 @@ def test_feed_bought_at_the_zone_price_makes_a_processor_unviable():
     assert run_solver(make_solver(ds, SolveOptions()), m)[0] == OPTIMAL
     assert m.fT["A", "li", "ref", 2026, "base"].value == pytest.approx(0.0, abs=1e-9)
     assert m.fU["A", "li", "ref", 2026, "base"].value == pytest.approx(0.0, abs=1e-9)
+
+
+def _registered(m, category, owner_kind=None) -> float:
+    return sum(
+        (1.0 if t.scenario is None else pyo.value(m.p_prob[t.scenario])) * pyo.value(t.expr)
+        for t in m.reg.terms(category)
+        if owner_kind is None or t.owner_kind == owner_kind
+    )
+
+
+def test_zone_transfers_are_registered_costs_tagged_with_their_reference_level():
+    """The zone's categories are registry terms (cost sign, item (k, s, j)); the objective and
+    the Summary are exactly those terms: consumers pay 200 x 100 t = 20,000 USD, the levy on
+    B's 60 t is 12,000 (registered -12,000), A's producers gain 200 x 40 t = 8,000 (-8,000)."""
+    plan = solve_plan(dataset_from(zone_case()), SolveOptions())
+    m = plan.model
+    zone = (Cost.CONSUMER_COST, Cost.LEVY_REVENUE, Cost.PRODUCER_GAIN)
+    assert {t.item for c in zone for t in m.reg.terms(c)} == {("li", "x", "R")}
+    assert _registered(m, Cost.CONSUMER_COST) == pytest.approx(0.020)
+    assert _registered(m, Cost.LEVY_REVENUE) == pytest.approx(-0.012)
+    assert _registered(m, Cost.PRODUCER_GAIN) == pytest.approx(-0.008)
+    assert pyo.value(m.e_cost) == pytest.approx(
+        sum(_registered(m, c) for c in Cost) + pyo.value(m.e_risk), abs=1e-12)
+
+
+def test_partner_rent_is_the_consumer_cost_owned_by_the_partner():
+    """B a partner and no floor: the 12,000 USD its 60 t earn above the market price are the part
+    of the consumer cost registered as owned by B; no levy is left."""
+    sheets = zone_case(partner=True)
+    del sheets["FloorLevels"]
+    m = solve_plan(dataset_from(sheets), SolveOptions()).model
+    assert _registered(m, Cost.CONSUMER_COST, "country") == pytest.approx(0.012)
+    assert {t.owner for t in m.reg.terms(Cost.CONSUMER_COST) if t.owner_kind == "country"} == {"B"}
+    assert _registered(m, Cost.LEVY_REVENUE) == pytest.approx(0.0, abs=1e-12)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import math
-
 from mineralclub.dataset import Dataset
 
 
@@ -14,15 +12,4 @@ def floor_pay(strike: float, upside: float, price: float) -> float:
 
 def floor_terms(ds: Dataset) -> dict:
     """{(k, s, level): (strike F, upside share s)} from FloorLevels."""
-    return {
-        (r["mineral"], r["stage"], r["level"]): (
-            float(r["floor_usd_per_t"]),
-            fraction(r.get("upside_share")),
-        )
-        for r in ds.tables["FloorLevels"].to_dict("records")
-    }
-
-
-def fraction(v) -> float:
-    """A blank (None or NaN) optional fraction is 0."""
-    return 0.0 if v is None or (isinstance(v, float) and math.isnan(v)) else float(v)
+    return {r.key: (r.floor_usd_per_t, r.upside_share) for r in ds.floor_levels}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+
 import pyomo.environ as pyo
 
 from mineralclub.dataset import Dataset
@@ -19,16 +21,21 @@ def add_objective(m: pyo.ConcreteModel, ds: Dataset) -> None:
         C_w = \text{fiscal}_w - LR_w + \text{damage}_w + \text{penalty}_w
             + \kappa_C \, CC_w - \kappa_P \, PG_w
 
-    The reward (0.001 USD per tonne of member production) is not reported.
+
+    The cost terms are exactly the registry's (`Registry.seal`): e_first[c] and e_scenario[c, w]
+    sum the terms of category c, first-stage and of scenario w. The reward (0.001 USD per tonne
+    of member production) is not reported.
     """
-    reg = m.reg
-    m.e_first = pyo.Expression(
-        list(CATEGORIES), initialize={c: sum(reg.first_cost.get(c, [])) for c in CATEGORIES}
-    )
+    first, scenario = defaultdict(list), defaultdict(list)
+    for term in m.reg.seal():  # no cost can be registered after this
+        if term.scenario is None:
+            first[term.category.value].append(term.expr)
+        else:
+            scenario[(term.category.value, term.scenario)].append(term.expr)
+    m.e_first = pyo.Expression(list(CATEGORIES),
+                               initialize={c: sum(first[c]) for c in CATEGORIES})
     keys = [(c, w) for c in CATEGORIES for w in ds.scenarios]
-    m.e_scenario = pyo.Expression(
-        keys, initialize={key: sum(reg.scenario_cost.get(key, [])) for key in keys}
-    )
+    m.e_scenario = pyo.Expression(keys, initialize={key: sum(scenario[key]) for key in keys})
     m.e_scenario_total = pyo.Expression(
         ds.scenarios,
         initialize={
@@ -42,11 +49,15 @@ def add_objective(m: pyo.ConcreteModel, ds: Dataset) -> None:
         + sum(m.p_prob[w] * m.e_scenario_total[w] for w in ds.scenarios)
         + m.e_risk
     )
-    m.e_reward = pyo.Expression(expr=sum(reg.reward))
+    m.e_reward = pyo.Expression(expr=sum(m.reg.reward))
     m.obj = pyo.Objective(expr=m.e_cost + m.e_reward, sense=pyo.minimize)
 
 
 def weight(m: pyo.ConcreteModel, category: str):
-    """Objective weight of a cost category: consumer_cost_weight and producer_gain_weight for the
-    zone's transfers (mutable p_cost_weight), 1 for everything else."""
-    return m.p_cost_weight[category] if category in TRANSFER else 1
+    """Objective weight of a cost category (its name): consumer_cost_weight and
+    producer_gain_weight for the zone's transfers (mutable p_cost_weight), 1 for everything
+    else."""
+    return m.p_cost_weight[category] if category in TRANSFER_NAMES else 1
+
+
+TRANSFER_NAMES = tuple(c.value for c in TRANSFER)

@@ -15,6 +15,7 @@ import pyomo.environ as pyo
 
 from mineralclub.dataset import Dataset
 from mineralclub.model.capacity import capacity_expr
+from mineralclub.model.registry import Cost
 
 
 def add_price_floors(m: pyo.ConcreteModel, ds: Dataset) -> None:
@@ -61,18 +62,22 @@ def add_price_floors(m: pyo.ConcreteModel, ds: Dataset) -> None:
     for o, k, s, lvl, t in S.cover:
         m.reg.supported[((o, k, s), t)].append(m.v[o, k, s, lvl, t])
         for w in ds.scenarios:
-            add_floor_term(m, (o, k, s, lvl, t, w),
+            add_floor_term(m, ds, (o, k, s, lvl, t, w),
                            m.p_floor_pay[k, s, lvl, t, w] * m.v[o, k, s, lvl, t])
 
 
-def add_floor_term(m: pyo.ConcreteModel, key: tuple, term) -> None:
+def add_floor_term(m: pyo.ConcreteModel, ds: Dataset, key: tuple, term) -> None:
     """Register an annual floor payout term (USD million/yr) of cover key (o, k, s, l, t) in
-    scenario w: the objective (weighted by w_t), the outlay, and the per-key list that the
-    PriceFloors sheet and the Ledger read."""
-    t, w = key[4], key[5]
-    m.reg.scenario_cost[("floor_payout", w)].append(m.p_weight[t] * term)
+    scenario w: a FLOOR_PAYOUT cost (weighted by w_t, item (k, s, l), owner the producer) that
+    the objective, PriceFloors and the Ledger read, and the outlay."""
+    o, k, s, lvl, t, w = key
+    m.reg.cost(Cost.FLOOR_PAYOUT, m.p_weight[t] * term, owner=_producer(ds, o),
+               country=ds.country_of(o), item=(k, s, lvl), period=t, scenario=w)
     m.reg.outlay[(t, w)].append(term)
-    m.reg.floor_terms[key].append(term)
+
+
+def _producer(ds: Dataset, owner: str) -> tuple[str, str]:
+    return ("project" if owner in ds.projects else "producer", owner)
 
 
 def add_support_limits(m: pyo.ConcreteModel, ds: Dataset) -> None:

@@ -27,6 +27,7 @@ import pyomo.environ as pyo
 from mineralclub.dataset import Dataset
 from mineralclub.model.flows import partner_offtake
 from mineralclub.model.price_floors import add_floor_term
+from mineralclub.model.registry import Cost
 from mineralclub.model.supply import used
 
 NONE = ""  # the "no reference price" option of a stage in zone states
@@ -133,6 +134,7 @@ def _add_floor_offsets(m, ds: Dataset) -> None:
         for w in ds.scenarios:
             add_floor_term(
                 m,
+                ds,
                 (o, k, s, lvl, t, w),
                 m.p_floor_offset[k, s, lvl, j, t, w] * m.v_ref[o, k, s, lvl, j, t],
             )
@@ -213,48 +215,30 @@ def add_zone_transfers(m: pyo.ConcreteModel, ds: Dataset) -> None:
 
 
 def _register_transfers(m, ds: Dataset) -> None:
-    """Each transfer enters the objective in its category (cost sign) and is listed, annual and
-    positive, in reg.zone_terms[(kind, owner, k, s, j, t, w)] for the reports (owner: a partner
-    for its rent, else "")."""
+    """Each transfer is a registered cost (cost sign: levy revenue and producer gain negative),
+    weighted by w_t, tagged with item (k, s, j) and owned by the mineral; the part of the
+    consumer cost paid as rent to a partner (partner offtake, its share of spot imports) is
+    owned by that partner, the rest of the import cost is the levy. So the consumer cost splits
+    exactly into levy revenue + producer gain + partner rents, read by the reports."""
     S = m.sets
 
-    def add(kind, owner, k, s, j, t, w, amount, sign):
-        m.reg.zone_terms[(kind, owner, k, s, j, t, w)].append(amount)
-        if kind != "partner_rent":
-            m.reg.scenario_cost[(kind, w)].append(sign * m.p_weight[t] * amount)
+    def add(category, owner, k, s, j, t, w, amount):
+        m.reg.cost(category, m.p_weight[t] * amount, owner=owner,
+                   country=owner[1] if owner[0] == "country" else None, item=(k, s, j),
+                   period=t, scenario=w)
 
     for k, s, j, t, w in S.zone_used_keys:
         gain = m.p_zone_gap[k, s, j, t, w] * m.u_ref[k, s, j, t, w]
-        add("consumer_cost", NONE, k, s, j, t, w, gain, 1)
-        add("producer_gain", NONE, k, s, j, t, w, gain, -1)
+        add(Cost.CONSUMER_COST, ("mineral", k), k, s, j, t, w, gain)
+        add(Cost.PRODUCER_GAIN, ("mineral", k), k, s, j, t, w, -gain)
     for k, s, j, t, w in S.zone_import_keys:
-        gap = m.p_zone_gap[k, s, j, t, w]
-        add("consumer_cost", NONE, k, s, j, t, w, gap * m.i_ref[k, s, j, t, w], 1)
-        add(
-            "levy_revenue",
-            NONE,
-            k,
-            s,
-            j,
-            t,
-            w,
-            gap * m.p_levy_share[k, s, t, w] * m.i_ref[k, s, j, t, w],
-            -1,
-        )
+        cost = m.p_zone_gap[k, s, j, t, w] * m.i_ref[k, s, j, t, w]
+        levy = m.p_levy_share[k, s, t, w] * cost
+        add(Cost.CONSUMER_COST, ("mineral", k), k, s, j, t, w, levy)
+        add(Cost.LEVY_REVENUE, ("mineral", k), k, s, j, t, w, -levy)
         for c in S.partners_in_mix.get((k, s, t, w), []):
-            add(
-                "partner_rent",
-                c,
-                k,
-                s,
-                j,
-                t,
-                w,
-                gap * m.p_mix[c, k, s, t, w] * m.i_ref[k, s, j, t, w],
-                0,
-            )
+            add(Cost.CONSUMER_COST, ("country", c), k, s, j, t, w, m.p_mix[c, k, s, t, w] * cost)
     for c, k, s, j, t in S.zone_partner_keys:
         for w in ds.scenarios:
             rent = m.p_zone_gap[k, s, j, t, w] * m.o_ref[c, k, s, j, t]
-            add("consumer_cost", NONE, k, s, j, t, w, rent, 1)
-            add("partner_rent", c, k, s, j, t, w, rent, 0)
+            add(Cost.CONSUMER_COST, ("country", c), k, s, j, t, w, rent)

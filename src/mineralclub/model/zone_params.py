@@ -17,6 +17,7 @@ from collections import defaultdict
 
 from mineralclub.dataset import Dataset
 from mineralclub.model.floor_terms import floor_pay, floor_terms
+from mineralclub.units import USD_TO_MUSD
 
 NONE = ""
 
@@ -28,13 +29,7 @@ def _weight(ds: Dataset, key: str) -> float:
 
 def reference_values(ds: Dataset) -> dict:
     """{(k, s, level): R} from ReferencePrices."""
-    frame = ds.tables.frames.get("ReferencePrices")
-    if frame is None or frame.empty:
-        return {}
-    return {
-        (r["mineral"], r["stage"], r["level"]): float(r["reference_usd_per_t"])
-        for r in frame.to_dict("records")
-    }
+    return {r.key: r.reference_usd_per_t for r in ds.reference_prices}
 
 
 def zone_values(ds: Dataset, S) -> dict:
@@ -53,7 +48,7 @@ def zone_values(ds: Dataset, S) -> dict:
             p = ds.price[(k, s, t, w)]
             zone = max(p, levels[(k, s, j)])
             f, share = floors[(k, s, lvl)]
-            offset[(k, s, lvl, j, t, w)] = 1e-6 * (
+            offset[(k, s, lvl, j, t, w)] = USD_TO_MUSD * (
                 floor_pay(f, share, zone) - floor_pay(f, share, p)
             )
     used_max = defaultdict(float)
@@ -62,7 +57,7 @@ def zone_values(ds: Dataset, S) -> dict:
     partners = set(ds.partners)
     return {
         "p_reference": levels,
-        "p_zone_gap": {key: 1e-6 * g for key, g in gap.items()},
+        "p_zone_gap": {key: USD_TO_MUSD * g for key, g in gap.items()},
         "p_zone_viable": _zone_viable(ds, S, levels),
         "p_floor_offset": offset,
         "p_zone_used_max": {(k, s, t): used_max[(k, s, t)] for k, s, _j, t, _w in S.zone_used_keys},

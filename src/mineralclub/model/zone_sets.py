@@ -15,10 +15,7 @@ NONE = ""  # the "no reference price" option of a stage (as in reference_prices.
 
 def reference_levels(ds: Dataset) -> tuple:
     """(k, s, level) of every ReferencePrices row, sorted."""
-    frame = ds.tables.frames.get("ReferencePrices")
-    if frame is None or frame.empty:
-        return ()
-    return tuple(sorted((r["mineral"], r["stage"], r["level"]) for r in frame.to_dict("records")))
+    return tuple(sorted(r.key for r in ds.reference_prices))
 
 
 def zone_sets(
