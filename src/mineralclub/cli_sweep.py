@@ -77,6 +77,7 @@ def sweep_command(
 def run_sweep_command(workbook, params, mode, sweeps, workers, scheduler, out, morris, sobol,
                       uncertain, seed, time_limit, mip_gap, figures, warm_start,
                       progress) -> int:
+    from mineralclub.io.messages import capped_lines
     from mineralclub.io.tables import InputError
     from mineralclub.pipeline import sha256
     from mineralclub.solve import SolveOptions
@@ -95,8 +96,7 @@ def run_sweep_command(workbook, params, mode, sweeps, workers, scheduler, out, m
     try:
         base = load_base(workbook)
     except InputError as exc:
-        for problem in exc.problems:
-            print(str(problem), file=err)
+        print("\n".join(capped_lines(exc.problems)), file=err)
         print(f"{len(exc.problems)} problem(s) in {workbook}; nothing was solved.", file=err)
         return EXIT_INPUT
     req = SweepRequest(params=list(params), mode=mode, sweeps=list(sweeps),

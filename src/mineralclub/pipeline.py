@@ -20,6 +20,7 @@ from mineralclub import __version__
 from mineralclub import results as R
 from mineralclub.dataset import Dataset, build_dataset
 from mineralclub.io.charts import decorate
+from mineralclub.io.messages import capped_lines
 from mineralclub.io.read_workbook import read_workbook
 from mineralclub.io.tables import InputError, Tables
 from mineralclub.io.validate import validate
@@ -262,8 +263,7 @@ def solve_command(workbook, out, json_output: bool, time_limit, mip_gap, write_m
             result = run(Path(workbook), Path(out), opts, figures=figures,
                          progress=lambda message: status.update(message))
     except InputError as exc:
-        for p in exc.problems:
-            print(str(p), file=err)
+        print("\n".join(capped_lines(exc.problems)), file=err)
         print(f"{len(exc.problems)} problem(s) in {workbook}; nothing was solved.", file=err)
         return EXIT_INPUT
     except OSError as exc:

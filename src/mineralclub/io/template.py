@@ -263,11 +263,12 @@ def markdown_table(columns: tuple[Column, ...]) -> list[str]:
 
 
 def range_text(col: Column) -> str:
-    if col.minimum is not None and col.maximum is not None:
-        return f"{col.minimum:g}..{col.maximum:g}"
+    """Accepted range; the upper end is the column's maximum or its unit's sane bound."""
+    if col.minimum is not None and col.upper is not None:
+        return f"{col.minimum:g}..{col.upper:g}"
     if col.minimum is not None:
         return f">= {col.minimum:g}"
-    return f"<= {col.maximum:g}" if col.maximum is not None else ""
+    return f"<= {col.upper:g}" if col.upper is not None else ""
 
 
 if __name__ == "__main__":  # python -m mineralclub.io.template docs/workbook.md
