@@ -21,6 +21,7 @@ from mineralclub import results as R
 from mineralclub.dataset import Dataset, build_dataset
 from mineralclub.io.charts import decorate
 from mineralclub.io.messages import capped_lines
+from mineralclub.io.paths import model_file_problem
 from mineralclub.io.read_workbook import read_workbook
 from mineralclub.io.tables import InputError, Tables
 from mineralclub.io.validate import validate
@@ -254,7 +255,7 @@ def solve_command(workbook, out, json_output: bool, time_limit, mip_gap, write_m
     opts = SolveOptions(mip_gap=mip_gap, time_limit=time_limit,
                         write_model=str(write_model) if write_model else None)
     err = sys.stderr
-    problem = output_problem(Path(out), write_model)
+    problem = model_file_problem(workbook, write_model) or output_problem(Path(out), write_model)
     if problem:
         print(problem, file=err)
         return EXIT_INPUT

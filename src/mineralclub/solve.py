@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pyomo.environ as pyo
 from pyomo.contrib.solver.common.factory import SolverFactory
@@ -191,4 +192,5 @@ def solve_baseline(ds: Dataset, opts: SolveOptions) -> SolveOutcome:
 
 def write_model(m: pyo.ConcreteModel, path: str) -> None:
     fmt = "mps" if str(path).lower().endswith(".mps") else "lp"
+    Path(path).parent.mkdir(parents=True, exist_ok=True)  # checked writable before the solve
     m.write(str(path), format=fmt, io_options={"symbolic_solver_labels": True})
