@@ -133,6 +133,14 @@ def solve_command(
     raise typer.Exit(int(code))
 
 
+def main() -> None:
+    """The ``mineralclub`` console script: the app, with Ctrl-C and SIGTERM reported as an
+    interruption (exit 130 / 143; see :mod:`mineralclub.interrupt`)."""
+    from mineralclub.interrupt import main as run_interruptible
+
+    run_interruptible(app)
+
+
 def load_pipeline():
     """``mineralclub.pipeline.solve_command``, imported only when a solve is asked for."""
     try:

@@ -15,6 +15,7 @@ from pyomo.contrib.solver.common.factory import SolverFactory
 from pyomo.contrib.solver.common.results import SolutionStatus, TerminationCondition
 
 from mineralclub.dataset import Dataset
+from mineralclub.interrupt import raise_if_pending
 from mineralclub.model.build import BuildOptions, build_model
 from mineralclub.model.hhi import cut_loop as hhi_cut_loop
 
@@ -73,6 +74,7 @@ def make_solver(ds: Dataset, opts: SolveOptions):
 def run_solver(solver, m: pyo.ConcreteModel) -> tuple[str, str, float, float | None]:
     """Solve and load the solution. Returns (status, termination, objective, bound)."""
     res = solver.solve(m)
+    raise_if_pending()  # Ctrl-C / SIGTERM during the solve: an interruption, not a failure
     term = res.termination_condition
     has_solution = res.solution_status in (SolutionStatus.optimal, SolutionStatus.feasible)
     if term == TerminationCondition.convergenceCriteriaSatisfied and has_solution:
