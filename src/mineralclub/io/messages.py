@@ -19,10 +19,16 @@ def text_of(value: Any) -> str:
 
 
 def show(value: Any) -> str:
-    """A value as it should appear in a message: text quoted, 2026.0 as 2026."""
+    """A value as it should appear in a message: text quoted, 2026.0 as 2026; control
+    characters escaped (``\x1b``), so a message can neither drive a terminal nor break a
+    workbook comment."""
     if isinstance(value, str):
-        return f'"{value}"'
-    return text_of(value)
+        return f'"{printable(value)}"'
+    return printable(text_of(value))
+
+
+def printable(text: str) -> str:
+    return "".join(ch if ch.isprintable() else f"\\x{ord(ch):02x}" for ch in text)
 
 
 def suggest(word: Any, choices: Any) -> str:
