@@ -20,6 +20,8 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 
+from mineralclub.stdout_guard import json_only_stdout
+
 INTERRUPTED = "INTERRUPTED"
 SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
@@ -85,16 +87,22 @@ def report(exc: Interrupted, json_output: bool) -> None:
 
 
 def main(app: Callable[..., object], argv: Sequence[str] | None = None) -> None:
-    """Run the typer ``app`` with signals turned into an interruption (exit 130 / 143)."""
+    """Run the typer ``app`` with signals turned into an interruption (exit 130 / 143) and,
+    under ``--json``, nothing but the program's own output on standard output."""
     args = list(sys.argv[1:] if argv is None else argv)
-    try:
-        with signals_interrupt():
-            app(args=args, prog_name="mineralclub")
-    except Interrupted as exc:
-        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut the report
-        signal.signal(signal.SIGTERM, signal.SIG_IGN)
-        report(exc, "--json" in args)
-        sys.stdout.flush()
-        sys.stderr.flush()
-        # a solver thread may still be running: leave at once rather than wait for it
-        os._exit(exc.exit_code)
+    with json_only_stdout("--json" in args):
+        try:
+            with signals_interrupt():
+                app(args=args, prog_name="mineralclub")
+        except Interrupted as exc:
+            _interrupted(exc, "--json" in args)
+
+
+def _interrupted(exc: Interrupted, json_output: bool) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut the report
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    report(exc, json_output)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # a solver thread may still be running: leave at once rather than wait for it
+    os._exit(exc.exit_code)
