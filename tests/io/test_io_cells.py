@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import stat
+
 import openpyxl
 import xlsxwriter
 from typer.testing import CliRunner
@@ -61,3 +64,16 @@ def test_the_template_has_no_formula_cells(tmp_path):
     book = openpyxl.load_workbook(tmp_path / "t.xlsx")
     kinds = {c.data_type for ws in book.worksheets for row in ws.iter_rows() for c in row}
     assert "f" not in kinds
+
+
+def test_input_side_files_respect_the_umask(make_workbook, tmp_path):
+    old = os.umask(0o022)
+    try:
+        CliRunner().invoke(app, ["template", str(tmp_path / "t.xlsx")])
+        path = make_workbook({"Projects!F3": "lots"})
+        CliRunner().invoke(app, ["validate", str(path), "--annotate", str(tmp_path / "c.xlsx")])
+    finally:
+        os.umask(old)
+    for name in ("t.xlsx", "c.xlsx"):
+        assert stat.S_IMODE((tmp_path / name).stat().st_mode) == 0o644, name
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
