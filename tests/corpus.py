@@ -47,11 +47,11 @@ def rewrite_member(
 
 
 def with_doctype(doctype: str, entity: str) -> Callable[[bytes], bytes]:
-    """Put a DOCTYPE before the root element and use the entity in the first shared cell."""
+    """Put a DOCTYPE (with entities) before the root element of an XML part."""
 
     def change(data: bytes) -> bytes:
         text = data.decode("utf-8")
-        body = text[text.index("<worksheet") :] if "<worksheet" in text else text
+        body = text[text.index("?>") + 2 :] if text.startswith("<?xml") else text
         body = body.replace("<sheetData>", f"<sheetData><!-- &{entity}; -->", 1)
         return (doctype + body).encode("utf-8")
 
@@ -63,6 +63,12 @@ def entity_payload(
 ) -> Path:
     dst = folder / f"entities_{sheet}.xlsx"
     return rewrite_member(dst, sheet_member(sheet), with_doctype(doctype, entity))
+
+
+def entity_in_workbook_xml(folder: Path) -> Path:
+    return rewrite_member(
+        folder / "entities_workbook.xlsx", "xl/workbook.xml", with_doctype(BILLION_LAUGHS, "lol9")
+    )
 
 
 def corrupt_sheet_xml(folder: Path, sheet: str = "Demand") -> Path:

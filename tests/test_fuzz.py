@@ -273,6 +273,7 @@ CORPUS = {
     "external-entity": lambda d: corpus.entity_payload(
         d, "Countries", corpus.EXTERNAL_ENTITY, "xxe"
     ),
+    "entities-in-workbook-xml": corpus.entity_in_workbook_xml,
     "corrupt-sheet-xml": corpus.corrupt_sheet_xml,
     "corrupt-readme-xml": lambda d: corpus.corrupt_sheet_xml(d, "README"),
     "stray-far-cell": lambda d: corpus.stray_cell(d, "README", "XFD1048576"),
