@@ -194,6 +194,13 @@ def workbook_markdown() -> str:
         "Booleans accept TRUE/FALSE, yes/no and 1/0 in any case. `*` is allowed only where a "
         "column says so. A named scenario overrides `*` for the same key.",
         "",
+        "Every number column has an upper bound (the `..` range below): its own maximum, else a "
+        "sane bound for its unit (tonnes 1e10, USD/t 1e9, USD million 1e7, years 100, seconds "
+        "1e7, others 1e9), so the solver never sees a number it cannot handle. Names are "
+        "trimmed and compared in Unicode NFC form; names that differ only by case are an "
+        "error. An Excel error value or a formula without a saved value is reported at its "
+        "cell, never replaced by a default.",
+        "",
     ]
     for spec in SHEETS:
         lines += sheet_markdown(spec)
