@@ -126,7 +126,7 @@ def match_sheets(raw: Mapping[str, pd.DataFrame], report: Report) -> dict[str, p
         if schema_name is None:
             if name.strip().lower() not in IGNORED_SHEETS:
                 hint = suggest(name, [s.name for s in SHEETS])
-                report.warn(name, f'unknown sheet "{name}" is ignored{hint}')
+                report.warn(name, f"unknown sheet {show(name)} is ignored{hint}")
             continue
         if schema_name in matched:
             first = report.sheet_names[schema_name]
@@ -188,7 +188,8 @@ def match_columns(spec: Sheet, frame: pd.DataFrame, report: Report) -> tuple[dic
     for name in extras:
         sheet_letters[name] = letters.get(name)
         hint = suggest(str(name), [c.name for c in spec.columns if c.name not in mapping])
-        report.warn(spec.name, f'unknown column "{name}" is kept but not used{hint}', 1, name)
+        message = f"unknown column {show(str(name))} is kept but not used{hint}"
+        report.warn(spec.name, message, 1, name)
     return mapping, extras
 
 
