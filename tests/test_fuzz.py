@@ -310,7 +310,6 @@ def test_broken_files_keep_the_contract(tmp_path, make, request):
     out = tmp_path / "out"
     if name not in READABLE:  # readable ones are solved by the cell-level tests
         result = CliRunner().invoke(app, ["solve", str(path), "--out", str(out), "--json"])
-        event(f"exit code {result.exit_code}")
         assert result.exit_code == 2
         check_messages(result, path)
         check_json(result.stdout)
