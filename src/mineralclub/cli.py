@@ -10,14 +10,13 @@ from pathlib import Path
 
 import typer
 
+from mineralclub.exit_codes import EXIT_INPUT, EXIT_SOLVER
 from mineralclub.io.annotate import annotate
 from mineralclub.io.messages import capped_lines
 from mineralclub.io.read_workbook import read_workbook
 from mineralclub.io.tables import InputError, Problem, Tables
 from mineralclub.io.template import write_template
 from mineralclub.io.validate import validate
-
-EXIT_INPUT = 2
 
 app = typer.Typer(
     name="mineralclub",
@@ -149,7 +148,7 @@ def load_pipeline():
         if exc.name != "mineralclub.pipeline":
             raise
         typer.echo("error: the solver pipeline is not installed in this version", err=True)
-        raise typer.Exit(4) from None
+        raise typer.Exit(EXIT_SOLVER) from None
     return run
 
 
