@@ -20,6 +20,7 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 
+from mineralclub.exit_codes import EXIT_INTERRUPTED, EXIT_TERMINATED
 from mineralclub.stdout_guard import json_only_stdout
 
 INTERRUPTED = "INTERRUPTED"
@@ -39,7 +40,8 @@ class Interrupted(BaseException):
 
     @property
     def exit_code(self) -> int:
-        return 128 + self.signum
+        codes = {signal.SIGINT: EXIT_INTERRUPTED, signal.SIGTERM: EXIT_TERMINATED}
+        return codes.get(signal.Signals(self.signum), 128 + self.signum)
 
 
 _pending: list[int] = []  # signals received; kept in case native code swallows the exception
