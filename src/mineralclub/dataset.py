@@ -106,6 +106,8 @@ class Dataset:
     producers_of_stage: dict  # (k, s) -> countries with Capacity rows (members and non-members)
     # raw tables for the lever and target modules
     tables: Tables = field(repr=False)
+    # (project, t, w): a project due online in period t that is not, in scenario w (ProjectRisks)
+    offline: frozenset = frozenset()
 
     # --- helpers --------------------------------------------------------------------------
     def country_of(self, owner: str) -> str:
@@ -233,7 +235,19 @@ def build_dataset(tables: Tables) -> Dataset:
         disrupted=frozenset((k, t, w) for (_c, k, _s, t, w), v in cut.items() if v > 0),
         producers_of_stage=_countries_by_stage(cap),
         tables=tables,
+        offline=_offline(tables, projects, periods),
     )
+
+
+def _offline(tables: Tables, projects: dict, periods) -> frozenset:
+    """(project, t, w) where the project would be online (t >= first_year) but is delayed
+    (t < first_year + delay_years) or has failed, in scenario w (SPEC §4.14)."""
+    out = set()
+    for r in tables["ProjectRisks"].to_dict("records"):
+        p = projects[r["project"]]
+        until = math.inf if bool(r["fails"]) else p.first_year + int(r["delay_years"] or 0)
+        out.update((p.name, t, r["scenario"]) for t in periods if p.first_year <= t < until)
+    return frozenset(out)
 
 
 def _stock(tables: Tables) -> dict[str, dict]:

@@ -11,6 +11,7 @@ import pyomo.environ as pyo
 from mineralclub.dataset import Dataset
 from mineralclub.model.registry import CATEGORIES, DAMAGE, FISCAL
 from mineralclub.model.targets import violation_expr
+from mineralclub.model.tree import node_name
 
 TOL = 1e-6
 
@@ -18,6 +19,17 @@ TOL = 1e-6
 def vals(var) -> dict:
     """Values of an indexed variable as a dict (0 for unset)."""
     return {k: (v if v is not None else 0.0) for k, v in var.extract_values().items()}
+
+
+def scenario_vals(m, var) -> dict:
+    """Values of a node-indexed variable (keys (..., t, n), tree.py) per scenario: every
+    scenario of a node gets the node's value, keyed (..., t, w)."""
+    members = m.sets.tree.members()
+    out = {}
+    for key, v in vals(var).items():
+        for w in members[(key[-2], key[-1])]:
+            out[(*key[:-1], w)] = v
+    return out
 
 
 def param_values(param) -> dict:
@@ -36,11 +48,12 @@ class Flows:
     partner: dict  # (c, k, s, t) -> partner offtake
     shortfall: dict  # (k, t, w)
     release: dict  # (k, t, w)
+    purchase: dict  # (k, t, w) stock purchases (annual rate, final-stage tonnes)
 
 
 def read_flows(m, ds: Dataset) -> Flows:
-    yT, yU = vals(m.yT), vals(m.yU)
-    qT, fT, fU = vals(m.qT), vals(m.fT), vals(m.fU)
+    yT, yU = scenario_vals(m, m.yT), scenario_vals(m, m.yU)
+    qT, fT, fU = scenario_vals(m, m.qT), scenario_vals(m, m.fT), scenario_vals(m, m.fU)
     used, output, trusted = {}, {}, {}
     for key in m.sets.producer_tws:
         _o, k, s, _t, _w = key
@@ -50,9 +63,10 @@ def read_flows(m, ds: Dataset) -> Flows:
             output[key] = qT[key]
         else:
             output[key] = ds.yield_[(k, s)] * (fT.get(key, 0.0) + fU.get(key, 0.0))
-    imports, mix = vals(m.I), param_values(m.p_mix)
+    imports, mix = scenario_vals(m, m.I), param_values(m.p_mix)
     spot = {key: mix[key] * imports[key[1:]] for key in m.sets.export_keys}
-    return Flows(used, output, trusted, spot, vals(m.oP), vals(m.u), vals(m.e))
+    return Flows(used, output, trusted, spot, vals(m.oP), scenario_vals(m, m.u),
+                 scenario_vals(m, m.e), scenario_vals(m, m.b))
 
 
 def country_of(ds: Dataset, owner: str) -> str:
@@ -117,7 +131,8 @@ def concentration_metrics(m, ds: Dataset, fl: Flows) -> pd.DataFrame:
                 world[(k, s, t, w)][("n", c)] += cap * ds.utilization[(c, k, s, t)]
     rows = []
     for k, s, t, w in m.sets.kst_w:
-        dem = ds.stage_demand(k, s, t)
+        # D_s + purchases: the club's whole supply, so club shares lie in [0, 1] (flows.share_base)
+        dem = ds.stage_demand(k, s, t) + fl.purchase.get((k, t, w), 0.0) / ds.later_yield(k, s)
         unknown = _unknown(ds, fl, club, k, s, t, w)
         sup = club[(k, s, t, w)]
         rows += _metric_rows(k, s, t, w, "club", sup, dem, unknown, trusted[(k, s, t, w)])
@@ -206,17 +221,20 @@ def floors_table(m, ds: Dataset) -> pd.DataFrame:
     """Covered tonnes per level and period; expected payouts discounted like the Summary (they
     add up to floor_payout_musd)."""
     cover = vals(m.v)
-    agg = defaultdict(float)
-    for (_o, k, s, lvl, t), v in cover.items():
+    agg, paid = defaultdict(float), defaultdict(float)
+    for (o, k, s, lvl, t), v in cover.items():
         agg[(k, s, lvl, t)] += v
+        f = pyo.value(m.p_floor[k, s, lvl])
+        paid[(k, s, lvl, t)] += v * sum(  # nothing where a delayed project is offline
+            ds.prob[w] * max(0.0, f - ds.price[(k, s, t, w)]) for w in ds.scenarios
+            if (o, t, w) not in ds.offline)
     rows = []
     for (k, s, lvl, t), v in sorted(agg.items()):
         if v <= TOL:
             continue
         f = pyo.value(m.p_floor[k, s, lvl])
-        pay = sum(ds.prob[w] * max(0.0, f - ds.price[(k, s, t, w)]) for w in ds.scenarios)
         rows.append(dict(mineral=k, stage=s, level=lvl, floor_usd_per_t=f, year=t, covered_t=v,
-                         expected_payout_musd=1e-6 * pay * v * ds.weight[t]))
+                         expected_payout_musd=1e-6 * paid[(k, s, lvl, t)] * ds.weight[t]))
     cols = ["mineral", "stage", "level", "floor_usd_per_t", "year", "covered_t",
             "expected_payout_musd"]
     return pd.DataFrame(rows, columns=cols)
@@ -230,7 +248,8 @@ def offtake_table(m, ds: Dataset) -> pd.DataFrame:
             if v <= TOL:
                 continue
             c_price = pyo.value(m.p_offtake_price[sup, k, s])
-            exp = sum(ds.prob[w] * (c_price - ds.price[(k, s, t, w)]) for w in ds.scenarios)
+            exp = sum(ds.prob[w] * (c_price - ds.price[(k, s, t, w)]) for w in ds.scenarios
+                      if (sup, t, w) not in ds.offline)
             rows.append(dict(supplier=sup, mineral=k, stage=s, year=t, volume_t=v,
                              expected_cost_musd=1e-6 * exp * v * ds.weight[t]))
     cols = ["supplier", "mineral", "stage", "year", "volume_t", "expected_cost_musd"]
@@ -240,13 +259,15 @@ def offtake_table(m, ds: Dataset) -> pd.DataFrame:
 def stockpile_table(m, ds: Dataset) -> pd.DataFrame:
     """Level at the end of each period; purchases and releases in tonnes over the period (the
     model's annual rates times d_t)."""
-    K, L, b, e = vals(m.K), vals(m.L), vals(m.b), vals(m.e)
+    K = vals(m.K)
+    L, b, e = (scenario_vals(m, var) for var in (m.L, m.b, m.e))
+    rep = m.sets.tree.rep
     rows = [dict(mineral=k, capacity_t=K.get(k, 0.0), year=t, scenario=w, level_t=L[(k, t, w)],
                  purchase_t=ds.duration[t] * b[(k, t, w)],
-                 release_t=ds.duration[t] * e[(k, t, w)])
+                 release_t=ds.duration[t] * e[(k, t, w)], node=node_name(t, rep[(t, w)]))
             for k, t, w in m.sets.kt_w]
     return pd.DataFrame(rows, columns=["mineral", "capacity_t", "year", "scenario", "level_t",
-                                       "purchase_t", "release_t"])
+                                       "purchase_t", "release_t", "node"])
 
 
 def shortfall_table(m, ds: Dataset, fl: Flows) -> pd.DataFrame:

@@ -17,7 +17,7 @@ import pyomo.environ as pyo
 
 from mineralclub.dataset import Dataset
 from mineralclub.model import flows
-from mineralclub.model.supply import output, used
+from mineralclub.model.supply import node, output, used
 from mineralclub.model.targets import expand_scope
 
 RELATIVE_TOL = 1e-4
@@ -118,7 +118,7 @@ def add_hhi(m: pyo.ConcreteModel, ds: Dataset) -> None:
     for inst in insts:
         if inst.scope == "club" and inst.stage == ds.final_stage[inst.mineral]:
             root = pyo.sqrt(inst.value) * m.p_demand[inst.mineral, inst.year]
-            u = m.u[inst.mineral, inst.year, inst.scenario]
+            u = m.u[inst.mineral, inst.year, node(m, inst.year, inst.scenario)]
             for c, part in inst.parts.items():
                 if c in nonmember:
                     inst.static.append(m.c_hhi_static.add(part + u <= root + _slack(m, inst)))

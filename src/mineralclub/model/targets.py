@@ -19,6 +19,7 @@ import pyomo.environ as pyo
 
 from mineralclub.dataset import Dataset
 from mineralclub.model import flows
+from mineralclub.model.supply import node
 
 
 @dataclass
@@ -105,23 +106,25 @@ def _share_instance(m, ds: Dataset, row, k, s, c, t, w) -> TargetInstance:
         scale = pyo.value(flows.nonmember_capacity_total(m, k, s, t))
     else:
         num, den = _club_share(m, ds, row["metric"], k, s, c, t, w)
-        scale = pyo.value(den)
+        scale = pyo.value(flows.stage_demand(m, ds, k, s, t))
     sense = "min" if row["metric"].startswith("min_") else "max"
     return TargetInstance(**base, scenario=w, sense=sense, scale=max(scale, 1e-9),
                           numerator=num, denominator=den)
 
 
 def _club_share(m, ds: Dataset, metric, k, s, c, t, w):
-    """Numerator (tonnes) and denominator D_s of a club-scope share at (k, s, t, w)."""
+    """Numerator (tonnes) and denominator D_s + purchases of a club-scope share at
+    (k, s, t, w)."""
     final = s == ds.final_stage[k]
-    dem = flows.stage_demand(m, ds, k, s, t)
+    dem = flows.share_base(m, ds, k, s, t, w)
     if metric == "max_country_share":
         num = flows.country_direct(m, c, k, s, t, w)
         if final:
-            num = num + m.u[k, t, w]
+            num = num + m.u[k, t, node(m, t, w)]
     elif metric == "max_nonmember_share":
         num = flows.nonmember_direct(m, ds, k, s, t, w)
-        num = num + (m.u[k, t, w] if final else flows.embedded_unknown(m, ds, k, s, t, w))
+        num = num + (m.u[k, t, node(m, t, w)] if final
+                     else flows.embedded_unknown(m, ds, k, s, t, w))
     else:  # min_trusted_share
         num = flows.trusted_used(m, k, s, t, w)
     return num, dem
@@ -151,7 +154,8 @@ def _stock_instances(m, ds: Dataset, row) -> list[TargetInstance]:
                                       denominator=per_day))
         if (k, t, w) not in ds.disrupted:
             out.append(TargetInstance(**base, scenario=w, sense="min", scale=scale,
-                                      numerator=m.L[k, t, w], denominator=per_day))
+                                      numerator=m.L[k, t, node(m, t, w)],
+                                      denominator=per_day))
     return out
 
 
@@ -166,10 +170,10 @@ def add_targets(m: pyo.ConcreteModel, ds: Dataset) -> None:
     r"""Target constraints, one per instance i: g_i(x) \le s_i.
 
     .. math::
-        \text{club, final: } spot_c + o^P_c + u \le \alpha D, \quad
-        I + \textstyle\sum_c o^P_c + u \le \alpha D, \quad \sum_r yT_r \ge \gamma D
+        \text{club, final: } spot_c + o^P_c + u \le \alpha (D + b), \quad
+        I + \textstyle\sum_c o^P_c + u \le \alpha (D + b), \quad \sum_r yT_r \ge \gamma (D + b)
 
-        \text{club, stage } s: \text{ the same on } D_s = D / \prod_{j>s} yield_j
+        \text{club, stage } s: \text{ the same on } (D + b) / \prod_{j>s} yield_j
             \text{ (non-member share adds embedded content)}
 
         \text{world: } cap_c \le \alpha (\textstyle\sum_N cap + \sum_r q_r)
