@@ -194,3 +194,23 @@ def test_shares_count_stock_purchases_in_numerator_and_denominator():
     assert shares["top_country_share"] == pytest.approx(1.0)
     assert shares["nonmember_share"] == pytest.approx(1.0)
     assert (c[c.metric != "hhi"]["optimised"].dropna() <= 1 + 1e-9).all()
+
+
+def test_a_first_period_price_that_splits_the_tree_changes_the_structure():
+    """A sweep re-solves on the same model only when the Sets are equal: a 2026 price that tells
+    the ban apart from base changes the tree, hence the Sets (a rebuild); a 2027 price does not."""
+    from mineralclub.model.sets import build_sets
+
+    def sets_with(year, price):
+        sheets = ban_case()
+        sheets["Prices"] = [p for p in sheets["Prices"] if p["year"] != year] + [
+            {"mineral": "li", "stage": "x", "year": year, "scenario": w, "price_usd_per_t": v}
+            for w, v in (("base", 1000), ("ban", price))
+        ]
+        return build_sets(dataset_from(sheets))
+
+    same = build_sets(dataset_from(ban_case()))
+    assert sets_with(2027, 1500) == same  # 2027 already splits: no structural change
+    split = sets_with(2026, 1500)
+    assert split != same
+    assert [ws for _t, _r, ws in split.tree.nodes][:2] == [("base",), ("ban",)]
