@@ -201,8 +201,19 @@ def concentration_table(plan: pd.DataFrame, base: pd.DataFrame, ds: Dataset) -> 
 # --- Decisions -----------------------------------------------------------------------------
 
 
+def _risk_notes(ds: Dataset) -> dict:
+    """project -> "scenario year; scenario never; ..." for its ProjectRisks rows (SPEC §4.14)."""
+    notes: dict = defaultdict(list)
+    for r in ds.tables["ProjectRisks"].to_dict("records"):
+        p = ds.projects[r["project"]]
+        when = "never" if bool(r["fails"]) else str(p.first_year + int(r["delay_years"] or 0))
+        notes[p.name].append(f"{r['scenario']} {when}")
+    return {name: "; ".join(v) for name, v in notes.items()}
+
+
 def projects_table(m, ds: Dataset) -> pd.DataFrame:
     rows = []
+    risks = _risk_notes(ds)
     for name, p in ds.projects.items():
         built = float(pyo.value(m.x[name]))
         built = 0.0 if abs(built) < TOL else round(built, 9)
@@ -211,9 +222,10 @@ def projects_table(m, ds: Dataset) -> pd.DataFrame:
                          online_year=p.first_year if built > TOL else None,
                          committed=p.committed, country=p.country, mineral=p.mineral,
                          stage=p.stage, capacity_t=p.capacity_t * built,
-                         private_capital_musd=(1 - p.support_share) * p.capex_musd * built))
+                         private_capital_musd=(1 - p.support_share) * p.capex_musd * built,
+                         delayed_online=risks.get(name)))
     cols = ["project", "built", "support_musd", "online_year", "committed", "country", "mineral",
-            "stage", "capacity_t", "private_capital_musd"]
+            "stage", "capacity_t", "private_capital_musd", "delayed_online"]
     return pd.DataFrame(rows, columns=cols)
 
 

@@ -96,6 +96,9 @@ def test_a_cheap_project_that_slips_past_the_hard_target_loses_to_a_dearer_one_o
     r = solve(projects_case(risks=risks, targets=[CAP_B]))
     assert built(r) == {"dear"}
     assert r.summary["project_support_musd"] == pytest.approx(20)
+    projects = r.tables["Projects"].set_index("project")
+    assert projects.loc["cheap", "delayed_online"] == "slip 2028"  # planned online_year 2027
+    assert projects["delayed_online"].isna()["dear"]
     tree = r.tables["ScenarioTree"]
     assert tree[tree.year == 2026]["scenarios"].tolist() == ["on_time;slip"]  # known in 2027
 
