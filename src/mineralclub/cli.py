@@ -10,13 +10,12 @@ from pathlib import Path
 
 import typer
 
+from mineralclub.exit_codes import EXIT_INPUT, EXIT_SOLVER
 from mineralclub.io.annotate import annotate
 from mineralclub.io.read_workbook import read_workbook
 from mineralclub.io.tables import InputError, Problem, Tables
 from mineralclub.io.template import write_template
 from mineralclub.io.validate import validate
-
-EXIT_INPUT = 2
 
 app = typer.Typer(
     name="mineralclub",
@@ -136,7 +135,7 @@ def load_pipeline():
         if exc.name != "mineralclub.pipeline":
             raise
         typer.echo("error: the solver pipeline is not installed in this version", err=True)
-        raise typer.Exit(4) from None
+        raise typer.Exit(EXIT_SOLVER) from None
     return run
 
 
@@ -187,6 +186,11 @@ app.command("diff")(diff_command)
 from mineralclub.cli_sweep import sweep_command  # noqa: E402
 
 app.command("sweep")(sweep_command)
+
+# Coalition values and stability (issue 18).
+from mineralclub.cli_coalition import coalition_command  # noqa: E402
+
+app.command("coalition")(coalition_command)
 
 # Near-optimal alternatives (issue 19).
 from mineralclub.cli_alternatives import alternatives_command  # noqa: E402

@@ -14,6 +14,7 @@ from __future__ import annotations
 import pyomo.environ as pyo
 
 from mineralclub.dataset import Dataset
+from mineralclub.model.registry import Cost
 from mineralclub.model.supply import node
 
 
@@ -85,16 +86,19 @@ def _register(m, ds: Dataset) -> None:
     reg = m.reg
     t0, last = ds.periods[0], ds.periods[-1]
     for k in ds.minerals:
-        reg.first_cost["stockpile_cost"].append(m.p_stock_capacity_cost[k] * m.K[k])
+        reg.cost(Cost.STOCKPILE_COST, m.p_stock_capacity_cost[k] * m.K[k],
+                 owner=("stockpile", k), item=(k,))
         for w in ds.scenarios:
             reg.outlay[(t0, w)].append(m.p_stock_capacity_cost[k] / ds.duration[t0] * m.K[k])
             end = m.L[k, last, node(m, last, w)] - m.p_stock_initial[k]
-            reg.scenario_cost[("stockpile_cost", w)].append(-m.p_stock_end_value[k] * end)
+            reg.cost(Cost.STOCKPILE_COST, -m.p_stock_end_value[k] * end,
+                     owner=("stockpile", k), item=(k,), period=last, scenario=w)
         for t in ds.periods:
             for w in ds.scenarios:
                 n = node(m, t, w)
                 ops = m.p_book_price[k] * (m.b[k, t, n] - m.e[k, t, n])
                 hold = m.p_stock_holding[k] * m.L[k, t, n]
-                reg.scenario_cost[("stockpile_cost", w)].append(m.p_weight[t] * (ops + hold))
+                reg.cost(Cost.STOCKPILE_COST, m.p_weight[t] * (ops + hold),
+                         owner=("stockpile", k), item=(k,), period=t, scenario=w)
                 reg.outlay[(t, w)].append(ops + hold)
                 reg.final_supply[(k, t, w)].append(m.e[k, t, n] - m.b[k, t, n])

@@ -86,27 +86,14 @@ def _news(ds: Dataset) -> dict:
         return first if year <= ds.period_end(first) else ds.period_of(year)
 
     rows = defaultdict(list)
-    for r in ds.tables["Disruptions"].to_dict("records"):
-        announced = r.get("announced_year")
-        year = int(r["year_from"] if announced is None or announced != announced else announced)
-        if year <= last and float(r["export_cut"]) > 0:  # a row without effect reveals nothing
-            rows[(period(year), r["scenario"])].append(
-                (
-                    "cut",
-                    r["country"],
-                    r["mineral"],
-                    r["stage"],
-                    int(r["year_from"]),
-                    int(r["year_to"]),
-                    float(r["export_cut"]),
-                )
-            )
-    for r in ds.tables["ProjectRisks"].to_dict("records"):
-        delay, fails = int(r["delay_years"] or 0), bool(r["fails"])
-        if int(r["known_year"]) <= last and (delay > 0 or fails):
-            rows[(period(int(r["known_year"])), r["scenario"])].append(
-                ("risk", r["project"], 0 if fails else delay, fails)
-            )
+    for r in ds.disruptions:
+        if r.announced_year <= last and r.export_cut > 0:  # a row without effect reveals nothing
+            rows[(period(r.announced_year), r.scenario)].append(
+                ("cut", r.country, r.mineral, r.stage, r.year_from, r.year_to, r.export_cut))
+    for r in ds.risks:
+        if r.known_year <= last and (r.delay_years > 0 or r.fails):
+            rows[(period(r.known_year), r.scenario)].append(
+                ("risk", r.project, 0 if r.fails else r.delay_years, r.fails))
     stage_keys = ds.stage_keys()
     return {
         (t, w): (
