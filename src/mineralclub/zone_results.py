@@ -16,6 +16,7 @@ import pyomo.environ as pyo
 
 from mineralclub.dataset import Dataset
 from mineralclub.model.registry import Cost
+from mineralclub.results import scenario_vals
 
 TOL = 1e-6
 KINDS = ("levy_revenue", "consumer_cost", "producer_gain", "partner_rent")
@@ -110,12 +111,13 @@ def producer_gain_by_country(m, ds: Dataset) -> dict[str, float]:
 
 
 def _used_by_country(m, ds: Dataset) -> dict:
-    """{(k, s, t, w): {country: member output used}} at the reference stages."""
+    """{(k, s, t, w): {country: member output used}} at the reference stages (scenario w reads
+    its node's flows, tree.py; a producer offline in w uses nothing)."""
     stages = {(k, s) for k, s, _j in m.sets.ref_levels}
-    yT, yU = m.yT.extract_values(), m.yU.extract_values()
+    yT, yU = scenario_vals(m, m.yT), scenario_vals(m, m.yU)
     out: dict = defaultdict(lambda: defaultdict(float))
     for key in m.sets.producer_tws:
         o, k, s, t, w = key
-        if (k, s) in stages:
+        if (k, s) in stages and (o, t, w) not in m.sets.offline:
             out[(k, s, t, w)][ds.country_of(o)] += (yT.get(key) or 0.0) + (yU.get(key) or 0.0)
     return out

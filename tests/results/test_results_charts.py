@@ -81,11 +81,16 @@ def test_cost_chart_is_the_summary_parts(ban_run, ban_book):
 
 
 def test_stockpile_chart_follows_the_ban_scenario(ban_book):
+    """The 30 t are bought in 2026 in every scenario (the ban is not known yet); the ban draws
+    them in 2027, the others hold them: one line per scenario."""
     chart = charts_by_title(ban_book)["Stockpile level by year (t)"]
-    (series,) = chart.series
-    assert cells(ban_book, series.tx.strRef.f) == ["lithium (ban)"]
-    assert cells(ban_book, cat_ref(series)) == [2026, 2027]
-    assert cells(ban_book, series.val.numRef.f) == [pytest.approx(30), pytest.approx(0)]
+    lines = {cells(ban_book, s.tx.strRef.f)[0]: s for s in chart.series}
+    assert sorted(lines) == ["lithium (ban)", "lithium (base)", "lithium (low)"]
+    ban = lines["lithium (ban)"]
+    assert cells(ban_book, cat_ref(ban)) == [2026, 2027]
+    assert cells(ban_book, ban.val.numRef.f) == [pytest.approx(30), pytest.approx(0)]
+    base = lines["lithium (base)"]
+    assert cells(ban_book, base.val.numRef.f) == [pytest.approx(30), pytest.approx(30)]
 
 
 def test_support_and_ledger_charts_point_at_their_tables(ban_run, ban_book):

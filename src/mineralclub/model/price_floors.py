@@ -69,8 +69,11 @@ def add_price_floors(m: pyo.ConcreteModel, ds: Dataset) -> None:
 def add_floor_term(m: pyo.ConcreteModel, ds: Dataset, key: tuple, term) -> None:
     """Register an annual floor payout term (USD million/yr) of cover key (o, k, s, l, t) in
     scenario w: a FLOOR_PAYOUT cost (weighted by w_t, item (k, s, l), owner the producer) that
-    the objective, PriceFloors and the Ledger read, and the outlay."""
+    the objective, PriceFloors and the Ledger read, and the outlay. A producer not online in w
+    (delayed or failed, SPEC §4.14) covers nothing and pays nothing: no term."""
     o, k, s, lvl, t, w = key
+    if (o, t, w) in m.sets.offline:
+        return
     m.reg.cost(Cost.FLOOR_PAYOUT, m.p_weight[t] * term, owner=_producer(ds, o),
                country=ds.country_of(o), item=(k, s, lvl), period=t, scenario=w)
     m.reg.outlay[(t, w)].append(term)
@@ -85,7 +88,8 @@ def add_support_limits(m: pyo.ConcreteModel, ds: Dataset) -> None:
 
     .. math::
         \sum_l v_{r,l,t} + o_{r,t} \le cap_{r,t}, \qquad
-        \sum_l v_{r,l,t} + o_{r,t} \ge \mu_p \, capacity_p \, x_p \quad (t \ge first\_year_p)
+        \sum_l v_{r,l,t} + o_{r,t} \ge \mu_p \, capacity_p \, x_p \quad (t \ge first\_year_p,
+        \text{ where the project is online in some scenario})
     """
     keys = sorted(rt for rt, terms in m.reg.supported.items() if terms)
 
@@ -96,9 +100,11 @@ def add_support_limits(m: pyo.ConcreteModel, ds: Dataset) -> None:
     m.c_support_within_capacity = pyo.Constraint(
         [(*r, t) for r, t in keys], rule=c_support_within_capacity
     )
+    offline = m.sets.offline
     bank = [] if m.opts.baseline else [
         (o, k, s, t) for o, k, s, t in m.sets.producer_time
         if o in ds.projects and ds.projects[o].min_contracted_share > 0
+        and any((o, t, w) not in offline for w in ds.scenarios)  # online somewhere
     ]
 
     def c_bankability(m, o, k, s, t):

@@ -28,7 +28,7 @@ from mineralclub.dataset import Dataset
 from mineralclub.model.flows import partner_offtake
 from mineralclub.model.price_floors import add_floor_term
 from mineralclub.model.registry import Cost
-from mineralclub.model.supply import used
+from mineralclub.model.supply import node, used
 
 NONE = ""  # the "no reference price" option of a stage in zone states
 
@@ -168,20 +168,28 @@ def add_zone_transfers(m: pyo.ConcreteModel, ds: Dataset) -> None:
         LR_w = 10^{-6}\sum w_t g_j (1 - \textstyle\sum_{c \in partners} mix_c) I^j, \quad
         PG_w = 10^{-6}\sum w_t g_j U^j
 
-    with g_j = (R_j - P_{k,s,t,w})^+. CC - LR - PG is the rent paid to partners.
+    with g_j = (R_j - P_{k,s,t,w})^+. CC - LR - PG is the rent paid to partners. U^j and I^j
+    are flows of the scenario tree: one per node (t, n), keyed by its representative n (tree.py);
+    the transfers of scenario w read the node of (t, w). A producer not online in w (delayed or
+    failed, SPEC §4.14) uses nothing: it is left out of U^j.
     """
     S = m.sets
-    m.u_ref = pyo.Var(S.zone_used_keys, within=pyo.NonNegativeReals)
-    m.i_ref = pyo.Var(S.zone_import_keys, within=pyo.NonNegativeReals)
+    tree = S.tree
+    m.u_ref = pyo.Var(tree.on_nodes(S.zone_used_keys), within=pyo.NonNegativeReals)
+    m.i_ref = pyo.Var(tree.on_nodes(S.zone_import_keys), within=pyo.NonNegativeReals)
     m.o_ref = pyo.Var(S.zone_partner_keys, within=pyo.NonNegativeReals)
 
     def member_used(k, s, t, w):
-        return sum(used(m, ds, *r, t, w) for r in S.producers_at.get((k, s, t), []))
+        return sum(
+            used(m, ds, *r, t, w)
+            for r in S.producers_at.get((k, s, t), [])
+            if (r[0], t, w) not in S.offline
+        )
 
     _mccormick(
         m,
         "c_zone_used",
-        S.zone_used_keys,
+        tree.on_nodes(S.zone_used_keys),
         lambda k, s, j, t, w: (
             m.u_ref[k, s, j, t, w],
             member_used(k, s, t, w),
@@ -192,10 +200,10 @@ def add_zone_transfers(m: pyo.ConcreteModel, ds: Dataset) -> None:
     _mccormick(
         m,
         "c_zone_import",
-        S.zone_import_keys,
+        tree.on_nodes(S.zone_import_keys),
         lambda k, s, j, t, w: (
             m.i_ref[k, s, j, t, w],
-            m.I[k, s, t, w],
+            m.I[k, s, t, node(m, t, w)],
             m.y_ref[k, s, j],
             m.p_zone_import_max[k, s, t, w],
         ),
@@ -219,20 +227,28 @@ def _register_transfers(m, ds: Dataset) -> None:
     weighted by w_t, tagged with item (k, s, j) and owned by the mineral; the part of the
     consumer cost paid as rent to a partner (partner offtake, its share of spot imports) is
     owned by that partner, the rest of the import cost is the levy. So the consumer cost splits
-    exactly into levy revenue + producer gain + partner rents, read by the reports."""
+    exactly into levy revenue + producer gain + partner rents, read by the reports. Costs stay
+    per (t, w): scenario w reads the zone flows of its node at t."""
     S = m.sets
+    key = S.tree.key
 
     def add(category, owner, k, s, j, t, w, amount):
-        m.reg.cost(category, m.p_weight[t] * amount, owner=owner,
-                   country=owner[1] if owner[0] == "country" else None, item=(k, s, j),
-                   period=t, scenario=w)
+        m.reg.cost(
+            category,
+            m.p_weight[t] * amount,
+            owner=owner,
+            country=owner[1] if owner[0] == "country" else None,
+            item=(k, s, j),
+            period=t,
+            scenario=w,
+        )
 
     for k, s, j, t, w in S.zone_used_keys:
-        gain = m.p_zone_gap[k, s, j, t, w] * m.u_ref[k, s, j, t, w]
+        gain = m.p_zone_gap[k, s, j, t, w] * m.u_ref[key((k, s, j, t, w))]
         add(Cost.CONSUMER_COST, ("mineral", k), k, s, j, t, w, gain)
         add(Cost.PRODUCER_GAIN, ("mineral", k), k, s, j, t, w, -gain)
     for k, s, j, t, w in S.zone_import_keys:
-        cost = m.p_zone_gap[k, s, j, t, w] * m.i_ref[k, s, j, t, w]
+        cost = m.p_zone_gap[k, s, j, t, w] * m.i_ref[key((k, s, j, t, w))]
         levy = m.p_levy_share[k, s, t, w] * cost
         add(Cost.CONSUMER_COST, ("mineral", k), k, s, j, t, w, levy)
         add(Cost.LEVY_REVENUE, ("mineral", k), k, s, j, t, w, -levy)
