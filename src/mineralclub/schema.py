@@ -81,6 +81,7 @@ SCOPES = ("club", "world")
 STATUSES = ("candidate", "committed")
 SWEEP_MODES = ("one_at_a_time", "grid", "frontier")
 CONCENTRATION_METHODS = ("cuts",)
+PRESOLVE = ("choose", "on", "off")
 
 SOURCE = Column(
     "source",
@@ -113,6 +114,13 @@ SETTINGS = (
     _c("shortfall_penalty_multiple", "number",
        "Default shortfall penalty as a multiple of the final-stage price.", default=5.0,
        minimum=0.0),
+    # HiGHS options (benchmarks/README.md has the measurements behind the defaults)
+    _c("solver_threads", "integer", "HiGHS threads (blank = HiGHS' choice; sweep workers use "
+       "one each).", default=None, minimum=1, maximum=256),
+    _c("solver_presolve", "enum", "HiGHS presolve.", default="choose", allowed=PRESOLVE),
+    _c("solver_rins", "bool", "Run HiGHS' RINS heuristic in the MIP search.", default=True),
+    _c("solver_heuristic_effort", "number", "Share of MIP search effort HiGHS spends on "
+       "primal heuristics.", unit="fraction", default=0.05, minimum=0.0, maximum=1.0),
 )
 
 SHEETS: tuple[Sheet, ...] = (
