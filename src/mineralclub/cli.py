@@ -7,14 +7,12 @@ plan in time. Messages go to standard error; ``solve --json`` prints one object 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
-from mineralclub.io.annotate import annotate
-from mineralclub.io.read_workbook import read_workbook
-from mineralclub.io.tables import InputError, Problem, Tables
-from mineralclub.io.template import write_template
-from mineralclub.io.validate import validate
+if TYPE_CHECKING:  # the io layer (pandas, openpyxl) is imported by the commands that use it,
+    from mineralclub.io.tables import Problem, Tables  # so that --help starts at once
 
 EXIT_INPUT = 2
 
@@ -49,6 +47,10 @@ def validate_command(
 
     Exit code 0 when the workbook is usable (warnings may be printed), 2 when it has errors.
     """
+    from mineralclub.io.read_workbook import read_workbook
+    from mineralclub.io.tables import InputError
+    from mineralclub.io.validate import validate
+
     try:
         tables = validate(read_workbook(workbook))
         problems = list(tables.warnings)
@@ -77,6 +79,8 @@ def template_command(
     Each header carries its description and unit as a comment; a README sheet describes every
     sheet and column.
     """
+    from mineralclub.io.template import write_template
+
     try:
         write_template(path)
     except OSError as exc:
@@ -150,6 +154,8 @@ def print_problems(problems: list[Problem]) -> None:
 
 
 def write_annotated(workbook: Path, problems: list[Problem], copy: Path) -> None:
+    from mineralclub.io.annotate import annotate
+
     try:
         annotate(workbook, problems, copy)
     except (ValueError, OSError) as exc:
