@@ -193,3 +193,8 @@ app.command("diff")(diff_command)
 from mineralclub.cli_sweep import sweep_command  # noqa: E402
 
 app.command("sweep")(sweep_command)
+
+# Scenarios sampled from stated disruption risks (issue 17).
+from mineralclub.cli_sample import sample_command  # noqa: E402
+
+app.command("sample")(sample_command)

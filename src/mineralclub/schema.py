@@ -308,6 +308,29 @@ SHEETS: tuple[Sheet, ...] = (
         required=False,
     ),
     Sheet(
+        "DisruptionRisks",
+        "Stated disruption risks to sample scenarios from (`mineralclub sample`): each year a "
+        "disruption starts with the annual probability, unless one of the same row is under way, "
+        "and cuts exports for the duration. Not read by `solve`.",
+        (
+            _c("country", "text", "Exporting country.", key=True, default=REQUIRED,
+               ref="Countries.country"),
+            _c("mineral", "text", "Mineral.", key=True, default=REQUIRED, ref="Minerals.mineral"),
+            _c("stage", "text", "Stage.", key=True, default=REQUIRED, ref="Stages.stage"),
+            _c("annual_probability", "number", "Probability that a disruption starts in a given "
+               "year.", unit="fraction/yr", default=REQUIRED, minimum=0.0, maximum=1.0),
+            _c("duration_years", "integer", "How long a disruption lasts.", unit="years",
+               default=1, minimum=1, maximum=100),
+            _c("export_cut", "number", "Fraction of exports (members: capacity) cut.",
+               unit="fraction", default=1.0, minimum=0.0, maximum=1.0),
+            _c("announcement_lead_years", "integer", "Years between the announcement of a "
+               "disruption and its start (recorded in the scenario description).",
+               unit="years", default=0, minimum=0, maximum=100),
+            SOURCE,
+        ),
+        required=False,
+    ),
+    Sheet(
         "FloorLevels",
         "Candidate price-floor strike levels per mineral and stage.",
         (
