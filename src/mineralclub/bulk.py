@@ -291,6 +291,13 @@ class BulkHighs:
         self.col_of[id(v)] = j
         return j
 
+    def size(self) -> dict:
+        """Columns, rows and nonzeros of the instance (HHI cuts included)."""
+        h = self.h
+        if h is None:
+            return {}
+        return {"columns": h.getNumCol(), "rows": h.getNumRow(), "nonzeros": h.getNumNz()}
+
     # --- solving -----------------------------------------------------------------------------
     def _options(self) -> None:
         h, cfg = self.h, self.config

@@ -113,6 +113,7 @@ def solve_dataset(ds: Dataset, opts: SolveOptions, progress=_quiet) -> RunResult
         "solve_seconds": round(plan.seconds, 3),
         "baseline_solve_seconds": round(base.seconds, 3),
         "highs_seconds": round(plan.solver.highs_seconds + base.solver.highs_seconds, 3),
+        **{f"plan_{k}": v for k, v in plan.solver.size().items()},
         "hhi_cut_rounds": plan.hhi_rounds,
         "hhi_cuts": plan.hhi_cuts,
         "hhi_converged": getattr(m, "hhi_converged", True),
