@@ -42,7 +42,8 @@ def main() -> None:
         statuses = {r["status"] for r in rows}
         print(f"workers={workers}: {len(rows)} runs in {timing[workers]:.1f} s, "
               f"statuses {sorted(statuses)}")
-    same = all(abs(a - b) <= 1e-6 * max(1.0, abs(a))
+    same = all((a is None and b is None) or (a is not None and b is not None
+                                              and abs(a - b) <= 1e-6 * max(1.0, abs(a)))
                for a, b in zip(objectives[1], objectives[2], strict=True))
     print(f"same objectives: {same}")
     print(f"load average after {os.getloadavg()}")

@@ -118,7 +118,8 @@ SETTINGS = (
     _c("solver_threads", "integer", "HiGHS threads (blank = HiGHS' choice; sweep workers use "
        "one each).", default=None, minimum=1, maximum=256),
     _c("solver_presolve", "enum", "HiGHS presolve.", default="choose", allowed=PRESOLVE),
-    _c("solver_rins", "bool", "Run HiGHS' RINS heuristic in the MIP search.", default=True),
+    _c("solver_rins", "bool", "Run HiGHS' RINS heuristic in the MIP search (off by default: "
+       "on the base case the same optimum in 32-71% less HiGHS time).", default=False),
     _c("solver_heuristic_effort", "number", "Share of MIP search effort HiGHS spends on "
        "primal heuristics.", unit="fraction", default=0.05, minimum=0.0, maximum=1.0),
 )
