@@ -198,3 +198,8 @@ app.command("sweep")(sweep_command)
 from mineralclub.cli_sample import sample_command  # noqa: E402
 
 app.command("sample")(sample_command)
+
+# Near-optimal alternatives (issue 19).
+from mineralclub.cli_alternatives import alternatives_command  # noqa: E402
+
+app.command("alternatives")(alternatives_command)
