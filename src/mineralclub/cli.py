@@ -11,10 +11,10 @@ from typing import TYPE_CHECKING
 
 import typer
 
+from mineralclub.exit_codes import EXIT_INPUT, EXIT_SOLVER
+
 if TYPE_CHECKING:  # the io layer (pandas, openpyxl) is imported by the commands that use it,
     from mineralclub.io.tables import Problem, Tables  # so that --help starts at once
-
-EXIT_INPUT = 2
 
 app = typer.Typer(
     name="mineralclub",
@@ -140,7 +140,7 @@ def load_pipeline():
         if exc.name != "mineralclub.pipeline":
             raise
         typer.echo("error: the solver pipeline is not installed in this version", err=True)
-        raise typer.Exit(4) from None
+        raise typer.Exit(EXIT_SOLVER) from None
     return run
 
 
@@ -198,6 +198,11 @@ app.command("sweep")(sweep_command)
 from mineralclub.cli_sample import sample_command  # noqa: E402
 
 app.command("sample")(sample_command)
+
+# Coalition values and stability (issue 18).
+from mineralclub.cli_coalition import coalition_command  # noqa: E402
+
+app.command("coalition")(coalition_command)
 
 # Near-optimal alternatives (issue 19).
 from mineralclub.cli_alternatives import alternatives_command  # noqa: E402
