@@ -139,3 +139,13 @@ def test_bad_input_exits_2_and_writes_nothing(make_workbook, tmp_path, change, a
     assert "Traceback" not in result.output
     assert digest(path) == before
     assert args.get("same") or not out.exists()
+
+
+def test_an_empty_optional_sheet_tab_is_as_good_as_absent(make_workbook):
+    """A DisruptionRisks tab with neither header nor rows: no 'required column' error."""
+
+    def empty_tab(book):
+        book.create_sheet("DisruptionRisks")
+
+    tables = load_tables(make_workbook(change=empty_tab))
+    assert tables["DisruptionRisks"].empty
