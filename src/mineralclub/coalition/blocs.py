@@ -50,6 +50,7 @@ class Blocs:
 
 def read_blocs(tables: Tables, by: str = "region") -> Blocs:
     """The blocs of the validated workbook grouped by Countries column `by`."""
+    from mineralclub.dataset import country_rows
     from mineralclub.ledger import cost_shares
 
     countries = tables["Countries"]
@@ -70,7 +71,7 @@ def read_blocs(tables: Tables, by: str = "region") -> Blocs:
             f"Countries.{by}: bloc name {clash[0]} is also a member country "
             "of another bloc; rename the bloc"
         )
-    cost, basis = cost_shares(countries)
+    cost, basis = cost_shares(country_rows(tables))
     demand = demand_shares(members, cost)
     return Blocs(
         by,
