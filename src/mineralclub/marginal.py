@@ -17,6 +17,7 @@ import math
 import pyomo.environ as pyo
 
 from mineralclub.dataset import Dataset
+from mineralclub.interrupt import raise_if_pending
 from mineralclub.solve import OPTIMAL, TIME_LIMIT, SolveOptions, make_solver
 
 PP = 0.01
@@ -90,6 +91,7 @@ def marginal_from_duals(m: pyo.ConcreteModel, ds: Dataset, duals: dict) -> dict:
 def _lp_duals(m, ds: Dataset, opts: SolveOptions) -> dict | None:
     solver = make_solver(ds, opts)
     res = solver.solve(m)
+    raise_if_pending()  # a signal during the solve is an interruption, not "no duals"
     if res.solution_status.name not in ("optimal", "feasible"):
         return None
     res.solution_loader.load_vars()

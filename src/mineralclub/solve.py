@@ -15,6 +15,7 @@ import os
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pyomo.environ as pyo
 from pyomo.contrib.solver.common.factory import SolverFactory
@@ -22,6 +23,7 @@ from pyomo.contrib.solver.common.results import SolutionStatus, TerminationCondi
 
 from mineralclub.bulk import BulkHighs, Config, new_highs, use_threads
 from mineralclub.dataset import Dataset
+from mineralclub.interrupt import raise_if_pending
 from mineralclub.model.build import BuildOptions, build_model
 from mineralclub.model.hhi import cut_loop as hhi_cut_loop
 
@@ -105,6 +107,7 @@ def highs_options(settings: dict) -> dict:
 def run_solver(solver, m: pyo.ConcreteModel) -> tuple[str, str, float, float | None]:
     """Solve and load the solution. Returns (status, termination, objective, bound)."""
     res = solver.solve(m)
+    raise_if_pending()  # Ctrl-C / SIGTERM during the solve: an interruption, not a failure
     term = res.termination_condition
     has_solution = res.solution_status in (SolutionStatus.optimal, SolutionStatus.feasible)
     if term == TerminationCondition.convergenceCriteriaSatisfied and has_solution:
@@ -251,4 +254,5 @@ def solve_plan_and_baseline(ds: Dataset, opts: SolveOptions, concurrent: bool | 
 
 def write_model(m: pyo.ConcreteModel, path: str) -> None:
     fmt = "mps" if str(path).lower().endswith(".mps") else "lp"
+    Path(path).parent.mkdir(parents=True, exist_ok=True)  # checked writable before the solve
     m.write(str(path), format=fmt, io_options={"symbolic_solver_labels": True})
