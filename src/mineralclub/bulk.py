@@ -203,7 +203,9 @@ class BulkHighs:
         if self.objective is not None and self.objective.sense == pyo.maximize:
             lp.sense_ = highspy.ObjSense.kMaximize
         self.h = new_highs()
-        status = self.h.passModel(lp)
+        self.h.setOptionValue("output_flag", True)  # HiGHS's warnings on the matrix are shown
+        status = self.h.passModel(lp)  # (as through the persistent interface); its log is not
+        self.h.setOptionValue("output_flag", False)
         if status == highspy.HighsStatus.kError:
             raise RuntimeError("HiGHS rejected the compiled model")
         self.compile_seconds += time.perf_counter() - t0
