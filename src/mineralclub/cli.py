@@ -7,16 +7,14 @@ plan in time. Messages go to standard error; ``solve --json`` prints one object 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from mineralclub.exit_codes import EXIT_INPUT, EXIT_SOLVER
-from mineralclub.io.annotate import annotate
-from mineralclub.io.messages import capped_lines
-from mineralclub.io.read_workbook import read_workbook
-from mineralclub.io.tables import InputError, Problem, Tables
-from mineralclub.io.template import write_template
-from mineralclub.io.validate import validate
+
+if TYPE_CHECKING:  # the io layer (pandas, openpyxl) is imported by the commands that use it,
+    from mineralclub.io.tables import Problem, Tables  # so that --help starts at once
 
 app = typer.Typer(
     name="mineralclub",
@@ -49,6 +47,10 @@ def validate_command(
 
     Exit code 0 when the workbook is usable (warnings may be printed), 2 when it has errors.
     """
+    from mineralclub.io.read_workbook import read_workbook
+    from mineralclub.io.tables import InputError
+    from mineralclub.io.validate import validate
+
     raw = None
     try:
         raw = read_workbook(workbook)
@@ -81,6 +83,8 @@ def template_command(
     Each header carries its description and unit as a comment; a README sheet describes every
     sheet and column.
     """
+    from mineralclub.io.template import write_template
+
     try:
         write_template(path)
     except OSError as exc:
@@ -153,11 +157,15 @@ def load_pipeline():
 
 
 def print_problems(problems: list[Problem]) -> None:
+    from mineralclub.io.messages import capped_lines
+
     for line in capped_lines(problems):
         typer.echo(line, err=True)
 
 
 def write_annotated(workbook: Path, problems: list[Problem], copy: Path) -> None:
+    from mineralclub.io.annotate import annotate
+
     try:
         annotate(workbook, problems, copy)
     except Exception as exc:  # a workbook openpyxl cannot load or save is bad input, not a crash
@@ -196,6 +204,11 @@ app.command("diff")(diff_command)
 from mineralclub.cli_sweep import sweep_command  # noqa: E402
 
 app.command("sweep")(sweep_command)
+
+# Scenarios sampled from stated disruption risks (issue 17).
+from mineralclub.cli_sample import sample_command  # noqa: E402
+
+app.command("sample")(sample_command)
 
 # Coalition values and stability (issue 18).
 from mineralclub.cli_coalition import coalition_command  # noqa: E402

@@ -35,12 +35,26 @@ def fix_integers(m: pyo.ConcreteModel) -> list:
     return fixed
 
 
-def marginal_costs(m: pyo.ConcreteModel, ds: Dataset, opts: SolveOptions) -> dict:
-    """Instance index (or ("hhi", index)) -> USD million per percentage point."""
+def marginal_costs(m: pyo.ConcreteModel, ds: Dataset, opts: SolveOptions,
+                   solver=None) -> dict:
+    """Instance index (or ("hhi", index)) -> USD million per percentage point.
+
+    With `solver` the plan's `BulkHighs`, the LP is re-solved on the plan's own HiGHS instance
+    (integers fixed by bounds, state restored); otherwise the model is translated again."""
     insts = m.reg.target_instances
     hhis = getattr(m, "hhi_instances", [])
     if not insts and not hhis:
         return {}
+    fast = hasattr(solver, "lp_duals")
+    duals = solver.lp_duals() if fast else translated_lp_duals(m, ds, opts)
+    if duals is None:
+        return {}
+    return marginal_from_duals(m, ds, duals)
+
+
+def translated_lp_duals(m: pyo.ConcreteModel, ds: Dataset, opts: SolveOptions) -> dict | None:
+    """The LP duals through a fresh persistent solver with the integers fixed in the model
+    (the slow path; the reference the fast path is tested against)."""
     saved = [(v, v.value) for v in m.component_data_objects(pyo.Var)]
     fixed = fix_integers(m)
     try:
@@ -52,8 +66,12 @@ def marginal_costs(m: pyo.ConcreteModel, ds: Dataset, opts: SolveOptions) -> dic
             v.domain = domain
         for v, value in saved:  # the reported plan stays the MILP optimum
             v.set_value(value, skip_validation=True)
-    if duals is None:
-        return {}
+    return duals
+
+
+def marginal_from_duals(m: pyo.ConcreteModel, ds: Dataset, duals: dict) -> dict:
+    insts = m.reg.target_instances
+    hhis = getattr(m, "hhi_instances", [])
     out = {}
     for inst in insts:
         y = duals.get(m.c_target[inst.index], 0.0)

@@ -36,8 +36,7 @@ from mineralclub.solve import (
     INFEASIBLE,
     SolveOptions,
     SolverFailure,
-    solve_baseline,
-    solve_plan,
+    solve_plan_and_baseline,
 )
 from mineralclub.units import HHI_RELATIVE_TOL
 from mineralclub.zone_results import reference_table
@@ -81,10 +80,8 @@ def solve_dataset(ds: Dataset, opts: SolveOptions, progress=_quiet) -> RunResult
     """Solve plan and baseline and pull every results table (no I/O). `progress(message)` is
     told each step (the CLI shows it as a spinner on standard error)."""
     started = dt.datetime.now(dt.UTC)
-    progress("Building and solving the plan")
-    plan = solve_plan(ds, opts)
-    progress("Solving the baseline (every lever off)")
-    base = solve_baseline(ds, opts)
+    progress("Building and solving the plan and the baseline (every lever off)")
+    plan, base = solve_plan_and_baseline(ds, opts)
     progress("Reading the results")
     m = plan.model
     fl, bfl = R.read_flows(m, ds), R.read_flows(base.model, ds)
@@ -95,7 +92,7 @@ def solve_dataset(ds: Dataset, opts: SolveOptions, progress=_quiet) -> RunResult
                              R.summary_dict(base.model, ds, base.status, base.gap, math.nan)[
                                  "objective_musd"])
     progress("Marginal costs of the targets")
-    marginal = marginal_costs(m, ds, opts) if plan.status != INFEASIBLE else {}
+    marginal = marginal_costs(m, ds, opts, plan.solver) if plan.status != INFEASIBLE else {}
     targets = R.targets_table(m, ds, marginal)
     tables = {
         "Summary": pd.DataFrame({"key": list(summary), "value": list(summary.values())}),
@@ -123,6 +120,8 @@ def solve_dataset(ds: Dataset, opts: SolveOptions, progress=_quiet) -> RunResult
         "build_seconds": round(plan.build_seconds, 3),
         "solve_seconds": round(plan.seconds, 3),
         "baseline_solve_seconds": round(base.seconds, 3),
+        "highs_seconds": round(plan.solver.highs_seconds + base.solver.highs_seconds, 3),
+        **{f"plan_{k}": v for k, v in plan.solver.size().items()},
         "hhi_cut_rounds": plan.hhi_rounds,
         "hhi_cuts": plan.hhi_cuts,
         "hhi_converged": getattr(m, "hhi_converged", True),

@@ -106,6 +106,7 @@ STATUSES = ("candidate", "committed")
 SWEEP_MODES = ("one_at_a_time", "grid", "frontier")
 CONCENTRATION_METHODS = ("cuts",)
 FLOOR_DESIGNS = ("uniform", "per_contract")
+PRESOLVE = ("choose", "on", "off")
 
 SOURCE = Column(
     "source",
@@ -148,6 +149,14 @@ SETTINGS = (
     _c("producer_gain_weight", "number",
        "Weight of member producers' gain under reference prices in the objective (subtracted).",
        default=1.0, minimum=0.0, maximum=1000.0),
+    # HiGHS options (benchmarks/README.md has the measurements behind the defaults)
+    _c("solver_threads", "integer", "HiGHS threads (blank = HiGHS' choice; sweep workers use "
+       "one each).", default=None, minimum=1, maximum=256),
+    _c("solver_presolve", "enum", "HiGHS presolve.", default="choose", allowed=PRESOLVE),
+    _c("solver_rins", "bool", "Run HiGHS' RINS heuristic in the MIP search (off by default: "
+       "on the base case the same optimum in 32-71% less HiGHS time).", default=False),
+    _c("solver_heuristic_effort", "number", "Share of MIP search effort HiGHS spends on "
+       "primal heuristics.", unit="fraction", default=0.05, minimum=0.0, maximum=1.0),
 )
 
 SHEETS: tuple[Sheet, ...] = (
@@ -345,6 +354,29 @@ SHEETS: tuple[Sheet, ...] = (
             _c("announced_year", "year", "When the club learns of the cut: decisions of the "
                "periods ending before it cannot anticipate it (default = year_from; at most "
                "year_from).", default=None, optional_column=True),
+            SOURCE,
+        ),
+        required=False,
+    ),
+    Sheet(
+        "DisruptionRisks",
+        "Stated disruption risks to sample scenarios from (`mineralclub sample`): each year a "
+        "disruption starts with the annual probability, unless one of the same row is under way, "
+        "and cuts exports for the duration. Not read by `solve`.",
+        (
+            _c("country", "text", "Exporting country.", key=True, default=REQUIRED,
+               ref="Countries.country"),
+            _c("mineral", "text", "Mineral.", key=True, default=REQUIRED, ref="Minerals.mineral"),
+            _c("stage", "text", "Stage.", key=True, default=REQUIRED, ref="Stages.stage"),
+            _c("annual_probability", "number", "Probability that a disruption starts in a given "
+               "year.", unit="fraction/yr", default=REQUIRED, minimum=0.0, maximum=1.0),
+            _c("duration_years", "integer", "How long a disruption lasts.", unit="years",
+               default=1, minimum=1, maximum=100),
+            _c("export_cut", "number", "Fraction of exports (members: capacity) cut.",
+               unit="fraction", default=1.0, minimum=0.0, maximum=1.0),
+            _c("announcement_lead_years", "integer", "Years between the announcement of a "
+               "disruption and its start (recorded in the scenario description).",
+               unit="years", default=0, minimum=0, maximum=100),
             SOURCE,
         ),
         required=False,

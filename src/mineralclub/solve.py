@@ -1,12 +1,19 @@
-"""Solve with HiGHS through Pyomo's persistent interface: status mapping, the elastic re-solve
-for infeasible targets or budgets, and the baseline.
+"""Solve with HiGHS: status mapping, the elastic re-solve for infeasible targets or budgets, and
+the baseline.
+
+One-shot models (plan, elastic, baseline) are compiled in bulk into HiGHS (`bulk.BulkHighs`);
+sweeps use Pyomo's persistent interface (`make_solver(..., bulk=False)`), which can push changed
+parameters into the instance.
 
 A non-optimal result becomes a typed outcome (`SolveOutcome.status`), never an assert.
 """
 
 from __future__ import annotations
 
+import math
+import os
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,6 +21,7 @@ import pyomo.environ as pyo
 from pyomo.contrib.solver.common.factory import SolverFactory
 from pyomo.contrib.solver.common.results import SolutionStatus, TerminationCondition
 
+from mineralclub.bulk import BulkHighs, Config, new_highs, use_threads
 from mineralclub.dataset import Dataset
 from mineralclub.interrupt import raise_if_pending
 from mineralclub.model.build import BuildOptions, build_model
@@ -52,23 +60,48 @@ class SolveOutcome:
     hhi_rounds: int = 0
     hhi_cuts: int = 0
     extra: dict = field(default_factory=dict)
+    solver: object = None  # the solver holding the model (BulkHighs: re-solved for duals)
+    highs_seconds: float = math.nan  # HiGHS' own run time (bulk solves)
 
 
-def make_solver(ds: Dataset, opts: SolveOptions):
-    solver = SolverFactory("highs")
-    cfg = solver.config
-    cfg.load_solutions = False
-    cfg.raise_exception_on_nonoptimal_result = False
+def make_solver(ds: Dataset, opts: SolveOptions, bulk: bool = False):
+    """A HiGHS solver with the run's options: `BulkHighs` (one-shot, `bulk`) or Pyomo's
+    persistent interface."""
+    if bulk:
+        cfg = Config()
+    else:
+        solver = SolverFactory("highs")
+        cfg = solver.config
+        cfg.load_solutions = False
+        cfg.raise_exception_on_nonoptimal_result = False
     gap = opts.mip_gap if opts.mip_gap is not None else ds.settings.get("mip_gap")
     limit = opts.time_limit if opts.time_limit is not None else ds.settings.get("time_limit_s")
     if gap is not None:
         cfg.rel_gap = float(gap)
     if limit is not None and limit == limit:
         cfg.time_limit = float(limit)
-    if opts.threads:
-        cfg.threads = int(opts.threads)
+    threads = opts.threads or ds.settings.get("solver_threads")
+    if threads:
+        cfg.threads = int(threads)
+    cfg.solver_options.update(highs_options(ds.settings))
     cfg.solver_options["random_seed"] = 0  # same input, same output
-    return solver
+    return BulkHighs(cfg) if bulk else solver
+
+
+def highs_options(settings: dict) -> dict:
+    """HiGHS options from the Settings keys solver_presolve, solver_rins and
+    solver_heuristic_effort (blank = the schema default)."""
+    out = {}
+    presolve = settings.get("solver_presolve")
+    if presolve:
+        out["presolve"] = str(presolve)
+    rins = settings.get("solver_rins")
+    if rins is not None:
+        out["mip_heuristic_run_rins"] = bool(rins)
+    effort = settings.get("solver_heuristic_effort")
+    if effort is not None and effort == effort:
+        out["mip_heuristic_effort"] = float(effort)
+    return out
 
 
 def run_solver(solver, m: pyo.ConcreteModel) -> tuple[str, str, float, float | None]:
@@ -112,15 +145,16 @@ def solve_plan(ds: Dataset, opts: SolveOptions, cut_loop=hhi_cut_loop) -> SolveO
     build_s = time.perf_counter() - t0
     if opts.write_model:
         write_model(m, opts.write_model)
-    solver = make_solver(ds, opts)
+    solver = make_solver(ds, opts, bulk=True)
     t1 = time.perf_counter()
     status, term, obj, bound = _solve_with_cuts(solver, m, cut_loop)
     elastic = False
     if status == INFEASIBLE:
-        m, status, term, obj, bound = solve_elastic(ds, opts, cut_loop)
+        m, status, term, obj, bound, solver = solve_elastic(ds, opts, cut_loop)
         elastic = True
     out = SolveOutcome(m, status, term, obj, bound, relative_gap(obj, bound),
-                       time.perf_counter() - t1, build_s, elastic=elastic)
+                       time.perf_counter() - t1, build_s, elastic=elastic, solver=solver,
+                       highs_seconds=solver.highs_seconds)
     out.hhi_rounds = getattr(m, "hhi_rounds", 0)
     out.hhi_cuts = getattr(m, "hhi_cut_count", 0)
     return out
@@ -139,7 +173,7 @@ def solve_elastic(ds: Dataset, opts: SolveOptions, cut_loop=hhi_cut_loop):
     phase1 = elastic_violation(m, ds)
     m.obj.deactivate()
     m.obj_elastic = pyo.Objective(expr=phase1, sense=pyo.minimize)
-    solver = make_solver(ds, opts)
+    solver = make_solver(ds, opts, bulk=True)
     status, term, best, _ = _solve_with_cuts(solver, m, cut_loop)
     if status == INFEASIBLE:
         raise SolverFailure("the elastic model is infeasible: check the input data", term)
@@ -149,7 +183,7 @@ def solve_elastic(ds: Dataset, opts: SolveOptions, cut_loop=hhi_cut_loop):
     status, term, obj, bound = _solve_with_cuts(solver, m, cut_loop)
     if status == INFEASIBLE:
         raise SolverFailure("the elastic cost phase is infeasible", term)
-    return m, INFEASIBLE, term, obj, bound
+    return m, INFEASIBLE, term, obj, bound, solver
 
 
 def elastic_weight(ds: Dataset, scenario: str | None) -> float:
@@ -183,13 +217,39 @@ def solve_baseline(ds: Dataset, opts: SolveOptions) -> SolveOutcome:
     m = build_model(ds, BuildOptions(baseline=True))
     build_s = time.perf_counter() - t0
     solver = make_solver(ds, SolveOptions(mip_gap=opts.mip_gap, time_limit=opts.time_limit,
-                                          threads=opts.threads))
+                                          threads=opts.threads), bulk=True)
     t1 = time.perf_counter()
     status, term, obj, bound = run_solver(solver, m)
     if status == INFEASIBLE:
         raise SolverFailure("the baseline (no levers) is infeasible: check the input data", term)
     return SolveOutcome(m, status, term, obj, bound, relative_gap(obj, bound),
-                        time.perf_counter() - t1, build_s)
+                        time.perf_counter() - t1, build_s, solver=solver,
+                        highs_seconds=solver.highs_seconds)
+
+
+def spare_core(ds: Dataset, opts: SolveOptions) -> bool:
+    """A second core for the baseline: at least two usable cores and HiGHS not held to one
+    thread (`threads` option or the solver_threads setting)."""
+    threads = opts.threads or ds.settings.get("solver_threads")
+    return len(os.sched_getaffinity(0)) >= 2 and threads != 1
+
+
+def solve_plan_and_baseline(ds: Dataset, opts: SolveOptions, concurrent: bool | None = None,
+                            cut_loop=hhi_cut_loop) -> tuple[SolveOutcome, SolveOutcome]:
+    """The plan and the baseline. With a spare core (`spare_core`, or `concurrent`) the baseline
+    is built and solved in a second thread: HiGHS releases the GIL while it runs, so the
+    baseline overlaps the plan's solve. The two models share nothing but the read-only dataset;
+    the results do not depend on the overlap."""
+    if concurrent is None:
+        concurrent = spare_core(ds, opts)
+    if not concurrent:
+        return solve_plan(ds, opts, cut_loop), solve_baseline(ds, opts)
+    new_highs()  # HiGHS' banner is swallowed once, before two threads start
+    use_threads(make_solver(ds, opts, bulk=True).config.threads)  # and its scheduler sized
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="baseline") as pool:
+        baseline = pool.submit(solve_baseline, ds, opts)
+        plan = solve_plan(ds, opts, cut_loop)
+        return plan, baseline.result()
 
 
 def write_model(m: pyo.ConcreteModel, path: str) -> None:

@@ -125,8 +125,8 @@ def test_parametric_values_are_all_read_by_params():
 def property_workbook() -> dict:
     """example_ban (two stages, two years, three scenarios, a ban, a stockpile, a floor level, a
     partner offtake) plus a second member with refining capacity, a member offtake on the
-    bankable refinery, a soft trusted-share target, an HHI cap, a budget, a project delay and a
-    reference price."""
+    bankable refinery, a soft trusted-share target, an HHI cap, a budget, a project delay, a
+    reference price and a stated disruption risk (read only by `mineralclub sample`)."""
     tables = load_tables(ROOT / "inputs" / "example_ban.xlsx")
     sheets = {name: [{k: v for k, v in r.items() if k not in ("_row", "source")}
                      for r in frame.to_dict("records")]
@@ -159,6 +159,9 @@ def property_workbook() -> dict:
                                   "reference_usd_per_t": 12000.0}]
     sheets["ProjectRisks"] = [{"scenario": "low", "project": "Alliedia Refinery A",
                                "delay_years": 1, "known_year": 2027}]
+    sheets["DisruptionRisks"] = [{"country": "Bigland", "mineral": "lithium", "stage": "refine",
+                                  "annual_probability": 0.1, "duration_years": 1,
+                                  "export_cut": 1.0, "announcement_lead_years": 0}]
     return sheets
 
 

@@ -135,12 +135,19 @@ def match_sheets(raw: Mapping[str, pd.DataFrame], report: Report) -> dict[str, p
             report.error(name, f'sheets "{first}" and "{name}" both match {schema_name} (names '
                          "differ only by case or spaces); delete or rename one")
             continue
+        spec = next(s for s in SHEETS if s.name == schema_name)
+        if not spec.required and _blank(frame):
+            continue  # an optional sheet without header or rows is as good as absent
         matched[schema_name] = frame
         report.sheet_names[schema_name] = name
     for spec in SHEETS:
         if spec.required and spec.name not in matched:
             report.error(spec.name, f"required sheet {spec.name} is missing")
     return matched
+
+
+def _blank(frame: pd.DataFrame) -> bool:
+    return len(frame) == 0 and not [c for c in frame.columns if c != ROW]
 
 
 def type_sheet(spec: Sheet, frame: pd.DataFrame | None, report: Report) -> list[Record]:

@@ -2,8 +2,9 @@
 or on a Dask distributed cluster; with a progress bar on standard error.
 
 Runs are independent, so they are cut into chunks and each worker keeps its own persistent
-session (model and HiGHS instance) across the chunks it gets. Local workers are fresh
-processes (spawned) with one HiGHS thread each. On a Dask cluster the workbook is scattered to
+session (model and HiGHS instance) across the chunks it gets. With `workers=N` this process
+is one of the N workers (it solves while the N - 1 spawned processes start up) and the others
+are fresh processes; one HiGHS thread each. On a Dask cluster the workbook is scattered to
 every worker once and each worker thread keeps its own session per sweep. Every run starts
 from a cleared solver state, so the rows do not depend on how the runs were chunked: serial,
 `--workers N` and Dask give the same results (only `seconds` differ).
@@ -15,10 +16,12 @@ import math
 import sys
 import threading
 import uuid
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from collections import deque
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import replace
 from multiprocessing import get_context
 
+from mineralclub.bulk import use_threads
 from mineralclub.solve import SolveOptions
 from mineralclub.sweep.address import Base
 from mineralclub.sweep.plan import Run
@@ -116,24 +119,43 @@ def _process_chunk(runs: list[Run], solve=solve_run) -> list[dict]:
 
 
 def _processes(base, runs, opts, workers, keep_basis, done, solve, chunk_size) -> list[dict]:
+    """`workers - 1` spawned processes and this one share the chunks: this process starts
+    solving at once (no spawn, no re-import) while the others start up, and takes a chunk
+    whenever the processes have two queued each. One HiGHS thread everywhere."""
     if opts.threads is None:
         opts = replace(opts, threads=1)  # one HiGHS thread per worker process
+    pending = deque(chunks(runs, workers, size=chunk_size))
     rows: list[dict] = []
     ctx = get_context("spawn")  # no fork of a process holding solver threads
-    with ProcessPoolExecutor(
-        max_workers=min(workers, len(runs)),
-        mp_context=ctx,
-        initializer=_init_process,
-        initargs=(base, opts, keep_basis),
-    ) as pool:
-        futures = [
-            pool.submit(_process_chunk, chunk, solve)
-            for chunk in chunks(runs, workers, size=chunk_size)
-        ]
-        for future in as_completed(futures):
-            part = future.result()
-            rows += part
-            done(part)
+    helpers = min(workers, len(runs)) - 1
+    local = Session(base, opts, keep_basis=keep_basis)
+    use_threads(opts.threads)  # this process's HiGHS scheduler, sized for its own solves
+    try:
+        with ProcessPoolExecutor(
+            max_workers=helpers,
+            mp_context=ctx,
+            initializer=_init_process,
+            initargs=(base, opts, keep_basis),
+        ) as pool:
+            queued: dict = {}
+            while pending or queued:
+                while pending and len(queued) < 2 * helpers:
+                    queued[pool.submit(_process_chunk, pending.popleft(), solve)] = True
+                if pending:
+                    chunk = pending.pop()  # from the end: the processes take the front
+                    part = [solve(local, run) for run in chunk]
+                    rows += part
+                    done(part)
+                    finished = [f for f in queued if f.done()]
+                else:
+                    finished, _ = wait(queued, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    queued.pop(future)
+                    part = future.result()
+                    rows += part
+                    done(part)
+    finally:
+        use_threads(None)  # back to HiGHS' own choice for later solves in this process
     return rows
 
 

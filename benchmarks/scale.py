@@ -1,0 +1,95 @@
+"""The base case with N sampled disruption scenarios: wall time and peak memory per nonzero.
+
+    .venv/bin/python benchmarks/scale.py [N] [SEED]          (default 256 scenarios, seed 0)
+
+Stated risks for the benchmark (an assumption, not sourced data): every export cut of the base
+case's ban scenario becomes a DisruptionRisks row with the same country, mineral, stage, cut
+and duration, an annual probability of 0.05 and no announcement lead. `mineralclub sample`'s
+functions write a copy of the base case with N scenarios drawn from them; the copy is then
+read, built and solved (plan with HHI rounds, baseline, marginal-cost LP) as `solve` does,
+without writing results. Prints wall time per stage, the plan's nonzeros in HiGHS, the peak
+resident memory (ru_maxrss) and its ratio to the nonzeros; goals: <= 600 s, <= 1.5 KB/nnz.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import openpyxl
+
+from mineralclub.dataset import build_dataset
+from mineralclub.pipeline import load_tables, solve_dataset
+from mineralclub.sample import HEADER, sample_scenarios, write_sample
+from mineralclub.solve import SolveOptions
+
+ROOT = Path(__file__).resolve().parents[1]
+PROBABILITY = 0.05
+
+
+def risks_from_ban(tables) -> list[list]:
+    dis = tables["Disruptions"]
+    ban = dis[dis["scenario"] == dis["scenario"].iloc[0]] if not dis.empty else dis
+    seen, rows = set(), []
+    for r in ban.to_dict("records"):
+        key = (r["country"], r["mineral"], r["stage"])
+        if key in seen:
+            continue
+        seen.add(key)
+        rows.append([*key, PROBABILITY, int(r["year_to"]) - int(r["year_from"]) + 1,
+                     float(r["export_cut"]), 0])
+    return rows
+
+
+def peak_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def main() -> None:
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else 256
+    seed = int(sys.argv[2]) if len(sys.argv) > 2 else 0
+    source = ROOT / "inputs" / "base_case.xlsx"
+    print(f"cores {os.cpu_count()}, load average before {os.getloadavg()}", flush=True)
+    t0 = time.perf_counter()
+    with tempfile.TemporaryDirectory() as tmp:
+        risky = Path(tmp) / "risky.xlsx"
+        book = openpyxl.load_workbook(source)
+        ws = book.create_sheet("DisruptionRisks")
+        ws.append(list(HEADER))
+        rows = risks_from_ban(load_tables(source))
+        for row in rows:
+            ws.append(row)
+        book.save(risky)
+        tables = load_tables(risky)
+        sampled = Path(tmp) / "sampled.xlsx"
+        drawn = sample_scenarios(tables, n, seed)
+        write_sample(risky, tables, drawn, seed, sampled)
+        t1 = time.perf_counter()
+        print(f"{len(rows)} risks, {n} scenarios, {sum(len(s.events) for s in drawn)} "
+              f"disruptions sampled in {t1 - t0:.1f} s", flush=True)
+        before = peak_mib()
+        ds = build_dataset(load_tables(sampled))
+        t2 = time.perf_counter()
+        result = solve_dataset(ds, SolveOptions())
+        t3 = time.perf_counter()
+    info = dict(zip(result.tables["RunInfo"]["key"], result.tables["RunInfo"]["value"],
+                    strict=True))
+    nnz = int(info.get("plan_nonzeros", 0)) or None
+    peak = peak_mib()
+    print(f"read {t2 - t1:.1f} s, build+solve+marginal {t3 - t2:.1f} s "
+          f"(build {info['build_seconds']} s, plan solve {info['solve_seconds']} s, baseline "
+          f"{info['baseline_solve_seconds']} s, HiGHS {info['highs_seconds']} s); status "
+          f"{result.status}")
+    print(f"peak memory {peak:.0f} MiB (before reading the sampled copy {before:.0f} MiB)")
+    if nnz:
+        print(f"plan nonzeros {nnz}; {peak * 1024 / nnz:.2f} KB per nonzero")
+    print(f"load average after {os.getloadavg()}")
+    print(f"wall_s={t3 - t1:.1f}")
+
+
+if __name__ == "__main__":
+    main()
