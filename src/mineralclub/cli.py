@@ -10,13 +10,16 @@ from pathlib import Path
 
 import typer
 
+from mineralclub.cli_help import plain_flags
 from mineralclub.io.annotate import annotate
+from mineralclub.io.paths import workbook_path_problem
 from mineralclub.io.read_workbook import read_workbook
 from mineralclub.io.tables import InputError, Problem, Tables
 from mineralclub.io.template import write_template
 from mineralclub.io.validate import validate
 
 EXIT_INPUT = 2
+plain_flags()  # --help lists on/off options as flags, without a "<bool>" type
 
 app = typer.Typer(
     name="mineralclub",
@@ -49,6 +52,10 @@ def validate_command(
 
     Exit code 0 when the workbook is usable (warnings may be printed), 2 when it has errors.
     """
+    problem = workbook_path_problem(workbook)
+    if problem:
+        typer.echo(f"error: {problem}", err=True)
+        raise typer.Exit(EXIT_INPUT)
     try:
         tables = validate(read_workbook(workbook))
         problems = list(tables.warnings)
@@ -71,12 +78,21 @@ def validate_command(
 @app.command("template")
 def template_command(
     path: Path = typer.Argument(..., help="Where to write the blank workbook (.xlsx)."),
+    force: bool = typer.Option(False, "--force", help="Replace PATH if it already exists."),
 ) -> None:
     """Write a blank input workbook: every sheet and column, with drop-downs.
 
     Each header carries its description and unit as a comment; a README sheet describes every
-    sheet and column.
+    sheet and column. An existing file is never replaced without --force.
     """
+    if path.exists() and not force:
+        what = "a folder" if path.is_dir() else "a file"
+        typer.echo(f"error: {path} is already {what}; nothing was written. Choose another "
+                   "path, or add --force to replace the file.", err=True)
+        raise typer.Exit(EXIT_INPUT)
+    if path.is_dir():
+        typer.echo(f"error: {path} is a folder; give a file name ending in .xlsx", err=True)
+        raise typer.Exit(EXIT_INPUT)
     try:
         write_template(path)
     except OSError as exc:
@@ -91,7 +107,10 @@ def solve_command(
         None, help="Input workbook (.xlsx). Default: the bundled inputs/base_case.xlsx."
     ),
     out: Path = typer.Option(
-        Path("outputs"), "--out", help="Folder for the results workbook (created if needed)."
+        Path("outputs"),
+        "--out",
+        metavar="DIR",
+        help="Folder for the results workbook (created if needed).",
     ),
     json_output: bool = typer.Option(
         False, "--json", help="Print the results as one JSON object on standard output."
@@ -122,6 +141,10 @@ def solve_command(
 
     Exit codes: 0 ok, 2 bad input, 3 infeasible targets or budget, 4 solver failure.
     """
+    problem = workbook_path_problem(workbook or default_workbook())
+    if problem:
+        typer.echo(f"error: {problem}", err=True)
+        raise typer.Exit(EXIT_INPUT)
     run = load_pipeline()
     code = run(workbook or default_workbook(), out, json_output, time_limit, mip_gap, write_model,
                figures=figures)

@@ -328,7 +328,7 @@ def largest_part(row: pd.Series) -> str:
 
 def explain_to_files(path: Path, out: Path | None = None) -> tuple[str, Path]:
     """The brief, written to `out` (default `<stem>_brief.md` beside the results)."""
-    from mineralclub.io.write_results import write_atomic
+    from mineralclub.files import write_atomic
 
     path = Path(path)
     text = explain(path)

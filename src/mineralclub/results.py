@@ -239,14 +239,18 @@ def offtake_table(m, ds: Dataset) -> pd.DataFrame:
 
 def stockpile_table(m, ds: Dataset) -> pd.DataFrame:
     """Level at the end of each period; purchases and releases in tonnes over the period (the
-    model's annual rates times d_t)."""
+    model's annual rates times d_t); the level in days of the period's demand (level / (D/365),
+    the unit of min_stock_days targets)."""
     K, L, b, e = vals(m.K), vals(m.L), vals(m.b), vals(m.e)
+    per_day = {key: pyo.value(d) / 365.0 for key, d in m.p_demand.items()}
     rows = [dict(mineral=k, capacity_t=K.get(k, 0.0), year=t, scenario=w, level_t=L[(k, t, w)],
                  purchase_t=ds.duration[t] * b[(k, t, w)],
-                 release_t=ds.duration[t] * e[(k, t, w)])
+                 release_t=ds.duration[t] * e[(k, t, w)],
+                 days_of_demand=L[(k, t, w)] / per_day[(k, t)] if per_day[(k, t)] > TOL
+                 else float("nan"))
             for k, t, w in m.sets.kt_w]
     return pd.DataFrame(rows, columns=["mineral", "capacity_t", "year", "scenario", "level_t",
-                                       "purchase_t", "release_t"])
+                                       "purchase_t", "release_t", "days_of_demand"])
 
 
 def shortfall_table(m, ds: Dataset, fl: Flows) -> pd.DataFrame:

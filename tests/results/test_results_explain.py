@@ -8,9 +8,8 @@ from typer.testing import CliRunner
 from builders import cap_target, dataset_from, one_stage_refinery, project
 from mineralclub.cli import app
 from mineralclub.explain import explain
-from mineralclub.io.charts import decorate
-from mineralclub.io.write_results import write_results
 from mineralclub.pipeline import solve_dataset
+from mineralclub.report.workbook import write_results
 from mineralclub.solve import SolveOptions
 
 runner = CliRunner()
@@ -41,7 +40,7 @@ def test_every_binding_target_is_named_with_its_price(tmp_path):
                   "mineral": "li", "stage": "ref", "year_from": 2026, "value": 0.7}],
     )
     r = solve_dataset(dataset_from(sheets), SolveOptions())
-    path = write_results(tmp_path / "run_results.xlsx", r.tables, decorate=decorate)
+    path = write_results(tmp_path / "run_results.xlsx", r.tables)
     text = explain(path)
     whole = whole_targets(r.tables)
     binding = whole[whole["binding"].astype(bool)]
@@ -62,7 +61,7 @@ def test_brief_of_an_infeasible_plan_says_so(tmp_path):
     r = solve_dataset(dataset_from(one_stage_refinery(Targets=[cap_target(0.1)])),
                       SolveOptions())
     assert r.status == "INFEASIBLE"
-    path = write_results(tmp_path / "bad_results.xlsx", r.tables, decorate=decorate)
+    path = write_results(tmp_path / "bad_results.xlsx", r.tables)
     text = explain(path)
     assert "cannot all be met" in text
     assert "**Not met:** cap_B: best achievable 80.0% against 10.0%" in text

@@ -21,8 +21,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from mineralclub.files import write_atomic
 from mineralclub.io.rules import RULES
-from mineralclub.io.write_results import write_atomic
 from mineralclub.schema import REQUIRED, SETTINGS, SHEET_BY_NAME, SHEETS, Column, Sheet
 
 LAST_ROW = 1000  # drop-downs and name lists cover rows 2..LAST_ROW

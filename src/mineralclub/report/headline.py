@@ -1,0 +1,163 @@
+"""The Summary's headline: what the plan costs over doing nothing, who pays and who receives,
+which targets are met and which are missed (SPEC §5 Revision 2).
+
+`headline_keys` adds the machine-readable keys ``cost_over_baseline_musd`` and
+``soft_targets_missed`` to the Summary; `headline_lines` writes the same facts as the short
+block a person reads first. Both read the result tables only (themselves read from the model).
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+MAX_NAMED = 4  # targets named one by one in a headline line; the rest are counted
+
+
+def missed_targets(targets: pd.DataFrame | None, hard: bool | None = None) -> pd.DataFrame:
+    """Whole-target rows (year ``*``) whose worst instance misses the target's value (relative
+    tolerance 1e-4); only hard or only soft ones when `hard` is given."""
+    if targets is None or targets.empty:
+        return pd.DataFrame(columns=getattr(targets, "columns", []))
+    whole = targets[targets["year"].astype(str) == "*"]
+    if hard is not None:
+        whole = whole[whole["hard"].astype(bool) == hard]
+    value = whole["value"].astype(float)
+    achieved = whole["achieved"].astype(float)
+    tol = 1e-4 * value.abs().clip(lower=1e-3)
+    is_min = whole["metric"].astype(str).str.startswith("min_")
+    over = (~is_min) & (achieved > value + tol)
+    under = is_min & (achieved < value - tol)
+    return whole[over | under]
+
+
+def headline_keys(summary: dict, targets: pd.DataFrame | None) -> dict:
+    """The Summary with ``cost_over_baseline_musd`` (objective without target penalties minus
+    the baseline objective) after ``baseline_objective_musd`` and ``soft_targets_missed`` (a
+    count) after ``target_penalty_musd``."""
+    objective = float(summary.get("objective_musd", math.nan))
+    penalty = float(summary.get("target_penalty_musd", 0.0))
+    baseline = float(summary.get("baseline_objective_musd", math.nan))
+    extra = {
+        "baseline_objective_musd": ("cost_over_baseline_musd", objective - penalty - baseline),
+        "target_penalty_musd": ("soft_targets_missed", int(len(missed_targets(targets, False)))),
+    }
+    out = {}
+    for key, value in summary.items():
+        if key in ("cost_over_baseline_musd", "soft_targets_missed"):
+            continue
+        out[key] = value
+        if key in extra:
+            new_key, new_value = extra[key]
+            out[new_key] = new_value
+    return out
+
+
+def _m(value) -> str:
+    """USD million, no decimals unless small."""
+    v = float(value)
+    if v != v:
+        return "n/a"
+    return f"{v:,.0f}" if abs(v) >= 10 else f"{v:,.2f}"
+
+
+def show_metric(metric: str, value) -> str:
+    """A target's value or achievement in its unit: %, HHI or days."""
+    v = float(value)
+    if v != v:
+        return "n/a"
+    if metric in ("max_hhi", "hhi"):
+        return f"{v:.3f}"
+    if metric == "min_stock_days":
+        return f"{v:,.0f} days"
+    return f"{100 * v:.1f}%"
+
+
+def _names(rows: pd.DataFrame) -> list[str]:
+    """One line per target: its worst achievement against its value."""
+    parts = [
+        f"    {r.target}: {show_metric(r.metric, r.achieved)} against "
+        f"{show_metric(r.metric, r.value)}"
+        for r in rows.head(MAX_NAMED).itertuples()
+    ]
+    if len(rows) > MAX_NAMED:
+        parts.append(f"    and {len(rows) - MAX_NAMED} more (see the Targets sheet)")
+    return parts
+
+
+def _top(ledger: pd.DataFrame, column: str, n: int = 3) -> str:
+    rows = (
+        ledger[ledger[column].astype(float) > 1e-9]
+        .sort_values(column, ascending=False, kind="stable")
+        .head(n)
+    )
+    return ", ".join(f"{r.country.strip('()')} {_m(getattr(r, column))}" for r in rows.itertuples())
+
+
+def money_lines(s: dict, ledger: pd.DataFrame | None) -> list[str]:
+    lines = [
+        f"What the plan costs over doing nothing: {_m(s['cost_over_baseline_musd'])} USD million",
+        "    (its objective without target penalties, minus the baseline with every lever off)",
+        f"Club spending: {_m(s['fiscal_cost_musd'])} USD million = project support "
+        f"{_m(s['project_support_musd'])} + price floors {_m(s['floor_payout_musd'])} + offtake "
+        f"{_m(s['offtake_cost_musd'])} + stockpiles {_m(s['stockpile_cost_musd'])}",
+    ]
+    if ledger is not None and not ledger.empty:
+        received = _top(ledger, "received_musd")
+        if received:
+            lines.append(f"Largest recipients (USD million): {received}")
+        members = ledger[ledger["role"] == "member"]
+        paid = _top(members, "contribution_musd")
+        if paid:
+            basis = members["share_basis"].iloc[0] if "share_basis" in members else ""
+            lines.append(
+                f"Largest contributors (USD million): {paid}"
+                + (f" (bill shared by {basis})" if basis else "")
+            )
+    lines.append(
+        f"Damage the levers barely change: import premium {_m(s['import_premium_musd'])}"
+        f", unmet demand {_m(s['shortfall_musd'])} USD million"
+    )
+    return lines
+
+
+def target_lines(s: dict, targets: pd.DataFrame | None) -> list[str]:
+    if targets is None or targets.empty:
+        return ["Targets: none set"]
+    whole = targets[targets["year"].astype(str) == "*"]
+    soft, hard = missed_targets(targets, False), missed_targets(targets, True)
+    lines = [f"Targets met: {len(whole) - len(soft) - len(hard)} of {len(whole)}"]
+    if len(hard):
+        lines.append("Hard targets NOT met (the best plan that exists, worst year and scenario):")
+        lines += _names(hard)
+    if len(soft):
+        lines.append(
+            f"Soft targets missed (worst year and scenario; "
+            f"{_m(s['target_penalty_musd'])} USD million of notional penalties):"
+        )
+        lines += _names(soft)
+    return lines
+
+
+def headline_lines(tables: dict[str, pd.DataFrame]) -> list[str]:
+    """The block a person reads first on the Summary sheet (one fact per line)."""
+    summary = tables["Summary"]
+    s = dict(zip(summary["key"], summary["value"], strict=True))
+    status = str(s.get("status", ""))
+    gap = s.get("mip_gap")
+    head = f"Status: {status}"
+    if isinstance(gap, int | float) and gap == gap:
+        head += f" (optimality gap {100 * float(gap):.2f}%)"
+    lines = [head]
+    if "cost_over_baseline_musd" in s:
+        lines += money_lines(s, tables.get("Ledger"))
+    lines += target_lines(s, tables.get("Targets"))
+    lines += [
+        "",
+        "Money in USD million: expected over the scenarios, discounted to the base year.",
+        "objective = fiscal cost + damage + target penalties + risk.",
+        "Columns A:B hold the machine-readable keys. Charts: see the Charts sheet; who pays "
+        "and who receives: the Ledger sheet.",
+    ]
+    return lines
