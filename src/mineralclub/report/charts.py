@@ -348,6 +348,7 @@ def add_charts(book, charts_ws, data_ws, specs: list[ChartSpec], styles) -> None
     charts_ws.set_paper(9)  # A4
     charts_ws.fit_to_pages(1, 1)
     charts_ws.print_area(0, 0, top, PER_ROW * COLS_PER_CHART - 1)
+    charts_ws.set_footer("&L&A&RPage &P of &N")
     charts_ws.hide_gridlines(2)
     data_ws.set_column(0, 0, 28)
     data_ws.set_column(1, max(len(s.series) for s in specs), 24)

@@ -190,7 +190,7 @@ def write_sweep_workbook(path: Path, sheets: dict[str, pd.DataFrame]) -> Path:
     (xlsxwriter; every text cell written as text; printed landscape, one page wide)."""
     import xlsxwriter
 
-    from mineralclub.report.workbook import Styles, write_table
+    from mineralclub.report.workbook import Styles, print_setup, write_table
 
     names = [n for n, df in sheets.items() if n == "Runs" or not df.empty]
 
@@ -204,6 +204,7 @@ def write_sweep_workbook(path: Path, sheets: dict[str, pd.DataFrame]) -> Path:
         }
         if "Tornado" in names:
             data = book.add_worksheet(CHART_DATA)
+            print_setup(data)
             add_tornado_chart(book, worksheets["Tornado"], data, sheets["Tornado"], styles)
         if "Frontier" in names:
             add_frontier_charts(book, worksheets["Frontier"], sheets["Frontier"])
