@@ -12,11 +12,11 @@ import typer
 
 from mineralclub.cli_help import plain_flags
 from mineralclub.io.annotate import annotate
-from mineralclub.io.paths import workbook_path_problem
 from mineralclub.io.read_workbook import read_workbook
 from mineralclub.io.tables import InputError, Problem, Tables
 from mineralclub.io.template import write_template
 from mineralclub.io.validate import validate
+from mineralclub.io.workbook_path import workbook_path_problem
 
 EXIT_INPUT = 2
 plain_flags()  # --help lists on/off options as flags, without a "<bool>" type

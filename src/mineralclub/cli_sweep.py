@@ -78,8 +78,8 @@ def sweep_command(
 def run_sweep_command(workbook, params, mode, sweeps, workers, scheduler, out, morris, sobol,
                       uncertain, seed, time_limit, mip_gap, figures, warm_start,
                       progress) -> int:
-    from mineralclub.io.paths import workbook_path_problem
     from mineralclub.io.tables import InputError
+    from mineralclub.io.workbook_path import workbook_path_problem
     from mineralclub.pipeline import sha256
     from mineralclub.solve import SolveOptions
     from mineralclub.sweep.execute import DaskMissing, import_distributed

@@ -10,6 +10,7 @@ import pytest
 from openpyxl.utils.cell import range_boundaries
 
 from mineralclub.report.charts import MUSD, ChartSpec, chart_specs
+from mineralclub.report.workbook import write_results
 
 INPUTS = Path(__file__).resolve().parents[2] / "inputs"
 
@@ -70,18 +71,37 @@ def test_every_axis_is_titled_with_a_unit_and_shares_stop_at_100_percent(ban_boo
     """Value axes name their unit and format their labels without spurious decimals;
     share and HHI axes run from 0 to 1; every category label is shown."""
     for title, chart in charts_by_title(ban_book).items():
-        value_axis = (
-            chart.y_axis if chart.tagname != "barChart" or chart.barDir == "col" else chart.x_axis
-        )
+        value_axis = chart.y_axis  # openpyxl: y = values, x = categories (bars or columns)
         assert axis_title(value_axis), title
         assert value_axis.numFmt.formatCode in ("0%", "0.00", "#,##0", "#,##0.0", "#,##0.00")
         if "share" in title or "HHI" in title:
             assert value_axis.scaling.min == 0 and value_axis.scaling.max == 1, title
             assert value_axis.numFmt.formatCode in ("0%", "0.00")
         if chart.tagname == "barChart":
-            category_axis = chart.x_axis if chart.barDir == "col" else chart.y_axis
+            category_axis = chart.x_axis
             assert category_axis.tickLblSkip == 1, title
             assert category_axis.tickLblPos == "low", title  # clear of negative bars
+
+
+def test_long_category_lists_are_drawn_sideways_every_label_shown(tmp_path):
+    """Twelve members: the net positions become horizontal bars, first (largest) on top, every
+    country named, the labels left of the plot even beside negative bars."""
+    names = [f"Country {i:02d}" for i in range(12)]
+    ledger = pd.DataFrame(
+        {
+            "country": names,
+            "role": ["member"] * 12,
+            "net_position_musd": [(-1) ** i * (100.0 - i) for i in range(12)],
+        }
+    )
+    path = write_results(tmp_path / "r.xlsx", {"Ledger": ledger})
+    book = openpyxl.load_workbook(path)
+    (chart,) = book["Charts"]._charts
+    assert chart.barDir == "bar"
+    assert chart.x_axis.scaling.orientation == "maxMin"
+    assert chart.x_axis.tickLblSkip == 1 and chart.x_axis.tickLblPos == "low"
+    assert cells(book, cat_ref(chart.series[0])) == names
+    assert chart.y_axis.numFmt.formatCode == "#,##0"
 
 
 def test_large_amounts_are_labelled_without_decimals():

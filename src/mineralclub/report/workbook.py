@@ -85,6 +85,7 @@ class Styles:
         self.headline = book.add_format({"font_size": 12})
         self.note = book.add_format({"italic": True, "font_color": "#595959"})
         self.key = book.add_format({"font_color": "#595959"})
+        self.text = book.add_format({"indent": 1})  # clear of a right-aligned number before it
         self._numbers: dict[str, object] = {}
 
     def number(self, fmt: str | None):
@@ -200,6 +201,8 @@ def write_table(
     for j, col in enumerate(df.columns):
         fmt_name = formats(str(col))
         fmt = styles.number(fmt_name)
+        if fmt is None and pd.api.types.is_string_dtype(df[col].dtype):
+            fmt = styles.text
         write_column(ws, j, df[col], fmt, row_fmts.get(col))
         width = width_of(
             col, df[col].head(300).tolist(), fmt_name or (SHARE if col in row_fmts else None)

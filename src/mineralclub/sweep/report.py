@@ -390,7 +390,7 @@ def _tornado_figure(df: pd.DataFrame):
     ax.axvline(0, color="black", linewidth=0.6)
     ax.set_xlabel("change of the objective from the base run (USD million)")
     ax.set_title("Tornado", fontsize=11)
-    ax.legend(fontsize=8)
+    ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=2)  # off the bars
     return fig
 
 
