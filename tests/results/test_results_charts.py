@@ -224,7 +224,8 @@ def test_summary_stays_machine_readable_with_labels_beside_it(ban_run):
     assert float(df.set_index("key").loc["objective_musd", "value"]) == pytest.approx(
         ban_run.summary["objective_musd"]
     )
-    assert "label" in df.columns and df["label"].notna().all()
+    assert "label (money: USD million)" in df.columns
+    assert df["label (money: USD million)"].notna().all()
 
 
 def test_number_formats_frozen_headers_and_filters(ban_book):

@@ -35,9 +35,18 @@ def test_every_binding_target_is_named_with_its_price(tmp_path):
     refinery in A is built just large enough; B <= 99% is slack."""
     sheets = one_stage_refinery(
         Projects=[project("R", 30, 10, support=0.5, lumpy=False)],
-        Targets=[cap_target(0.7, name="B cap"), cap_target(0.99, name="loose cap"),
-                 {"target": "non-member cap", "metric": "max_nonmember_share",
-                  "mineral": "li", "stage": "ref", "year_from": 2026, "value": 0.7}],
+        Targets=[
+            cap_target(0.7, name="B cap"),
+            cap_target(0.99, name="loose cap"),
+            {
+                "target": "non-member cap",
+                "metric": "max_nonmember_share",
+                "mineral": "li",
+                "stage": "ref",
+                "year_from": 2026,
+                "value": 0.7,
+            },
+        ],
     )
     r = solve_dataset(dataset_from(sheets), SolveOptions())
     path = write_results(tmp_path / "run_results.xlsx", r.tables)
@@ -58,8 +67,7 @@ def test_every_binding_target_is_named_with_its_price(tmp_path):
 def test_brief_of_an_infeasible_plan_says_so(tmp_path):
     """B <= 10% cannot be met (A refines 20 t and there is nothing else): the brief warns and
     names the unmet target with its best achievable value."""
-    r = solve_dataset(dataset_from(one_stage_refinery(Targets=[cap_target(0.1)])),
-                      SolveOptions())
+    r = solve_dataset(dataset_from(one_stage_refinery(Targets=[cap_target(0.1)])), SolveOptions())
     assert r.status == "INFEASIBLE"
     path = write_results(tmp_path / "bad_results.xlsx", r.tables)
     text = explain(path)

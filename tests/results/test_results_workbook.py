@@ -103,7 +103,7 @@ def test_a_met_soft_target_is_not_counted_as_missed():
 def test_headline_says_what_is_missed_and_by_how_much(soft_run):
     lines = headline_lines(soft_run.tables)
     text = "\n".join(lines)
-    assert "What the plan costs over doing nothing: 0.00 USD million" in text
+    assert "Costs 0.00 more than doing nothing" in text
     assert "Targets met: 0 of 1" in text
     assert "soft cap: 80.0% against 10.0%" in text
     assert len(lines) <= len(soft_run.tables["Summary"])  # A:B stay a clean key/value table
@@ -112,7 +112,7 @@ def test_headline_says_what_is_missed_and_by_how_much(soft_run):
 def test_summary_headline_block_is_beside_the_key_value_columns(soft_run, tmp_path):
     path = write_results(tmp_path / "r.xlsx", soft_run.tables)
     ws = openpyxl.load_workbook(path)["Summary"]
-    assert [ws.cell(1, j).value for j in (1, 2, 3)] == ["key", "value", "label"]
+    assert [ws.cell(1, j).value for j in (1, 2)] == ["key", "value"]
     assert ws["E1"].value == "The plan in brief"
     assert ws["E2"].value.startswith("Status: OPTIMAL")
     df = pd.read_excel(path, sheet_name="Summary", engine="calamine")

@@ -9,6 +9,7 @@ block a person reads first. Both read the result tables only (themselves read fr
 from __future__ import annotations
 
 import math
+import textwrap
 
 import pandas as pd
 
@@ -97,27 +98,24 @@ def _top(ledger: pd.DataFrame, column: str, n: int = 3) -> str:
 
 def money_lines(s: dict, ledger: pd.DataFrame | None) -> list[str]:
     lines = [
-        f"What the plan costs over doing nothing: {_m(s['cost_over_baseline_musd'])} USD million",
-        "    (its objective without target penalties, minus the baseline with every lever off)",
-        f"Club spending: {_m(s['fiscal_cost_musd'])} USD million = project support "
-        f"{_m(s['project_support_musd'])} + price floors {_m(s['floor_payout_musd'])} + offtake "
-        f"{_m(s['offtake_cost_musd'])} + stockpiles {_m(s['stockpile_cost_musd'])}",
+        f"Costs {_m(s['cost_over_baseline_musd'])} more than doing nothing (every lever off; "
+        "target penalties left out)",
+        f"Club spending {_m(s['fiscal_cost_musd'])}: support {_m(s['project_support_musd'])}, "
+        f"floors {_m(s['floor_payout_musd'])}, offtake {_m(s['offtake_cost_musd'])}, "
+        f"stockpiles {_m(s['stockpile_cost_musd'])}",
     ]
     if ledger is not None and not ledger.empty:
         received = _top(ledger, "received_musd")
         if received:
-            lines.append(f"Largest recipients (USD million): {received}")
+            lines.append(f"Largest recipients: {received}")
         members = ledger[ledger["role"] == "member"]
         paid = _top(members, "contribution_musd")
         if paid:
             basis = members["share_basis"].iloc[0] if "share_basis" in members else ""
-            lines.append(
-                f"Largest contributors (USD million): {paid}"
-                + (f" (bill shared by {basis})" if basis else "")
-            )
+            lines.append(f"Largest contributors: {paid}" + (f" (by {basis})" if basis else ""))
     lines.append(
-        f"Damage the levers barely change: import premium {_m(s['import_premium_musd'])}"
-        f", unmet demand {_m(s['shortfall_musd'])} USD million"
+        f"Barely changed by any lever: import premium {_m(s['import_premium_musd'])}, "
+        f"unmet demand {_m(s['shortfall_musd'])}"
     )
     return lines
 
@@ -140,8 +138,31 @@ def target_lines(s: dict, targets: pd.DataFrame | None) -> list[str]:
     return lines
 
 
-def headline_lines(tables: dict[str, pd.DataFrame]) -> list[str]:
-    """The block a person reads first on the Summary sheet (one fact per line)."""
+WIDTH = 92  # characters per headline line (longer ones are wrapped and indented)
+NOTES = (
+    "All money in USD million: expected over the scenarios, discounted to the base year.",
+    "Columns A:B: machine-readable keys. Charts: the Charts sheet. Who pays: the Ledger sheet.",
+)
+
+
+def wrap(lines: list[str], width: int = WIDTH) -> list[str]:
+    out = []
+    for line in lines:
+        indent = " " * (len(line) - len(line.lstrip()))
+        out += textwrap.wrap(
+            line,
+            width,
+            initial_indent="",
+            subsequent_indent=indent + "    ",
+            break_on_hyphens=False,
+        ) or [""]
+    return out
+
+
+def headline_lines(tables: dict[str, pd.DataFrame], max_lines: int | None = None) -> list[str]:
+    """The block a person reads first on the Summary sheet, one fact per line, wrapped at
+    `WIDTH` characters; at most `max_lines` lines (the notes go first, then the tail of the
+    target list), so that the block never runs below the key / value rows."""
     summary = tables["Summary"]
     s = dict(zip(summary["key"], summary["value"], strict=True))
     status = str(s.get("status", ""))
@@ -153,11 +174,11 @@ def headline_lines(tables: dict[str, pd.DataFrame]) -> list[str]:
     if "cost_over_baseline_musd" in s:
         lines += money_lines(s, tables.get("Ledger"))
     lines += target_lines(s, tables.get("Targets"))
-    lines += [
-        "",
-        "Money in USD million: expected over the scenarios, discounted to the base year.",
-        "objective = fiscal cost + damage + target penalties + risk.",
-        "Columns A:B hold the machine-readable keys. Charts: see the Charts sheet; who pays "
-        "and who receives: the Ledger sheet.",
-    ]
-    return lines
+    lines = wrap(lines)
+    notes = wrap(["", *NOTES])
+    limit = max_lines if max_lines is not None else len(lines) + len(notes)
+    while notes and len(lines) + len(notes) > limit:
+        notes = notes[:-1] if len(notes) > 1 else []
+    if len(lines) > limit:
+        lines = lines[: max(limit - 1, 0)] + ["    ... (see the Targets sheet)"][:limit]
+    return lines + notes

@@ -243,7 +243,7 @@ def write_summary(book, tables: dict[str, pd.DataFrame], styles: Styles):
     """A:B ``key`` / ``value`` (machine-readable), C the label, E the headline block."""
     summary = tables["Summary"]
     ws = book.add_worksheet("Summary")
-    for j, col in enumerate(("key", "value", "label")):
+    for j, col in enumerate(("key", "value", "label (money: USD million)")):
         ws.write_string(0, j, col, styles.header)
     keys, values = [str(k) for k in summary["key"]], summary["value"].tolist()
     shown_values = []
@@ -252,18 +252,23 @@ def write_summary(book, tables: dict[str, pd.DataFrame], styles: Styles):
         fmt = MUSD if key.endswith("_musd") else "0.00%" if key == "mip_gap" else None
         Styles.write(ws, i, 1, value, styles.number(fmt))
         label = SUMMARY_LABELS.get(key, "")
-        ws.write_string(i, 2, label + (" (USD million)" if key.endswith("_musd") else ""))
+        ws.write_string(i, 2, label)
         shown_values.append(shown(value, MUSD if fmt == MUSD else None))
-    lines = headline_lines(tables)
+    lines = headline_lines(tables, max_lines=max(len(keys), 6))
     ws.write_string(0, 4, "The plan in brief", styles.title)
     for i, line in enumerate(lines, start=1):
         if line:
-            ws.write_string(i, 4, line, styles.note if i > len(lines) - 3 else styles.headline)
+            style = (
+                styles.note if line.startswith(("All money", "Columns A:B")) else styles.headline
+            )
+            ws.write_string(i, 4, line, style)
     ws.set_row(0, 24)
     ws.set_column(0, 0, width_of("key", keys, None))
     ws.set_column(1, 1, max(14.0, width_of("value", shown_values, None)))
     ws.set_column(
-        2, 2, width_of("label", [SUMMARY_LABELS.get(k, "") + " (USD million)" for k in keys], None)
+        2,
+        2,
+        width_of("label (money: USD million)", [SUMMARY_LABELS.get(k, "") for k in keys], None),
     )
     ws.set_column(3, 3, 2)
     ws.set_column(4, 4, min(150.0, max(len(x) for x in lines) * 1.15 + 2))  # 12 pt text
