@@ -28,6 +28,19 @@ def test_template_refuses_to_replace_a_file_without_force(tmp_path):
     assert target.read_bytes()[:2] == b"PK"  # now the blank .xlsx template
 
 
+def test_template_gets_the_users_umask(tmp_path):
+    import os
+    import stat
+
+    old = os.umask(0o022)
+    try:
+        res = runner.invoke(app, ["template", str(tmp_path / "t.xlsx")])
+    finally:
+        os.umask(old)
+    assert res.exit_code == 0, res.output
+    assert stat.S_IMODE((tmp_path / "t.xlsx").stat().st_mode) == 0o644
+
+
 def test_template_onto_a_folder_is_refused(tmp_path):
     res = runner.invoke(app, ["template", str(tmp_path), "--force"])
     assert res.exit_code == 2 and "is a folder" in res.stderr

@@ -72,7 +72,7 @@ def test_every_axis_is_titled_with_a_unit_and_shares_stop_at_100_percent(ban_boo
     share and HHI axes run from 0 to 1; every category label is shown."""
     for title, chart in charts_by_title(ban_book).items():
         value_axis = chart.y_axis  # openpyxl: y = values, x = categories (bars or columns)
-        assert axis_title(value_axis), title
+        assert axis_title(value_axis) and axis_title(chart.x_axis), title
         assert value_axis.numFmt.formatCode in ("0%", "0.00", "#,##0", "#,##0.0", "#,##0.00")
         if "share" in title or "HHI" in title:
             assert value_axis.scaling.min == 0 and value_axis.scaling.max == 1, title

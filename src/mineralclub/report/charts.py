@@ -169,27 +169,35 @@ def _summary_values(tables) -> dict | None:
     return dict(zip(summary["key"], summary["value"], strict=True))
 
 
-def _cost_spec(tables, parts: dict[str, str], name: str, title: str) -> ChartSpec | None:
+def _cost_spec(
+    tables, parts: dict[str, str], name: str, title: str, x_title: str
+) -> ChartSpec | None:
     values = _summary_values(tables)
     if values is None:
         return None
     rows = [(label, float(values[key])) for key, label in parts.items() if key in values]
     if not rows:
         return None
-    data = pd.DataFrame(rows, columns=["part", "expected cost (USD million)"])
-    return ChartSpec(name, title, "bar", data, "", "USD million (expected, discounted)", MUSD)
+    data = pd.DataFrame(rows, columns=[x_title, "expected cost (USD million)"])
+    return ChartSpec(name, title, "bar", data, x_title, "USD million (expected, discounted)", MUSD)
 
 
 def lever_spec(tables) -> ChartSpec | None:
     """What the club spends on each lever (the plan's decisions)."""
-    return _cost_spec(tables, LEVERS, "cost_by_lever", "Expected cost by lever (USD million)")
+    return _cost_spec(
+        tables, LEVERS, "cost_by_lever", "Expected cost by lever (USD million)", "lever"
+    )
 
 
 def beyond_levers_spec(tables) -> ChartSpec | None:
     """Damage, penalties and the risk charge: mostly what no lever changes (the import premium
     is nearly the same with and without the plan), so apart from the levers' own scale."""
     return _cost_spec(
-        tables, BEYOND_LEVERS, "cost_beyond_levers", "Damage, penalties and risk (USD million)"
+        tables,
+        BEYOND_LEVERS,
+        "cost_beyond_levers",
+        "Damage, penalties and risk (USD million)",
+        "part of the cost no lever decides",
     )
 
 
