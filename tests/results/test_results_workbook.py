@@ -130,3 +130,11 @@ def test_ledger_sheet_says_which_basis_and_why(ban_run):
     member = led[led.role == "member"].iloc[0]
     assert member["share_basis"] == "gdp_busd"
     assert member["share_basis_reason"] == "no cost_share given; every member gives gdp_busd"
+
+
+def test_columns_are_wide_enough_for_their_largest_number(tmp_path):
+    """A big value far below the first rows still fits its column (no "####")."""
+    values = [1.0] * 500 + [123_456_789.5]
+    path = write_results(tmp_path / "r.xlsx", {"Supply": pd.DataFrame({"used_t": values})})
+    ws = openpyxl.load_workbook(path)["Supply"]
+    assert ws.column_dimensions["A"].width >= len("123,456,790") + 1

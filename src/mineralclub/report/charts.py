@@ -358,8 +358,10 @@ def add_charts(book, charts_ws, data_ws, specs: list[ChartSpec], styles) -> None
     charts_ws.print_area(0, 0, top, PER_ROW * COLS_PER_CHART - 1)
     charts_ws.set_footer("&L&A&RPage &P of &N")
     charts_ws.hide_gridlines(2)
-    data_ws.set_column(0, 0, 28)
-    data_ws.set_column(1, max(len(s.series) for s in specs), 24)
+    first = [str(v) for sp in specs for v in [sp.data.columns[0], *sp.data.iloc[:, 0]]]
+    data_ws.set_column(0, 0, min(45, max(len(x) for x in first) + 2))
+    series = [len(str(c)) for sp in specs for c in sp.series]
+    data_ws.set_column(1, max(len(s.series) for s in specs), min(45, max(series) + 2))
 
 
 def write_block(ws, spec: ChartSpec, row: int, styles) -> int:

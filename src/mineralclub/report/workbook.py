@@ -204,9 +204,10 @@ def write_table(
         if fmt is None and pd.api.types.is_string_dtype(df[col].dtype):
             fmt = styles.text
         write_column(ws, j, df[col], fmt, row_fmts.get(col))
-        width = width_of(
-            col, df[col].head(300).tolist(), fmt_name or (SHARE if col in row_fmts else None)
-        )
+        sample = df[col].head(300).tolist()
+        if df[col].dtype.kind in "fiu" and len(df):  # the extremes too: no "####" cells
+            sample += [df[col].max(), df[col].min()]
+        width = width_of(col, sample, fmt_name or (SHARE if col in row_fmts else None))
         ws.set_column(j, j, min(width, width_max))
     ws.freeze_panes(1, 0)
     if len(df.columns):
