@@ -210,3 +210,8 @@ app.command("diff")(diff_command)
 from mineralclub.cli_sweep import sweep_command  # noqa: E402
 
 app.command("sweep")(sweep_command)
+
+# Near-optimal alternatives (issue 19).
+from mineralclub.cli_alternatives import alternatives_command  # noqa: E402
+
+app.command("alternatives")(alternatives_command)
