@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import re
 
-import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
 from mineralclub.cli import app
+from mineralclub.dataset import Country
 from mineralclub.ledger import basis_reason, cost_shares
 
 runner = CliRunner()
@@ -87,20 +87,19 @@ def test_a_member_without_gdp_is_warned_about_at_its_cell(make_workbook):
 
 
 def test_the_ledger_says_why_the_bill_is_shared_equally():
-    c = pd.DataFrame(
-        {
-            "country": ["A", "B", "C"],
-            "member": [True, False, True],
-            "cost_share": [None] * 3,
-            "gdp_busd": [300.0, 9.0, None],
-        }
-    )
+    def members(gdp):
+        return [
+            Country(c, m, False, 0.0, g, None)
+            for c, m, g in zip("ABC", (True, False, True), gdp, strict=True)
+        ]
+
+    c = members([300.0, 9.0, None])
     shares, basis = cost_shares(c)
     assert basis == "equal" and shares == {"A": 0.5, "C": 0.5}
     assert basis_reason(c, basis) == (
         "no cost_share given; gdp_busd blank for C, so equal shares instead of GDP"
     )
-    c["gdp_busd"] = [300.0, None, 100.0]
+    c = members([300.0, None, 100.0])
     assert basis_reason(c, cost_shares(c)[1]) == "no cost_share given; every member gives gdp_busd"
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import typer
 
 from mineralclub.cli_help import plain_flags
+from mineralclub.exit_codes import EXIT_INPUT, EXIT_SOLVER
 from mineralclub.io.annotate import annotate
 from mineralclub.io.read_workbook import read_workbook
 from mineralclub.io.tables import InputError, Problem, Tables
@@ -18,7 +19,6 @@ from mineralclub.io.template import write_template
 from mineralclub.io.validate import validate
 from mineralclub.io.workbook_path import workbook_path_problem
 
-EXIT_INPUT = 2
 plain_flags()  # --help lists on/off options as flags, without a "<bool>" type
 
 app = typer.Typer(
@@ -159,7 +159,7 @@ def load_pipeline():
         if exc.name != "mineralclub.pipeline":
             raise
         typer.echo("error: the solver pipeline is not installed in this version", err=True)
-        raise typer.Exit(4) from None
+        raise typer.Exit(EXIT_SOLVER) from None
     return run
 
 

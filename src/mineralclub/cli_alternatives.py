@@ -14,7 +14,8 @@ from pathlib import Path
 
 import typer
 
-EXIT_OK, EXIT_INPUT, EXIT_INFEASIBLE, EXIT_SOLVER = 0, 2, 3, 4
+from mineralclub.exit_codes import EXIT_INFEASIBLE, EXIT_INPUT, EXIT_OK, EXIT_SOLVER
+
 SPACES = ("project", "country", "lever")
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import typer
 
-EXIT_INPUT = 2
+from mineralclub.exit_codes import EXIT_INPUT
 
 
 def explain_command(

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import typer
 
-EXIT_INPUT, EXIT_SOLVER = 2, 4
+from mineralclub.exit_codes import EXIT_INPUT, EXIT_SOLVER
 
 
 def sweep_command(

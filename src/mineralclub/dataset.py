@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import pandas as pd
 
@@ -58,13 +58,68 @@ class Project:
 
 
 @dataclass(frozen=True)
+class TargetRow:
+    """One Targets row, blanks resolved: ``scenarios`` lists the scenarios it applies to."""
+
+    target: str
+    metric: str
+    mineral: str  # a mineral or "*"
+    stage: str  # a stage or "*"
+    country: str | None
+    year_from: int
+    value: float
+    scope: str  # "club" or "world"
+    scenarios: tuple[str, ...]
+    hard: bool
+    penalty_usd_per_t: float  # 0 when blank
+
+
+@dataclass(frozen=True)
+class FloorLevel:
+    mineral: str
+    stage: str
+    level: str
+    floor_usd_per_t: float
+
+    @property
+    def key(self) -> Key:
+        return (self.mineral, self.stage, self.level)
+
+
+@dataclass(frozen=True)
+class OfftakeOption:
+    supplier: str
+    mineral: str
+    stage: str
+    contract_price_usd_per_t: float
+    max_t_per_yr: float
+    first_year: int | None
+    last_year: int | None
+
+    @property
+    def key(self) -> Key:
+        return (self.supplier, self.mineral, self.stage)
+
+
+@dataclass(frozen=True)
+class Country:
+    """A Countries row; ``gdp_busd`` and ``cost_share`` are None when blank (burden sharing)."""
+
+    country: str
+    member: bool
+    partner: bool
+    import_premium_usd_per_t: float
+    gdp_busd: float | None
+    cost_share: float | None
+
+
+@dataclass(frozen=True)
 class Dataset:
     name: str
     settings: dict
     # time
     periods: tuple[int, ...]
     duration: dict[int, int]
-    discount: dict[int, float]  # delta(t)
     weight: dict[int, float]  # w_t = d_t * delta(t)
     base_year: int
     # scenarios
@@ -75,9 +130,7 @@ class Dataset:
     stages: dict[str, tuple[str, ...]]  # mineral -> stages in order
     yield_: dict[Key, float]  # (k, s) -> yield
     final_stage: dict[str, str]
-    basis: dict[str, str]
     # countries
-    countries: tuple[str, ...]
     members: tuple[str, ...]
     nonmembers: tuple[str, ...]
     partners: tuple[str, ...]
@@ -88,13 +141,10 @@ class Dataset:
     shortfall_penalty: dict[Key, float]  # (k, t, w) USD/t
     # existing capacity, held forward: (c, k, s, t) -> value
     capacity: dict[Key, float]
-    unit_cost: dict[Key, float]
     utilization: dict[Key, float]
-    export_share: dict[Key, float]
     cut: dict[Key, float]  # (c, k, s, t, w) -> export / capacity cut fraction (absent = 0)
     # producers
     projects: dict[str, Project]
-    producers: tuple[Producer, ...]
     producer_cap: dict[Key, float]  # (r, t) undisrupted usable capacity (project: if built)
     producer_cost: dict[Key, float]  # (r, t, w) full cash cost
     viable: dict[Key, int]  # (r, t, w) 1 if cost <= price
@@ -104,8 +154,12 @@ class Dataset:
     stock: dict  # mineral -> {initial, max (None = no limit), capacity_cost, holding}
     disrupted: frozenset  # (k, t, w) with a cut on any country / stage of mineral k
     producers_of_stage: dict  # (k, s) -> countries with Capacity rows (members and non-members)
-    # raw tables for the lever and target modules
-    tables: Tables = field(repr=False)
+    # typed rows of the lever, target and budget sheets
+    country_rows: tuple[Country, ...]
+    floor_levels: tuple[FloorLevel, ...]
+    offtake_options: tuple[OfftakeOption, ...]
+    targets: tuple[TargetRow, ...]
+    budget: dict[int, float]  # year -> max_spend_musd
 
     # --- helpers --------------------------------------------------------------------------
     def country_of(self, owner: str) -> str:
@@ -164,7 +218,7 @@ def build_dataset(tables: Tables) -> Dataset:
     scen = tables["Scenarios"]
     scenarios = tuple(scen["scenario"])
     prob = dict(zip(scen["scenario"], scen["probability"].astype(float), strict=True))
-    minerals, stages, yield_, final_stage, basis = _stages(tables)
+    minerals, stages, yield_, final_stage = _stages(tables)
     countries = tables["Countries"]
     members = tuple(countries.loc[countries["member"].astype(bool), "country"])
     nonmembers = tuple(countries.loc[~countries["member"].astype(bool), "country"])
@@ -199,7 +253,6 @@ def build_dataset(tables: Tables) -> Dataset:
         settings=st,
         periods=periods,
         duration=duration,
-        discount=discount,
         weight=weight,
         base_year=base_year,
         scenarios=scenarios,
@@ -208,8 +261,6 @@ def build_dataset(tables: Tables) -> Dataset:
         stages=stages,
         yield_=yield_,
         final_stage=final_stage,
-        basis=basis,
-        countries=tuple(countries["country"]),
         members=members,
         nonmembers=nonmembers,
         partners=partners,
@@ -218,12 +269,9 @@ def build_dataset(tables: Tables) -> Dataset:
         demand=demand,
         shortfall_penalty=shortfall_penalty,
         capacity=cap,
-        unit_cost=cost,
         utilization=util,
-        export_share=exp,
         cut=cut,
         projects=projects,
-        producers=producers,
         producer_cap=producer_cap,
         producer_cost=producer_cost,
         viable=viable,
@@ -232,8 +280,59 @@ def build_dataset(tables: Tables) -> Dataset:
         stock=_stock(tables),
         disrupted=frozenset((k, t, w) for (_c, k, _s, t, w), v in cut.items() if v > 0),
         producers_of_stage=_countries_by_stage(cap),
-        tables=tables,
+        country_rows=_country_rows(tables),
+        floor_levels=tuple(
+            FloorLevel(r["mineral"], r["stage"], r["level"], float(r["floor_usd_per_t"]))
+            for r in tables["FloorLevels"].to_dict("records")),
+        offtake_options=tuple(
+            OfftakeOption(r["supplier"], r["mineral"], r["stage"],
+                          float(r["contract_price_usd_per_t"]), float(r["max_t_per_yr"]),
+                          _year(r.get("first_year")), _year(r.get("last_year")))
+            for r in tables["OfftakeOptions"].to_dict("records")),
+        targets=_target_rows(tables, scenarios),
+        budget={int(r["year"]): float(r["max_spend_musd"])
+                for r in tables["Budget"].to_dict("records")},
     )
+
+
+def _blank(v) -> bool:
+    return v is None or (isinstance(v, float) and math.isnan(v))
+
+
+def _year(v) -> int | None:
+    return None if _blank(v) else int(v)
+
+
+def _number(v) -> float | None:
+    return None if _blank(v) else float(v)
+
+
+def _text(v) -> str | None:
+    return None if _blank(v) or v == "" else str(v)
+
+
+def _country_rows(tables: Tables) -> tuple[Country, ...]:
+    return tuple(
+        Country(r["country"], bool(r["member"]), bool(r.get("partner") or False),
+                _number(r.get("import_premium_usd_per_t")) or 0.0, _number(r.get("gdp_busd")),
+                _number(r.get("cost_share")))
+        for r in tables["Countries"].to_dict("records"))
+
+
+def _target_rows(tables: Tables, scenarios: tuple[str, ...]) -> tuple[TargetRow, ...]:
+    out = []
+    for r in tables["Targets"].to_dict("records"):
+        scen = str(_text(r.get("scenarios")) or "*").strip()
+        chosen = (scenarios if scen == "*"
+                  else tuple(x.strip() for x in scen.split(";") if x.strip()))
+        hard = r.get("hard")
+        out.append(TargetRow(
+            target=r["target"], metric=r["metric"], mineral=r["mineral"], stage=r["stage"],
+            country=_text(r.get("country")), year_from=int(r["year_from"]),
+            value=float(r["value"]), scope=_text(r.get("scope")) or "club", scenarios=chosen,
+            hard=True if _blank(hard) else bool(hard),
+            penalty_usd_per_t=_number(r.get("penalty_usd_per_t")) or 0.0))
+    return tuple(out)
 
 
 def _stock(tables: Tables) -> dict[str, dict]:
@@ -275,9 +374,7 @@ def _stages(tables: Tables):
         yield_[(k, s)] = float(rec["yield"])
         if bool(rec["final"]):
             final_stage[k] = s
-    minerals_df = tables["Minerals"]
-    basis = dict(zip(minerals_df["mineral"], minerals_df["basis"].fillna("t"), strict=True))
-    return minerals, {k: tuple(v) for k, v in stages.items()}, yield_, final_stage, basis
+    return minerals, {k: tuple(v) for k, v in stages.items()}, yield_, final_stage
 
 
 def _capacity(tables: Tables, periods: tuple[int, ...]):

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from mineralclub.units import HHI_RELATIVE_TOL
+
 TOL = 1e-6
 MAX_ITEMS = 8  # longest list in one bullet: the brief stays one page
 SHEETS = ("Summary", "Projects", "PriceFloors", "Offtake", "Stockpile", "Targets", "Shortfall",
@@ -247,7 +249,7 @@ def target_lines(tg: pd.DataFrame) -> list[str]:
 
 
 def violated(r) -> bool:
-    tol = 1e-4 * max(abs(num(r.value)), 1e-3)
+    tol = HHI_RELATIVE_TOL * max(abs(num(r.value)), 1e-3)
     if str(r.metric).startswith("min_"):
         return num(r.achieved) < num(r.value) - tol
     return num(r.achieved) > num(r.value) + tol

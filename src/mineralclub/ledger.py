@@ -18,14 +18,16 @@ shares still sum to 1 and the contributions still add up to the bill.
 
 from __future__ import annotations
 
-import math
 import warnings
 from collections import defaultdict
+from collections.abc import Iterable
 
 import pandas as pd
+import pyomo.environ as pyo
 
-from mineralclub.dataset import Dataset
-from mineralclub.results import TOL, country_of, vals
+from mineralclub.dataset import Country, Dataset
+from mineralclub.model.registry import FISCAL, Cost
+from mineralclub.results import TOL
 
 LEDGER_COLUMNS = [
     "country",
@@ -43,40 +45,36 @@ LEDGER_COLUMNS = [
 ]
 
 
-def _blank(v) -> bool:
-    return v is None or (isinstance(v, float) and math.isnan(v))
-
-
-def cost_shares(countries: pd.DataFrame) -> tuple[dict[str, float], str]:
+def cost_shares(countries: Iterable[Country]) -> tuple[dict[str, float], str]:
     """Members' shares of the club's bill (summing to 1) and the basis used: ``cost_share``,
     ``gdp_busd`` or ``equal``."""
-    rows = countries[countries["member"].astype(bool)]
-    names = list(rows["country"])
-    given = [None if _blank(v) else float(v) for v in rows.get("cost_share", [None] * len(rows))]
+    rows = [c for c in countries if c.member]
+    names = [c.country for c in rows]
+    given = [c.cost_share for c in rows]
     if any(v is not None for v in given):
         if any(v is None for v in given):
             blank = ", ".join(n for n, v in zip(names, given, strict=True) if v is None)
             warnings.warn(f"cost_share is blank for {blank}; counted as 0", stacklevel=2)
-        shares = [v or 0.0 for v in given]
+        shares = [v or 0.0 for v in given]  # blanks count as 0
         if sum(shares) > 0:
             return _normalised(names, shares), "cost_share"
         warnings.warn("members' cost_share sum to 0; the bill is shared by GDP or equally",
                       stacklevel=2)
-    gdp = [None if _blank(v) else float(v) for v in rows.get("gdp_busd", [None] * len(rows))]
-    if names and all(v is not None for v in gdp) and sum(gdp) > 0:
-        return _normalised(names, gdp), "gdp_busd"
+    gdp = [c.gdp_busd for c in rows]
+    known = [v for v in gdp if v is not None]
+    if names and len(known) == len(gdp) and sum(known) > 0:
+        return _normalised(names, known), "gdp_busd"
     return {n: 1.0 / len(names) for n in names}, "equal"
 
 
-def basis_reason(countries: pd.DataFrame, basis: str) -> str:
+def basis_reason(countries: Iterable[Country], basis: str) -> str:
     """Why the bill is shared on `basis` (the Ledger's ``share_basis_reason``)."""
     if basis == "cost_share":
         return "Countries.cost_share given for the members (normalised to sum 1)"
     if basis == "gdp_busd":
         return "no cost_share given; every member gives gdp_busd"
-    rows = countries[countries["member"].astype(bool)]
-    gdp = rows.get("gdp_busd", pd.Series([None] * len(rows), index=rows.index))
-    missing = [str(c) for c, v in zip(rows["country"], gdp, strict=True) if _blank(v)]
+    rows = [c for c in countries if c.member]
+    missing = [c.country for c in rows if c.gdp_busd is None]
     if missing and len(missing) < len(rows):
         return (f"no cost_share given; gdp_busd blank for {', '.join(missing[:5])}"
                 + (f" and {len(missing) - 5} more" if len(missing) > 5 else "")
@@ -89,31 +87,29 @@ def _normalised(names: list[str], weights: list[float]) -> dict[str, float]:
     return {n: w / total for n, w in zip(names, weights, strict=True)}
 
 
+# the Ledger column of each fiscal cost category (a new category must say who receives it)
+PAYMENT_COLUMN = {
+    Cost.PROJECT_SUPPORT: "hosted_support_musd",
+    Cost.FLOOR_PAYOUT: "floor_payments_musd",
+    Cost.OFFTAKE_COST: "offtake_payments_musd",
+    Cost.STOCKPILE_COST: "stockpile_payments_musd",
+}
+STOCKPILE = "(stockpile)"
+
+
 def received_by_country(m, ds: Dataset) -> dict[str, dict[str, float]]:
-    """{payment kind: {country: expected discounted USD million}} paid by the club: support of
-    candidate projects by host, floor payouts and offtake payments by producer's host country
-    (partners for partner offtake)."""
-    out = {"hosted_support_musd": defaultdict(float), "floor_payments_musd": defaultdict(float),
-           "offtake_payments_musd": defaultdict(float)}
-    rate = float(ds.settings.get("discount_rate") or 0.0)
-    for name, built in vals(m.x).items():
-        p = ds.projects[name]
-        if not p.committed:
-            delta = (1 + rate) ** -(p.first_year - ds.base_year)
-            out["hosted_support_musd"][p.country] += p.support_musd * delta * built
-    strike = {(r.mineral, r.stage, r.level): float(r.floor_usd_per_t)
-              for r in ds.tables["FloorLevels"].itertuples(index=False)}
-    for (o, k, s, lvl, t), v in vals(m.v).items():
-        pay = sum(ds.prob[w] * max(0.0, strike[(k, s, lvl)] - ds.price[(k, s, t, w)])
-                  for w in ds.scenarios)
-        out["floor_payments_musd"][country_of(ds, o)] += 1e-6 * ds.weight[t] * pay * v
-    contract = {(r.supplier, r.mineral, r.stage): float(r.contract_price_usd_per_t)
-                for r in ds.tables["OfftakeOptions"].itertuples(index=False)}
-    for var in (m.o, m.oP):
-        for (sup, k, s, t), v in vals(var).items():
-            diff = sum(ds.prob[w] * (contract[(sup, k, s)] - ds.price[(k, s, t, w)])
-                       for w in ds.scenarios)
-            out["offtake_payments_musd"][country_of(ds, sup)] += 1e-6 * ds.weight[t] * diff * v
+    """{payment kind: {payee: expected discounted USD million}}: every registered fiscal term,
+    by its owner's host country (support of candidate projects by host, floor payouts and
+    offtake payments by producer's host country, partners for partner offtake) or
+    ``(stockpile)``."""
+    out: dict[str, dict[str, float]] = {col: defaultdict(float)
+                                        for col in PAYMENT_COLUMN.values()}
+    for category in FISCAL:
+        column = PAYMENT_COLUMN[category]
+        for term in m.reg.terms(category):
+            prob = 1.0 if term.scenario is None else pyo.value(m.p_prob[term.scenario])
+            payee = STOCKPILE if term.owner_kind == "stockpile" else term.country
+            out[column][payee] += prob * pyo.value(term.expr)
     return out
 
 
@@ -122,10 +118,10 @@ def ledger_table(m, ds: Dataset, tables: dict[str, pd.DataFrame]) -> pd.DataFram
     partner that is paid for offtake, and a ``(stockpile)`` row for stockpile costs."""
     summary = dict(zip(tables["Summary"]["key"], tables["Summary"]["value"], strict=True))
     fiscal = float(summary["fiscal_cost_musd"])
-    shares, basis = cost_shares(ds.tables["Countries"])
-    reason = basis_reason(ds.tables["Countries"], basis)
+    shares, basis = cost_shares(ds.country_rows)
+    reason = basis_reason(ds.country_rows, basis)
     got = received_by_country(m, ds)
-    kinds = list(got)
+    kinds = [k for k in got if k != "stockpile_payments_musd"]
     rows = []
     for c in ds.members:
         rows.append(dict(country=c, role="member", share_of_bill=shares[c], share_basis=basis,
@@ -136,9 +132,9 @@ def ledger_table(m, ds: Dataset, tables: dict[str, pd.DataFrame]) -> pd.DataFram
             rows.append(dict(country=c, role="partner", share_of_bill=0.0, share_basis=None,
                              contribution_musd=0.0,
                              **{kind: got[kind].get(c, 0.0) for kind in kinds}))
-    rows.append(dict(country="(stockpile)", role="stockpile", share_of_bill=0.0,
+    rows.append(dict(country=STOCKPILE, role="stockpile", share_of_bill=0.0,
                      share_basis=None, contribution_musd=0.0,
-                     stockpile_payments_musd=float(summary["stockpile_cost_musd"])))
+                     stockpile_payments_musd=got["stockpile_payments_musd"].get(STOCKPILE, 0.0)))
     df = pd.DataFrame(rows, columns=LEDGER_COLUMNS)
     paid = kinds + ["stockpile_payments_musd"]
     df[paid] = df[paid].fillna(0.0)

@@ -19,6 +19,7 @@ from rich.console import Console
 from mineralclub import __version__
 from mineralclub import results as R
 from mineralclub.dataset import Dataset, build_dataset
+from mineralclub.exit_codes import EXIT_INFEASIBLE, EXIT_INPUT, EXIT_OK, EXIT_SOLVER
 from mineralclub.io.read_workbook import read_workbook
 from mineralclub.io.tables import InputError, Tables
 from mineralclub.io.validate import validate
@@ -35,8 +36,7 @@ from mineralclub.solve import (
     solve_baseline,
     solve_plan,
 )
-
-EXIT_OK, EXIT_INPUT, EXIT_INFEASIBLE, EXIT_SOLVER = 0, 2, 3, 4
+from mineralclub.units import HHI_RELATIVE_TOL
 
 
 @dataclass
@@ -134,7 +134,7 @@ def solve_dataset(ds: Dataset, opts: SolveOptions, progress=_quiet) -> RunResult
     if not getattr(m, "hhi_converged", True):
         messages.append(f"warning: the HHI cutting planes did not converge in "
                         f"{plan.hhi_rounds} rounds; some HHI targets are exceeded by more than "
-                        f"the 1e-4 tolerance (see the Targets sheet)")
+                        f"the {HHI_RELATIVE_TOL:g} tolerance (see the Targets sheet)")
     return RunResult(plan.status, summary, tables, messages=messages)
 
 

@@ -9,8 +9,10 @@ import pandas as pd
 import pyomo.environ as pyo
 
 from mineralclub.dataset import Dataset
-from mineralclub.model.registry import CATEGORIES, DAMAGE, FISCAL
+from mineralclub.model import concentration as C
+from mineralclub.model.registry import CATEGORIES, DAMAGE, FISCAL, Cost
 from mineralclub.model.targets import violation_expr
+from mineralclub.units import BINDING_TOL, HHI_RELATIVE_TOL
 
 TOL = 1e-6
 
@@ -95,63 +97,43 @@ def supply_table(m, ds: Dataset, fl: Flows) -> pd.DataFrame:
 # --- Concentration -------------------------------------------------------------------------
 
 
-def concentration_metrics(m, ds: Dataset, fl: Flows) -> pd.DataFrame:
+def concentration_metrics(m, ds: Dataset, fl: Flows | None = None) -> pd.DataFrame:
     """Per (k, s, t, w): top_country_share, nonmember_share, trusted_share, hhi (club scope on
-    club supply; world scope on world production)."""
-    club = defaultdict(lambda: defaultdict(float))
-    world = defaultdict(lambda: defaultdict(float))
-    trusted = defaultdict(float)
-    for (o, k, s, t, w), q in fl.used.items():
-        club[(k, s, t, w)][("m", country_of(ds, o))] += q
-        trusted[(k, s, t, w)] += fl.trusted[(o, k, s, t, w)]
-    for (o, k, s, t, w), q in fl.output.items():
-        world[(k, s, t, w)][("m", country_of(ds, o))] += q
-    for (c, k, s, t, w), q in fl.spot.items():
-        club[(k, s, t, w)][("n", c)] += q
-    for (c, k, s, t), q in fl.partner.items():
-        for w in ds.scenarios:
-            club[(k, s, t, w)][("n", c)] += q
-    for (c, k, s, t), cap in ds.capacity.items():
-        if c in ds.nonmembers:
-            for w in ds.scenarios:
-                world[(k, s, t, w)][("n", c)] += cap * ds.utilization[(c, k, s, t)]
+    club supply; world scope on world production), evaluated from the model's own concentration
+    expressions (`model.concentration`, the ones targets constrain)."""
     rows = []
     for k, s, t, w in m.sets.kst_w:
-        dem = ds.stage_demand(k, s, t)
-        unknown = _unknown(ds, fl, club, k, s, t, w)
-        sup = club[(k, s, t, w)]
-        rows += _metric_rows(k, s, t, w, "club", sup, dem, unknown, trusted[(k, s, t, w)])
-        wsup = world[(k, s, t, w)]
-        rows += _metric_rows(k, s, t, w, "world", wsup, sum(wsup.values()), 0.0, None)
+        rows += _scope_rows(m, ds, "club", k, s, t, w)
+        rows += _scope_rows(m, ds, "world", k, s, t, w)
     return pd.DataFrame(rows)
 
 
-def _unknown(ds: Dataset, fl: Flows, club, k, s, t, w) -> float:
-    """Shortfall at the final stage; at earlier stages the stage-s content of imported later
-    product and of shortfall (non-member of unknown origin)."""
-    chain = ds.stages[k]
-    content, total = 1.0, 0.0
-    for j in chain[chain.index(s) + 1 :]:
-        content /= ds.yield_[(k, j)]
-        total += content * sum(v for (kind, _c), v in club[(k, j, t, w)].items() if kind == "n")
-    return total + content * fl.shortfall.get((k, t, w), 0.0)
-
-
-def _metric_rows(k, s, t, w, scope, sup, denom, unknown, trusted):
-    non = {c: v for (kind, c), v in sup.items() if kind == "n"}
-    total = sum(sup.values())
+def _scope_rows(m, ds: Dataset, scope: str, k, s, t, w) -> list[dict]:
+    if scope == "club":
+        share, parts = C.club_share, C.club_parts(m, ds, k, s, t, w)
+        countries = C.club_nonmembers(m, k, s, t, w)
+    else:
+        share, parts = C.world_share, C.world_parts(m, ds, k, s, t, w)
+        countries = m.sets.nonmembers_at.get((k, s, t), [])
+    num, den = share(m, ds, "max_nonmember_share", k, s, None, t, w)
+    denom = pyo.value(den)
     denom = denom if denom > TOL else float("nan")
-    top = max(non.values(), default=0.0)
-    hhi = sum((v / total) ** 2 for v in sup.values()) if total > TOL else float("nan")
-    out = {
-        "top_country_share": top / denom,
-        "nonmember_share": (sum(non.values()) + unknown) / denom,
-        "hhi": hhi,
-    }
-    if trusted is not None:
-        out["trusted_share"] = trusted / denom
+    top = max((pyo.value(share(m, ds, "max_country_share", k, s, c, t, w)[0])
+               for c in countries), default=_final_shortfall(m, ds, scope, k, s, t, w))
+    out = {"top_country_share": top / denom, "nonmember_share": pyo.value(num) / denom,
+           "hhi": C.hhi_of(parts)}
+    if scope == "club":
+        out["trusted_share"] = pyo.value(share(m, ds, "min_trusted_share", k, s, None, t, w)[0]) \
+            / denom
     return [dict(mineral=k, stage=s, year=t, scenario=w, scope=scope, metric=name, value=v)
             for name, v in out.items()]
+
+
+def _final_shortfall(m, ds: Dataset, scope: str, k, s, t, w) -> float:
+    """With no non-member supplier, the top country share is the shortfall's (club, final)."""
+    if scope == "club" and s == ds.final_stage[k]:
+        return pyo.value(m.u[k, t, w])
+    return 0.0
 
 
 def concentration_table(plan: pd.DataFrame, base: pd.DataFrame, ds: Dataset) -> pd.DataFrame:
@@ -202,37 +184,47 @@ def projects_table(m, ds: Dataset) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=cols)
 
 
+def expected_terms(m, ds: Dataset, category: Cost) -> dict[tuple, float]:
+    """{(item, period): expected value} of the registered terms of a category: the very terms
+    the objective sums, probability-weighted (first-stage terms count once)."""
+    out: dict[tuple, float] = defaultdict(float)
+    for term in m.reg.terms(category):
+        prob = 1.0 if term.scenario is None else pyo.value(m.p_prob[term.scenario])
+        out[(term.item, term.period)] += prob * pyo.value(term.expr)
+    return out
+
+
 def floors_table(m, ds: Dataset) -> pd.DataFrame:
     """Covered tonnes per level and period; expected payouts discounted like the Summary (they
-    add up to floor_payout_musd)."""
+    add up to floor_payout_musd: the registered floor terms)."""
     cover = vals(m.v)
-    agg = defaultdict(float)
+    agg: dict[tuple, float] = defaultdict(float)
     for (_o, k, s, lvl, t), v in cover.items():
         agg[(k, s, lvl, t)] += v
+    payout = expected_terms(m, ds, Cost.FLOOR_PAYOUT)
     rows = []
     for (k, s, lvl, t), v in sorted(agg.items()):
         if v <= TOL:
             continue
-        f = pyo.value(m.p_floor[k, s, lvl])
-        pay = sum(ds.prob[w] * max(0.0, f - ds.price[(k, s, t, w)]) for w in ds.scenarios)
-        rows.append(dict(mineral=k, stage=s, level=lvl, floor_usd_per_t=f, year=t, covered_t=v,
-                         expected_payout_musd=1e-6 * pay * v * ds.weight[t]))
+        rows.append(dict(mineral=k, stage=s, level=lvl,
+                         floor_usd_per_t=pyo.value(m.p_floor[k, s, lvl]), year=t, covered_t=v,
+                         expected_payout_musd=payout.get(((k, s, lvl), t), 0.0)))
     cols = ["mineral", "stage", "level", "floor_usd_per_t", "year", "covered_t",
             "expected_payout_musd"]
     return pd.DataFrame(rows, columns=cols)
 
 
 def offtake_table(m, ds: Dataset) -> pd.DataFrame:
-    """Contracted tonnes per year; expected net cost discounted like the Summary."""
+    """Contracted tonnes per year; expected net cost discounted like the Summary (the registered
+    offtake terms)."""
+    cost = expected_terms(m, ds, Cost.OFFTAKE_COST)
     rows = []
     for var in (m.o, m.oP):
         for (sup, k, s, t), v in vals(var).items():
             if v <= TOL:
                 continue
-            c_price = pyo.value(m.p_offtake_price[sup, k, s])
-            exp = sum(ds.prob[w] * (c_price - ds.price[(k, s, t, w)]) for w in ds.scenarios)
             rows.append(dict(supplier=sup, mineral=k, stage=s, year=t, volume_t=v,
-                             expected_cost_musd=1e-6 * exp * v * ds.weight[t]))
+                             expected_cost_musd=cost.get(((sup, k, s), t), 0.0)))
     cols = ["supplier", "mineral", "stage", "year", "volume_t", "expected_cost_musd"]
     return pd.DataFrame(rows, columns=cols).sort_values(cols[:4]).reset_index(drop=True)
 
@@ -274,7 +266,7 @@ def targets_table(m, ds: Dataset, marginal: dict | None = None) -> pd.DataFrame:
         rows.append(dict(target=inst.target, metric=inst.metric, scope=inst.scope,
                          mineral=inst.mineral, stage=inst.stage, country=inst.country,
                          year=inst.year, scenario=inst.scenario or "*", value=pyo.value(inst.value),
-                         achieved=achieved, binding=bool(g >= -1e-6 * max(1.0, abs(den))),
+                         achieved=achieved, binding=bool(g >= -BINDING_TOL * max(1.0, abs(den))),
                          violation_t=max(0.0, g), hard=inst.hard,
                          marginal_cost_musd_per_pp=marginal.get(inst.index, float("nan"))))
     for h in getattr(m, "hhi_instances", []):
@@ -303,7 +295,7 @@ def _whole_target_rows(df: pd.DataFrame) -> pd.DataFrame:
 def unmet_targets(targets: pd.DataFrame) -> pd.DataFrame:
     """Whole-target rows of hard targets that are violated (elastic plan)."""
     whole = targets[(targets["year"] == "*") & targets["hard"].astype(bool)]
-    tol = 1e-4 * whole["value"].abs().clip(lower=1e-3)
+    tol = HHI_RELATIVE_TOL * whole["value"].abs().clip(lower=1e-3)
     is_min = whole["metric"].str.startswith("min_")
     over = (~is_min) & (whole["achieved"] > whole["value"] + tol)
     under = is_min & (whole["achieved"] < whole["value"] - tol)
@@ -318,7 +310,7 @@ def cost_parts(m, ds: Dataset) -> dict[str, float]:
     out = {}
     for c in CATEGORIES:
         first = pyo.value(m.e_first[c])
-        exp = sum(ds.prob[w] * pyo.value(m.e_scenario[c, w]) for w in ds.scenarios)
+        exp = sum(pyo.value(m.p_prob[w]) * pyo.value(m.e_scenario[c, w]) for w in ds.scenarios)
         out[c] = first + exp
     out["risk"] = pyo.value(m.e_risk)
     return out
@@ -326,8 +318,8 @@ def cost_parts(m, ds: Dataset) -> dict[str, float]:
 
 def summary_dict(m, ds: Dataset, status: str, gap, baseline_objective: float) -> dict:
     parts = cost_parts(m, ds)
-    fiscal = sum(parts[c] for c in FISCAL)
-    damage = sum(parts[c] for c in DAMAGE)
+    fiscal = sum(parts[c.value] for c in FISCAL)
+    damage = sum(parts[c.value] for c in DAMAGE)
     return {
         "name": ds.name,
         "status": status,

@@ -155,3 +155,55 @@ def test_partner_offtake_bypasses_the_export_mix():
     supply = r.tables["Supply"]
     spot_b = supply[(supply.country == "B") & (supply.source == "spot_import")]["used_t"].sum()
     assert spot_b == pytest.approx(60 * 0.8, rel=1e-6)
+
+
+def test_partner_without_capacity_cannot_supply_from_nowhere():
+    """Partner C has no Capacity rows: an offtake option with it delivers nothing; the plan is
+    the no-lever plan (80 t from B at 100 USD/t)."""
+    sheets = one_stage_refinery(
+        OfftakeOptions=[{"supplier": "C", "mineral": "li", "stage": "ref",
+                         "contract_price_usd_per_t": 1000, "max_t_per_yr": 100}])
+    sheets["Countries"].append({"country": "C", "partner": True})
+    r = solve(sheets)
+    assert r.tables["Offtake"].empty
+    assert r.summary["objective_musd"] == pytest.approx(0.008)
+
+
+def test_take_or_pay_is_relieved_by_a_disruption_of_the_producer():
+    """One final stage: member A (50 t, cash cost 1,100 > price 1,000: it runs only under
+    contract), non-member B (premium 10 USD/t). B <= 50% in the base scenario needs 50 t of
+    offtake from A at 1,100 USD/t (100 USD/t over the price: 5,000 USD in every scenario). In
+    the 'ban' scenario (probability 0.5) a disruption cuts A's capacity by 40%: A delivers only
+    30 t (take-or-pay relieved by the cut capacity, 50 - 0.4 x 50), B supplies 70 t. Premium
+    0.5 x 50 x 10 + 0.5 x 70 x 10 = 600 USD; objective 5,600 USD."""
+    sheets = {
+        "Settings": [{"key": "name", "value": "take-or-pay"}],
+        "Countries": [{"country": "A", "member": True},
+                      {"country": "B", "import_premium_usd_per_t": 10}],
+        "Minerals": [{"mineral": "li"}],
+        "Stages": [{"mineral": "li", "stage": "x", "order": 1, "final": True}],
+        "Periods": [{"year": 2026}],
+        "Demand": [{"mineral": "li", "year": 2026, "demand_t": 100}],
+        "Capacity": [{"country": "B", "mineral": "li", "stage": "x", "year": 2026,
+                      "capacity_t": 600},
+                     {"country": "A", "mineral": "li", "stage": "x", "year": 2026,
+                      "capacity_t": 50, "unit_cost_usd_per_t": 1100}],
+        "Scenarios": [{"scenario": "base", "probability": 0.5},
+                      {"scenario": "ban", "probability": 0.5}],
+        "Prices": [{"mineral": "li", "stage": "x", "year": 2026, "scenario": "*",
+                    "price_usd_per_t": 1000}],
+        "Disruptions": [{"scenario": "ban", "country": "A", "mineral": "li", "stage": "x",
+                         "year_from": 2026, "export_cut": 0.4}],
+        "OfftakeOptions": [{"supplier": "A", "mineral": "li", "stage": "x",
+                            "contract_price_usd_per_t": 1100, "max_t_per_yr": 50}],
+        "Targets": [cap_target(0.5, stage="x", scenarios="base")],
+    }
+    r = solve(sheets)
+    assert r.status == OPTIMAL
+    assert r.tables["Offtake"]["volume_t"].sum() == pytest.approx(50)
+    supply = r.tables["Supply"]
+    member = supply[supply["source"] == "member"].set_index("scenario")["produced_t"]
+    assert member.to_dict() == pytest.approx({"base": 50, "ban": 30})
+    assert r.summary["offtake_cost_musd"] == pytest.approx(0.005, rel=1e-9)
+    assert r.summary["import_premium_musd"] == pytest.approx(0.0006, rel=1e-9)
+    assert r.summary["objective_musd"] == pytest.approx(0.0056, rel=1e-9)

@@ -124,3 +124,46 @@ def test_min_stock_days_requires_stock_outside_disruptions():
     stock = r.tables["Stockpile"]
     undisrupted = stock[~((stock.scenario == "ban") & (stock.year == 2027))]
     assert (undisrupted["level_t"] >= 20 - 1e-6).all()
+
+
+def test_stock_is_not_sold_early_and_bought_back_when_discounting():
+    """50 t initial stock, 10% discount rate, no disruption: releasing early and rebuying later
+    must not pay (purchases and releases are valued undiscounted at the book price), and
+    releases are for disruptions only."""
+    sheets = ban_case(penalty=100)
+    sheets["Settings"].append({"key": "discount_rate", "value": 0.1})
+    sheets["Minerals"][0]["stock_initial_t"] = 50
+    sheets["Minerals"][0]["stock_holding_usd_per_t_yr"] = 0
+    r = solve(sheets)
+    stock = r.tables["Stockpile"]
+    base = stock[stock.scenario == "base"]
+    assert base["release_t"].sum() == pytest.approx(0.0)
+    assert r.summary["stockpile_cost_musd"] >= -1e-12
+
+
+def test_min_stock_days_for_a_named_scenario_still_sizes_the_stock():
+    """A 73-day target for the 'ban' scenario only: the first-stage capacity condition holds
+    even though the stock may be drawn during the ban."""
+    sheets = ban_case(penalty=100)
+    sheets["Targets"] = [{"target": "days", "metric": "min_stock_days", "mineral": "li",
+                          "stage": "*", "year_from": 2026, "value": 73, "scenarios": "ban"}]
+    r = solve(sheets)
+    assert r.status == OPTIMAL
+    cap = r.tables["Stockpile"].groupby("mineral")["capacity_t"].first()["li"]
+    assert cap == pytest.approx(20)
+
+
+def test_stock_releases_are_tonnes_over_the_period():
+    """A 2-year ban period: the stock of 200 t (100 t/yr for two years) is reported as 200 t
+    released, not the annual rate."""
+    sheets = ban_case()
+    sheets["Periods"] = [{"year": 2026, "duration_years": 2}, {"year": 2028, "duration_years": 2}]
+    sheets["Demand"] = [{"mineral": "li", "year": y, "demand_t": 100} for y in (2026, 2028)]
+    sheets["Prices"] = [{"mineral": "li", "stage": "x", "year": y, "scenario": "*",
+                         "price_usd_per_t": 1000} for y in (2026, 2028)]
+    sheets["Disruptions"][0].update(year_from=2028, year_to=2029)
+    r = solve(sheets)
+    stock = r.tables["Stockpile"]
+    ban = stock[(stock.scenario == "ban") & (stock.year == 2028)].iloc[0]
+    assert ban["capacity_t"] == pytest.approx(200)
+    assert ban["release_t"] == pytest.approx(200)

@@ -139,3 +139,60 @@ def test_discounting_and_durations_weight_scenario_costs():
     ]
     r = solve(sheets)
     assert r.summary["import_premium_musd"] == pytest.approx(0.016 * (1 + 1.1 ** -2), rel=1e-9)
+
+
+def test_nonmember_share_cap_builds_a_refinery():
+    """Without targets A refines 20 t and 80 t are imported from B (non-member share 0.8). A cap
+    of 0.6 needs 20 t more member refining: 2/3 of the scalable 30 t refinery P (support
+    0.5 x 10 = 5 USD million for all of it), fed by A's own ore. Objective 5 x 2/3 + 60 t x 100
+    USD premium = 3.339333 USD million."""
+    sheets = one_stage_refinery(
+        Projects=[project("P", 30, 10, lumpy=False)],
+        Targets=[{"target": "nm", "metric": "max_nonmember_share", "mineral": "li",
+                  "stage": "ref", "year_from": 2026, "value": 0.6}],
+    )
+    r = solve(sheets)
+    assert r.status == OPTIMAL
+    assert built(r)["P"] == pytest.approx(2 / 3, rel=1e-6)
+    assert r.summary["objective_musd"] == pytest.approx(5 * 2 / 3 + 0.006, rel=1e-6)
+    assert whole(r, "nm")["achieved"] == pytest.approx(0.6, rel=1e-6)
+    assert bool(whole(r, "nm")["binding"])
+    conc = r.tables["Concentration"].set_index(["stage", "scope", "scenario", "metric"])
+    assert conc.loc[("ref", "club", "base", "nonmember_share"), "optimised"] == \
+        pytest.approx(0.6, rel=1e-6)
+    assert conc.loc[("ref", "club", "base", "nonmember_share"), "baseline"] == \
+        pytest.approx(0.8, rel=1e-6)
+
+
+def test_world_scope_hhi_counts_member_output():
+    """World production of x: B 600 t (capacity) plus members' output. World HHI <= 0.6 with
+    A's scalable 100 t project (support 0.1 USD million for all of it) and E's (0.2): A's is
+    cheaper per tonne and stays cheaper at the margin, so A runs at 100 t and E supplies e with
+    (600^2 + 100^2 + e^2) = 0.6 (700 + e)^2, e = 1050 - sqrt(912500) = 94.75 t (exported: the
+    club needs only 100). Objective 0.1 + 0.2 e / 100 = 0.2895 USD million (cut tolerance)."""
+    sheets = single_stage(
+        Projects=[project("PA", 100, 0.1, support=1.0, cost=100, lumpy=False, stage="x"),
+                  project("PE", 100, 0.2, support=1.0, cost=100, lumpy=False, stage="x",
+                          country="E")],
+        Targets=[{**hhi_target(0.6), "scope": "world"}])
+    r = solve(sheets)
+    e = 1050 - 912500 ** 0.5
+    assert r.status == OPTIMAL
+    assert built(r)["PA"] == pytest.approx(1.0, abs=1e-6)
+    assert built(r)["PE"] == pytest.approx(e / 100, rel=2e-3)
+    assert r.summary["objective_musd"] == pytest.approx(0.1 + 0.002 * e, rel=1e-3)
+    assert whole(r, "hhi")["achieved"] == pytest.approx(0.6, rel=2e-4)
+    conc = r.tables["Concentration"].set_index(["scope", "scenario", "metric"])
+    assert conc.loc[("world", "base", "hhi"), "optimised"] == pytest.approx(0.6, rel=2e-4)
+
+
+def test_zero_probability_scenario_cannot_absorb_the_violation():
+    """B <= 50% cannot be met (best 80%). A third scenario of probability 0 must not take the
+    whole violation: the best achievable value stays 0.8 in every scenario."""
+    sheets = one_stage_refinery(Targets=[cap_target(0.5)])
+    sheets["Scenarios"] = [{"scenario": "base", "probability": 1.0},
+                           {"scenario": "zero", "probability": 0.0}]
+    r = solve(sheets)
+    t = r.tables["Targets"]
+    assert t[t.year != "*"]["achieved"].tolist() == pytest.approx([0.8, 0.8])
+    assert "best achievable value 0.8" in r.messages[0]

@@ -3,18 +3,20 @@ receives (issue 9)."""
 
 from __future__ import annotations
 
-import pandas as pd
 import pytest
 
 from builders import cap_target, dataset_from, one_stage_refinery, project
+from mineralclub.dataset import Country
 from mineralclub.ledger import cost_shares
 from mineralclub.pipeline import solve_dataset
 from mineralclub.solve import OPTIMAL, SolveOptions
 
 
-def countries(**columns) -> pd.DataFrame:
+def countries(cost_share=(None,) * 3, gdp_busd=(None,) * 3) -> list[Country]:
     """Members A, C and non-member B, with the given columns (lists in that order)."""
-    return pd.DataFrame({"country": ["A", "B", "C"], "member": [True, False, True], **columns})
+    return [Country(c, member, False, 0.0, gdp, share)
+            for c, member, gdp, share in zip("ABC", (True, False, True), gdp_busd, cost_share,
+                                             strict=True)]
 
 
 def test_explicit_cost_share_is_normalised():

@@ -32,7 +32,7 @@ LEVER_NAMES = {  # registry category -> the lever's name in the Alternatives wor
 
 
 def category_name(category) -> str:
-    """A registry category as text (a str today; an Enum member with a str value later)."""
+    """A registry category as text (a `registry.Cost` member or its name)."""
     return str(getattr(category, "value", category))
 
 
@@ -55,8 +55,9 @@ def lever_name(category) -> str:
 
 def expected(m: pyo.ConcreteModel, category):
     """First-stage plus probability-weighted scenario cost of one category (USD million)."""
-    return m.e_first[category] + sum(
-        m.p_prob[w] * m.e_scenario[category, w] for w in m.scenario_names
+    name = category_name(category)
+    return m.e_first[name] + sum(
+        m.p_prob[w] * m.e_scenario[name, w] for w in m.scenario_names
     )
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import pyomo.environ as pyo
 
 from mineralclub.dataset import Dataset
+from mineralclub.model.registry import Cost
 from mineralclub.model.sets import support_period
 
 
@@ -31,8 +32,10 @@ def add_capacity(m: pyo.ConcreteModel, ds: Dataset) -> None:
     for name in m.sets.candidates:
         if m.opts.baseline:
             continue
-        m.reg.first_cost["project_support"].append(m.p_support_pv[name] * m.x[name])
-        t = support_period(ds, ds.projects[name])
+        p = ds.projects[name]
+        m.reg.cost(Cost.PROJECT_SUPPORT, m.p_support_pv[name] * m.x[name],
+                   owner=("project", name), country=p.country, item=(name,), period=None)
+        t = support_period(ds, p)
         if t is None:
             continue  # first_year outside the horizon: in no period's budget (SPEC §4 Budget)
         for w in ds.scenarios:

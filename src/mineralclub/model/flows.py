@@ -48,7 +48,7 @@ def trusted_used(m, k, s, t, w):
 
 def member_output(m, ds: Dataset, k, s, t, w):
     """All member production at stage s, exported or not: sum_r q_r."""
-    return sum(output(m, ds, *r, t, w) for r in m.sets.producers_at.get((k, s, t), []))
+    return sum(output(m, ds, o, k, s, t, w) for o, _k, _s in m.sets.producers_at.get((k, s, t), []))
 
 
 def nonmember_capacity_total(m, k, s, t):

@@ -4,23 +4,22 @@ HHI(x) = sum_c (x_c / sum x)^2 <= H  <=>  ||x||_2 <= sqrt(H) sum_c x_c   (x >= 0
 a second-order cone. For any unit vector a, a.x <= ||x|| (Cauchy-Schwarz), so the cut
 a.x <= sqrt(H) sum x is valid for every feasible x; with a = x*/||x*|| it cuts off a violating x*.
 The loop solves, adds one cut per violated instance, and re-solves on the persistent solver until
-every true HHI <= H (1 + 1e-4).
+every true HHI <= H (1 + HHI_RELATIVE_TOL).
 """
 
 from __future__ import annotations
 
 import math
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 import pyomo.environ as pyo
 
 from mineralclub.dataset import Dataset
-from mineralclub.model import flows
-from mineralclub.model.supply import output, used
+from mineralclub.model.concentration import club_parts, hhi_of, shares_of, world_parts
 from mineralclub.model.targets import expand_scope
+from mineralclub.units import HHI_BINDING_TOL, HHI_RELATIVE_TOL
 
-RELATIVE_TOL = 1e-4
+RELATIVE_TOL = HHI_RELATIVE_TOL
 MAX_ROUNDS = 100
 
 
@@ -39,13 +38,10 @@ class HHIInstance:
     static: list = field(default_factory=list)  # x_c + u <= sqrt(H) D (final stage, club)
 
     def shares(self) -> dict:
-        x = {c: max(0.0, pyo.value(e)) for c, e in self.parts.items()}
-        tot = sum(x.values())
-        return {c: v / tot for c, v in x.items()} if tot > 1e-9 else {}
+        return shares_of(self.parts)
 
     def hhi(self) -> float:
-        sh = self.shares()
-        return sum(v * v for v in sh.values()) if sh else float("nan")
+        return hhi_of(self.parts)
 
     def violated(self) -> bool:
         h = self.hhi()
@@ -55,34 +51,9 @@ class HHIInstance:
         h, limit = self.hhi(), pyo.value(self.value)
         return dict(target=self.target, metric="max_hhi", scope=self.scope, mineral=self.mineral,
                     stage=self.stage, country=None, year=self.year, scenario=self.scenario,
-                    value=limit, achieved=h, binding=bool(h >= limit * (1 - 1e-3)),
+                    value=limit, achieved=h, binding=bool(h >= limit * (1 - HHI_BINDING_TOL)),
                     violation_t=0.0, hard=True,
                     marginal_cost_musd_per_pp=marginal.get(("hhi", self.index), float("nan")))
-
-
-def _member_parts(m, ds: Dataset, k, s, t, w, flow) -> dict:
-    """Member countries' tonnes at (k, s, t, w): flow = used (club) or output (world)."""
-    parts = defaultdict(int)
-    for r in m.sets.producers_at.get((k, s, t), []):
-        country = ds.country_of(r[0])
-        parts[country] = parts[country] + flow(m, ds, *r, t, w)
-    return parts
-
-
-def _club_parts(m, ds: Dataset, k, s, t, w) -> dict:
-    parts = _member_parts(m, ds, k, s, t, w, used)
-    suppliers = set(m.sets.suppliers_at.get((k, s, t, w), []))
-    suppliers |= set(m.sets.partners_at.get((k, s, t), []))
-    for c in sorted(suppliers):
-        parts[c] = flows.country_direct(m, c, k, s, t, w)
-    return dict(parts)
-
-
-def _world_parts(m, ds: Dataset, k, s, t, w) -> dict:
-    parts = _member_parts(m, ds, k, s, t, w, output)
-    for c in m.sets.nonmembers_at.get((k, s, t), []):
-        parts[c] = parts[c] + m.p_ncap[c, k, s, t]
-    return dict(parts)
 
 
 def add_hhi(m: pyo.ConcreteModel, ds: Dataset) -> None:
@@ -96,14 +67,13 @@ def add_hhi(m: pyo.ConcreteModel, ds: Dataset) -> None:
     """
     insts = []
     if not m.opts.baseline:
-        for row in ds.tables["Targets"].to_dict("records"):
-            if row["metric"] != "max_hhi":
+        for row in ds.targets:
+            if row.metric != "max_hhi":
                 continue
-            scope = row.get("scope") or "club"
             for k, s, _c, t, w in expand_scope(ds, row):
-                make = _world_parts if scope == "world" else _club_parts
-                insts.append(HHIInstance(row["target"], scope, k, s, t, w,
-                                         m.p_target[row["target"]], make(m, ds, k, s, t, w)))
+                make = world_parts if row.scope == "world" else club_parts
+                insts.append(HHIInstance(row.target, row.scope, k, s, t, w,
+                                         m.p_target[row.target], make(m, ds, k, s, t, w)))
     for i, inst in enumerate(insts):
         inst.index = i
     m.hhi_instances = insts

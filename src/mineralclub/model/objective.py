@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+
 import pyomo.environ as pyo
 
 from mineralclub.dataset import Dataset
@@ -16,16 +18,20 @@ def add_objective(m: pyo.ConcreteModel, ds: Dataset) -> None:
         Z = \sum_p \sigma_p capex_p x_p \delta(first\_year_p) + 10^{-6} \sum_k c^K_k K_k
             + \sum_w \pi_w C_w + \lambda \, CVaR_\alpha(C_w) - \text{reward}
 
-    The reward (0.001 USD per tonne of member production) is not reported.
+    The cost terms are exactly the registry's (`Registry.seal`): e_first[c] and e_scenario[c, w]
+    sum the terms of category c, first-stage and of scenario w. The reward (0.001 USD per tonne
+    of member production) is not reported.
     """
-    reg = m.reg
-    m.e_first = pyo.Expression(
-        list(CATEGORIES), initialize={c: sum(reg.first_cost.get(c, [])) for c in CATEGORIES}
-    )
+    first, scenario = defaultdict(list), defaultdict(list)
+    for term in m.reg.seal():  # no cost can be registered after this
+        if term.scenario is None:
+            first[term.category.value].append(term.expr)
+        else:
+            scenario[(term.category.value, term.scenario)].append(term.expr)
+    m.e_first = pyo.Expression(list(CATEGORIES),
+                               initialize={c: sum(first[c]) for c in CATEGORIES})
     keys = [(c, w) for c in CATEGORIES for w in ds.scenarios]
-    m.e_scenario = pyo.Expression(
-        keys, initialize={key: sum(reg.scenario_cost.get(key, [])) for key in keys}
-    )
+    m.e_scenario = pyo.Expression(keys, initialize={key: sum(scenario[key]) for key in keys})
     m.e_scenario_total = pyo.Expression(
         ds.scenarios,
         initialize={w: sum(m.e_scenario[c, w] for c in CATEGORIES) for w in ds.scenarios},
@@ -37,5 +43,5 @@ def add_objective(m: pyo.ConcreteModel, ds: Dataset) -> None:
         + sum(m.p_prob[w] * m.e_scenario_total[w] for w in ds.scenarios)
         + m.e_risk
     )
-    m.e_reward = pyo.Expression(expr=sum(reg.reward))
+    m.e_reward = pyo.Expression(expr=sum(m.reg.reward))
     m.obj = pyo.Objective(expr=m.e_cost + m.e_reward, sense=pyo.minimize)

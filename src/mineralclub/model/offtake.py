@@ -8,6 +8,7 @@ from __future__ import annotations
 import pyomo.environ as pyo
 
 from mineralclub.dataset import Dataset
+from mineralclub.model.registry import Cost
 
 
 def add_offtake(m: pyo.ConcreteModel, ds: Dataset) -> None:
@@ -46,7 +47,8 @@ def add_offtake(m: pyo.ConcreteModel, ds: Dataset) -> None:
 def _register_cost(m, ds: Dataset, sup, k, s, t, var) -> None:
     for w in ds.scenarios:
         term = m.p_offtake_cost[sup, k, s, t, w] * var
-        m.reg.scenario_cost[("offtake_cost", w)].append(m.p_weight[t] * term)
+        m.reg.cost(Cost.OFFTAKE_COST, m.p_weight[t] * term, owner=("contract", sup),
+                   country=ds.country_of(sup), item=(sup, k, s), period=t, scenario=w)
         m.reg.outlay[(t, w)].append(term)
 
 
@@ -58,4 +60,5 @@ def _register_partner_delivery(m, ds: Dataset, c, k, s, t, var) -> None:
         else:
             m.reg.untrusted_supply[(k, s, t, w)].append(var)
         premium = m.p_weight[t] * m.p_partner_premium[c, k, s] * var
-        m.reg.scenario_cost[("import_premium", w)].append(premium)
+        m.reg.cost(Cost.IMPORT_PREMIUM, premium, owner=("country", c), country=c,
+                   item=(k, s), period=t, scenario=w)

@@ -9,14 +9,51 @@ mix are 0/1 or ratio parameters for that reason (SPEC §7).
 
 from __future__ import annotations
 
-import math
-
 import pyomo.environ as pyo
 
 from mineralclub.dataset import Dataset
 from mineralclub.model.sets import Sets
+from mineralclub.units import USD_TO_MUSD
 
 BIG_STOCK_T = 1e12  # "no limit" on stock capacity, as a finite bound
+
+VALUES = "values"  # a dict field: its values are parametric, its keys structural
+WHOLE = "whole"  # a scalar field read only through Params
+
+
+# The parametric part of the dataset, declared once: what `param_values` below turns into
+# mutable Params, and nothing else. For a dict field, VALUES (keys stay structural); for a
+# field of records (or a dict of them), the tuple of parametric attributes; for `settings`,
+# the parametric keys. A sweep reuses a built model when the dataset minus exactly this part
+# (and the Sets) is unchanged (`model.structure`): a dataset field not named here is structural
+# by default, so a new field can at worst cost a rebuild, never a wrong re-solve.
+PARAMETRIC: dict[str, str | tuple[str, ...]] = {
+    "settings": ("base_year", "discount_rate", "objective_risk_weight", "cvar_alpha",
+                 "mip_gap", "time_limit_s", "shortfall_penalty_multiple"),
+    "base_year": WHOLE,
+    "weight": VALUES,
+    "prob": VALUES,
+    "premium": VALUES,
+    "price": VALUES,
+    "demand": VALUES,
+    "shortfall_penalty": VALUES,
+    "capacity": VALUES,
+    "utilization": VALUES,
+    "cut": VALUES,
+    "producer_cap": VALUES,
+    "producer_cost": VALUES,
+    "viable": VALUES,
+    "available": VALUES,
+    "mix": VALUES,
+    "budget": VALUES,
+    "stock": ("initial", "max", "capacity_cost", "holding"),
+    "projects": ("capacity_t", "capex_musd", "support_share", "unit_cost",
+                 "min_contracted_share"),
+    "country_rows": ("import_premium_usd_per_t",),
+    "floor_levels": ("floor_usd_per_t",),
+    "offtake_options": ("contract_price_usd_per_t", "max_t_per_yr"),
+    "targets": ("value", "penalty_usd_per_t"),
+}
 
 
 def book_price(ds: Dataset, k: str) -> float:
@@ -50,19 +87,17 @@ def param_values(ds: Dataset, S: Sets) -> dict[str, dict]:
     v["p_mix"] = {key: ds.mix.get(key, 0.0) for key in S.export_keys}
     v["p_avail"] = {key: ds.available.get(key, 0.0) for key in S.export_keys}
     v["p_premium_cost"] = {
-        (k, s, t, w): 1e-6 * import_premium_factor(ds, k, s) * sum(
+        (k, s, t, w): USD_TO_MUSD * import_premium_factor(ds, k, s) * sum(
             ds.premium[c] * ds.mix.get((c, k, s, t, w), 0.0) for c in S.suppliers_at[(k, s, t, w)])
         for k, s, t, w in S.import_keys
     }
-    v["p_short"] = {(k, t, w): 1e-6 * ds.shortfall_penalty[(k, t, w)] for k, t, w in S.kt_w}
+    v["p_short"] = {(k, t, w): USD_TO_MUSD * ds.shortfall_penalty[(k, t, w)] for k, t, w in S.kt_w}
     v["p_ncap"] = {key: ds.capacity[key] * ds.utilization[key]
                    for key in S.nonmember_capacity_keys}
     v.update(_project_values(ds, S))
     v.update(_lever_values(ds, S))
     v.update(_stock_values(ds))
-    v["p_budget"] = {int(r.year): float(r.max_spend_musd)
-                     for r in ds.tables["Budget"].itertuples(index=False)
-                     if int(r.year) in S.budget_years}
+    v["p_budget"] = {year: ds.budget[year] for year in S.budget_years}
     v.update(_target_values(ds, S))
     v["p_risk"] = {"lambda": float(ds.settings.get("objective_risk_weight") or 0.0),
                    "alpha": _setting(ds, "cvar_alpha", 0.9)}
@@ -88,29 +123,27 @@ def _project_values(ds: Dataset, S: Sets) -> dict:
 
 
 def _lever_values(ds: Dataset, S: Sets) -> dict:
-    levels = {(r.mineral, r.stage, r.level): float(r.floor_usd_per_t)
-              for r in ds.tables["FloorLevels"].itertuples(index=False)}
+    levels = {r.key: r.floor_usd_per_t for r in ds.floor_levels}
     worst = {rt: max(ds.producer_cost[(rt[0], rt[1], w)] for w in ds.scenarios)
              for rt in ds.producer_cap}
-    terms = {(r["supplier"], r["mineral"], r["stage"]):
-             (float(r["contract_price_usd_per_t"]), float(r["max_t_per_yr"]))
-             for r in ds.tables["OfftakeOptions"].to_dict("records")}
+    terms = {r.key: (r.contract_price_usd_per_t, r.max_t_per_yr) for r in ds.offtake_options}
     offtake_keys = S.offtake_member + S.offtake_partner
     return {
         "p_floor": {key: levels[key] for key in S.floor_levels},
         "p_eligible": {(o, k, s, lvl, t): float(levels[(k, s, lvl)]
                                                 >= worst[((o, k, s), t)] - 1e-9)
                        for o, k, s, lvl, t in S.cover},
-        "p_floor_pay": {(k, s, lvl, t, w): 1e-6 * max(0.0, levels[(k, s, lvl)]
+        "p_floor_pay": {(k, s, lvl, t, w): USD_TO_MUSD * max(0.0, levels[(k, s, lvl)]
                                                       - ds.price[(k, s, t, w)])
                         for k, s, lvl in S.floor_levels for t in ds.periods
                         for w in ds.scenarios},
         "p_offtake_max": {key: terms[key][1] for key in S.offtake_options},
         "p_offtake_price": {key: terms[key][0] for key in S.offtake_options},
-        "p_offtake_cost": {(sup, k, s, t, w): 1e-6 * (terms[(sup, k, s)][0]
+        "p_offtake_cost": {(sup, k, s, t, w): USD_TO_MUSD * (terms[(sup, k, s)][0]
                                                      - ds.price[(k, s, t, w)])
                            for sup, k, s, t in offtake_keys for w in ds.scenarios},
-        "p_partner_premium": {(c, k, s): 1e-6 * ds.premium[c] * import_premium_factor(ds, k, s)
+        "p_partner_premium": {(c, k, s): USD_TO_MUSD * ds.premium[c]
+                              * import_premium_factor(ds, k, s)
                               for c, k, s, _t in S.offtake_partner},
     }
 
@@ -121,21 +154,18 @@ def _stock_values(ds: Dataset) -> dict:
         "p_stock_initial": {k: st[k]["initial"] for k in ds.minerals},
         "p_stock_room": {k: max(0.0, st[k]["max"] - st[k]["initial"])
                          if st[k]["max"] is not None else BIG_STOCK_T for k in ds.minerals},
-        "p_stock_capacity_cost": {k: 1e-6 * st[k]["capacity_cost"] for k in ds.minerals},
-        "p_stock_holding": {k: 1e-6 * st[k]["holding"] for k in ds.minerals},
-        "p_book_price": {k: 1e-6 * book_price(ds, k) for k in ds.minerals},
+        "p_stock_capacity_cost": {k: USD_TO_MUSD * st[k]["capacity_cost"] for k in ds.minerals},
+        "p_stock_holding": {k: USD_TO_MUSD * st[k]["holding"] for k in ds.minerals},
+        "p_book_price": {k: USD_TO_MUSD * book_price(ds, k) for k in ds.minerals},
     }
 
 
 def _target_values(ds: Dataset, S: Sets) -> dict:
-    rows = {r["target"]: r for r in ds.tables["Targets"].to_dict("records")}
-    pen = {}
-    for name in S.target_names:
-        p = rows[name].get("penalty_usd_per_t")
-        pen[name] = 0.0 if p is None or (isinstance(p, float) and math.isnan(p)) else float(p)
+    rows = {r.target: r for r in ds.targets}
     return {
-        "p_target": {name: float(rows[name]["value"]) for name in S.target_names},
-        "p_target_penalty": {name: 1e-6 * pen[name] for name in S.target_names},
+        "p_target": {name: rows[name].value for name in S.target_names},
+        "p_target_penalty": {name: USD_TO_MUSD * rows[name].penalty_usd_per_t
+                             for name in S.target_names},
     }
 
 

@@ -13,6 +13,7 @@ import pyomo.environ as pyo
 
 from mineralclub.dataset import Dataset
 from mineralclub.model.capacity import capacity_expr
+from mineralclub.model.registry import Cost
 
 
 def add_price_floors(m: pyo.ConcreteModel, ds: Dataset) -> None:
@@ -48,8 +49,13 @@ def add_price_floors(m: pyo.ConcreteModel, ds: Dataset) -> None:
         m.reg.supported[((o, k, s), t)].append(m.v[o, k, s, lvl, t])
         for w in ds.scenarios:
             term = m.p_floor_pay[k, s, lvl, t, w] * m.v[o, k, s, lvl, t]
-            m.reg.scenario_cost[("floor_payout", w)].append(m.p_weight[t] * term)
+            m.reg.cost(Cost.FLOOR_PAYOUT, m.p_weight[t] * term, owner=_producer(ds, o),
+                       country=ds.country_of(o), item=(k, s, lvl), period=t, scenario=w)
             m.reg.outlay[(t, w)].append(term)
+
+
+def _producer(ds: Dataset, owner: str) -> tuple[str, str]:
+    return ("project" if owner in ds.projects else "producer", owner)
 
 
 def add_support_limits(m: pyo.ConcreteModel, ds: Dataset) -> None:

@@ -81,9 +81,8 @@ def build_sets(ds: Dataset, baseline: bool = False) -> Sets:
         offtake_member=member,
         offtake_partner=partner,
         candidates=tuple(p for p, pr in ds.projects.items() if not pr.committed),
-        budget_years=() if baseline else tuple(
-            int(y) for y in ds.tables["Budget"]["year"]),
-        target_names=() if baseline else tuple(ds.tables["Targets"]["target"]),
+        budget_years=() if baseline else tuple(ds.budget),
+        target_names=() if baseline else tuple(r.target for r in ds.targets),
         bounded_stock=tuple(k for k in ds.minerals if ds.stock[k]["max"] is not None),
         release_keys=tuple(key for key in _kt_w(ds) if key in ds.disrupted),
         risk=float(ds.settings.get("objective_risk_weight") or 0.0) > 0,
@@ -112,14 +111,10 @@ def support_period(ds: Dataset, p) -> int | None:
 
 
 def _target_rows(ds: Dataset) -> tuple:
-    def text(v):
-        return None if v is None or v != v else v
-
     return tuple(
-        (r["target"], r["metric"], r["mineral"], r["stage"], text(r.get("country")),
-         text(r.get("scope")), text(r.get("scenarios")), bool(r.get("hard", True)),
-         tuple(t for t in ds.periods if ds.period_end(t) >= int(r["year_from"])))
-        for r in ds.tables["Targets"].to_dict("records"))
+        (r.target, r.metric, r.mineral, r.stage, r.country, r.scope, r.scenarios, r.hard,
+         tuple(t for t in ds.periods if ds.period_end(t) >= r.year_from))
+        for r in ds.targets)
 
 
 def _group(keys) -> dict:
@@ -140,8 +135,7 @@ def _nonmember_keys(ds: Dataset) -> set:
 
 
 def _floor_levels(ds: Dataset) -> tuple:
-    return tuple(sorted((r.mineral, r.stage, r.level)
-                        for r in ds.tables["FloorLevels"].itertuples(index=False)))
+    return tuple(sorted(r.key for r in ds.floor_levels))
 
 
 def _cover(ds: Dataset, producer_time, levels) -> tuple:
@@ -159,10 +153,10 @@ def _offtake(ds: Dataset, nonmember_keys: set) -> tuple:
     overlap [first_year, last_year]. A partner supplies only where it has Capacity rows."""
     options, member, partner = [], [], []
     partners = set(ds.partners)
-    for r in ds.tables["OfftakeOptions"].to_dict("records"):
-        sup, k, s = r["supplier"], r["mineral"], r["stage"]
+    for r in ds.offtake_options:
+        sup, k, s = r.key
         options.append((sup, k, s))
-        y0, y1 = _year(r.get("first_year")), _year(r.get("last_year"))
+        y0, y1 = r.first_year, r.last_year
         for t in ds.periods:
             if (y0 is not None and ds.period_end(t) < y0) or (y1 is not None and t > y1):
                 continue
@@ -173,6 +167,3 @@ def _offtake(ds: Dataset, nonmember_keys: set) -> tuple:
                 member.append((sup, k, s, t))
     return tuple(sorted(options)), tuple(sorted(member)), tuple(sorted(partner))
 
-
-def _year(v) -> int | None:
-    return None if v is None or v != v else int(v)

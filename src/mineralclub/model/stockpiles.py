@@ -12,6 +12,7 @@ from __future__ import annotations
 import pyomo.environ as pyo
 
 from mineralclub.dataset import Dataset
+from mineralclub.model.registry import Cost
 
 
 def add_stockpiles(m: pyo.ConcreteModel, ds: Dataset) -> None:
@@ -78,14 +79,15 @@ def _register(m, ds: Dataset) -> None:
     reg = m.reg
     t0 = ds.periods[0]
     for k in ds.minerals:
-        reg.first_cost["stockpile_cost"].append(m.p_stock_capacity_cost[k] * m.K[k])
+        reg.cost(Cost.STOCKPILE_COST, m.p_stock_capacity_cost[k] * m.K[k],
+                 owner=("stockpile", k), item=(k,))
         for w in ds.scenarios:
             reg.outlay[(t0, w)].append(m.p_stock_capacity_cost[k] / ds.duration[t0] * m.K[k])
         for t in ds.periods:
             for w in ds.scenarios:
                 ops = m.p_book_price[k] * (m.b[k, t, w] - m.e[k, t, w])
                 hold = m.p_stock_holding[k] * m.L[k, t, w]
-                reg.scenario_cost[("stockpile_cost", w)].append(
-                    ds.duration[t] * ops + m.p_weight[t] * hold)
+                reg.cost(Cost.STOCKPILE_COST, ds.duration[t] * ops + m.p_weight[t] * hold,
+                         owner=("stockpile", k), item=(k,), period=t, scenario=w)
                 reg.outlay[(t, w)].append(ops + hold)
                 reg.final_supply[(k, t, w)].append(m.e[k, t, w] - m.b[k, t, w])

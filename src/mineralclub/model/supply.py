@@ -14,6 +14,8 @@ import pyomo.environ as pyo
 
 from mineralclub.dataset import Dataset
 from mineralclub.model.capacity import capacity_expr
+from mineralclub.model.registry import Cost
+from mineralclub.units import USD_TO_MUSD
 
 REWARD_USD_PER_T = 0.001  # unreported: viable member capacity runs whenever it can
 
@@ -124,11 +126,12 @@ def _add_export_mix(m, ds: Dataset) -> None:
 def _register_costs(m, ds: Dataset) -> None:
     reg = m.reg
     for k, s, t, w in m.sets.import_keys:
-        reg.scenario_cost[("import_premium", w)].append(
-            m.p_weight[t] * m.p_premium_cost[k, s, t, w] * m.I[k, s, t, w])
+        premium = m.p_weight[t] * m.p_premium_cost[k, s, t, w] * m.I[k, s, t, w]
+        reg.cost(Cost.IMPORT_PREMIUM, premium, owner=("mineral", k), item=(k, s), period=t,
+                 scenario=w)
     for k, t, w in m.sets.kt_w:
-        reg.scenario_cost[("shortfall", w)].append(m.p_weight[t] * m.p_short[k, t, w]
-                                                   * m.u[k, t, w])
+        reg.cost(Cost.SHORTFALL, m.p_weight[t] * m.p_short[k, t, w] * m.u[k, t, w],
+                 owner=("mineral", k), item=(k,), period=t, scenario=w)
     for o, k, s, t, w in m.sets.producer_tws:
-        reg.reward.append(-1e-6 * REWARD_USD_PER_T * m.p_weight[t] * m.p_prob[w]
+        reg.reward.append(-USD_TO_MUSD * REWARD_USD_PER_T * m.p_weight[t] * m.p_prob[w]
                           * output(m, ds, o, k, s, t, w))

@@ -14,11 +14,13 @@ in the periods whose last year is >= year_from.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import pyomo.environ as pyo
 
-from mineralclub.dataset import Dataset
-from mineralclub.model import flows
+from mineralclub.dataset import Dataset, TargetRow
+from mineralclub.model import concentration, flows
+from mineralclub.model.registry import Cost
 
 
 @dataclass
@@ -34,9 +36,9 @@ class TargetInstance:
     hard: bool
     sense: str  # "max" or "min"
     scale: float  # tonnes per unit of the metric at build time (elastic weights)
-    value: object = None  # the mutable parameter p_target[target]
-    numerator: object = None
-    denominator: object = None
+    value: Any = None  # the mutable parameter p_target[target]
+    numerator: Any = None
+    denominator: Any = None
     index: int = -1
 
     @property
@@ -45,44 +47,39 @@ class TargetInstance:
                 self.scenario or "*")
 
 
-def expand_scope(ds: Dataset, row) -> list[tuple]:
+def expand_scope(ds: Dataset, row: TargetRow) -> list[tuple]:
     """(k, s, c, t, w) combinations of one Targets row."""
-    ks = list(ds.minerals) if row["mineral"] == "*" else [row["mineral"]]
-    scen = str(row.get("scenarios") or "*").strip()
-    scenarios = (list(ds.scenarios) if scen == "*"
-                 else [x.strip() for x in scen.split(";") if x.strip()])
-    y0 = int(row["year_from"])
-    periods = [t for t in ds.periods if ds.period_end(t) >= y0]
+    ks = list(ds.minerals) if row.mineral == "*" else [row.mineral]
+    periods = [t for t in ds.periods if ds.period_end(t) >= row.year_from]
     out = []
     for k in ks:
-        if row["metric"] == "min_stock_days":
+        if row.metric == "min_stock_days":
             stages = [ds.final_stage[k]]
-        elif row["stage"] == "*":
+        elif row.stage == "*":
             stages = list(ds.stages[k])
         else:
-            stages = [row["stage"]] if row["stage"] in ds.stages[k] else []
+            stages = [row.stage] if row.stage in ds.stages[k] else []
         for s in stages:
             for c in _countries(ds, row, k, s):
-                out += [(k, s, c, t, w) for t in periods for w in scenarios]
+                out += [(k, s, c, t, w) for t in periods for w in row.scenarios]
     return out
 
 
-def _countries(ds: Dataset, row, k, s) -> list:
-    if row["metric"] != "max_country_share":
+def _countries(ds: Dataset, row: TargetRow, k, s) -> list:
+    if row.metric != "max_country_share":
         return [None]
-    c = row.get("country")
-    if isinstance(c, str) and c:
-        return [c]
+    if row.country:
+        return [row.country]
     present = ds.producers_of_stage.get((k, s), frozenset())
     return [c for c in ds.nonmembers if c in present]
 
 
 def expand_targets(m, ds: Dataset) -> list[TargetInstance]:
     out = []
-    for row in ds.tables["Targets"].to_dict("records"):
-        if row["metric"] == "max_hhi":
+    for row in ds.targets:
+        if row.metric == "max_hhi":
             continue  # hhi.py
-        if row["metric"] == "min_stock_days":
+        if row.metric == "min_stock_days":
             out += _stock_instances(m, ds, row)
             continue
         for k, s, c, t, w in expand_scope(ds, row):
@@ -92,47 +89,22 @@ def expand_targets(m, ds: Dataset) -> list[TargetInstance]:
     return out
 
 
-def _base(m, row, k, s, c, t) -> dict:
-    return dict(target=row["target"], metric=row["metric"], scope=row.get("scope") or "club",
-                mineral=k, stage=s, country=c, year=t, hard=bool(row.get("hard", True)),
-                value=m.p_target[row["target"]])
+def _base(m, row: TargetRow, k, s, c, t) -> dict:
+    return dict(target=row.target, metric=row.metric, scope=row.scope, mineral=k, stage=s,
+                country=c, year=t, hard=row.hard, value=m.p_target[row.target])
 
 
 def _share_instance(m, ds: Dataset, row, k, s, c, t, w) -> TargetInstance:
     base = _base(m, row, k, s, c, t)
     if base["scope"] == "world":
-        num, den = _world_share(m, ds, row["metric"], k, s, c, t, w)
+        num, den = concentration.world_share(m, ds, row.metric, k, s, c, t, w)
         scale = pyo.value(flows.nonmember_capacity_total(m, k, s, t))
     else:
-        num, den = _club_share(m, ds, row["metric"], k, s, c, t, w)
+        num, den = concentration.club_share(m, ds, row.metric, k, s, c, t, w)
         scale = pyo.value(den)
-    sense = "min" if row["metric"].startswith("min_") else "max"
+    sense = "min" if row.metric.startswith("min_") else "max"
     return TargetInstance(**base, scenario=w, sense=sense, scale=max(scale, 1e-9),
                           numerator=num, denominator=den)
-
-
-def _club_share(m, ds: Dataset, metric, k, s, c, t, w):
-    """Numerator (tonnes) and denominator D_s of a club-scope share at (k, s, t, w)."""
-    final = s == ds.final_stage[k]
-    dem = flows.stage_demand(m, ds, k, s, t)
-    if metric == "max_country_share":
-        num = flows.country_direct(m, c, k, s, t, w)
-        if final:
-            num = num + m.u[k, t, w]
-    elif metric == "max_nonmember_share":
-        num = flows.nonmember_direct(m, ds, k, s, t, w)
-        num = num + (m.u[k, t, w] if final else flows.embedded_unknown(m, ds, k, s, t, w))
-    else:  # min_trusted_share
-        num = flows.trusted_used(m, k, s, t, w)
-    return num, dem
-
-
-def _world_share(m, ds: Dataset, metric, k, s, c, t, w):
-    """World production = sum_nonmembers capacity x utilization + sum_members q."""
-    ncap = flows.nonmember_capacity_total(m, k, s, t)
-    den = ncap + flows.member_output(m, ds, k, s, t, w)
-    num = flows.nonmember_capacity(m, c, k, s, t) if metric == "max_country_share" else ncap
-    return num, den
 
 
 def _stock_instances(m, ds: Dataset, row) -> list[TargetInstance]:
@@ -195,7 +167,5 @@ def add_targets(m: pyo.ConcreteModel, ds: Dataset) -> None:
         if inst.hard:
             continue
         cost = m.p_weight[inst.year] * m.p_target_penalty[inst.target] * m.target_slack[i]
-        if inst.scenario is None:
-            m.reg.first_cost["target_penalty"].append(cost)
-        else:
-            m.reg.scenario_cost[("target_penalty", inst.scenario)].append(cost)
+        m.reg.cost(Cost.TARGET_PENALTY, cost, owner=("target", inst.target),
+                   item=(inst.mineral, inst.stage), period=inst.year, scenario=inst.scenario)

@@ -2,11 +2,12 @@
 
 A `Session` builds the model of a workbook once. Each run applies its changes to the workbook
 (`Base.apply`, validated as from disk), builds the dataset and compares the model structure
-(`structure`): when it equals the structure of a model the session holds, the new parameter
-values are pushed into that model and only the HiGHS coefficients that depend on a changed
-parameter are updated (`ParamPusher`); otherwise a model is built for the run and the run row
-says ``rebuilt``. HHI cuts added by earlier runs stay: each is valid for any plan and any H,
-since its right-hand side is sqrt(p_target) times the total.
+(`model.structure`: the dataset minus its declared parametric part, plus the Sets): when it
+equals the structure of a model the session holds, the new parameter values are pushed into
+that model and only the HiGHS coefficients that depend on a changed parameter are updated
+(`ParamPusher`); otherwise a model is built for the run and the run row says ``rebuilt``. HHI
+cuts added by earlier runs stay: each is valid for any plan and any H, since its right-hand
+side is sqrt(p_target) times the total.
 
 Before each run the solver's basis and solution are cleared, so a persistent re-solve starts
 from the same state as a fresh build (measured in `benchmarks/sweep_speed.py`; see
@@ -30,7 +31,7 @@ from mineralclub.io.tables import Tables
 from mineralclub.model.build import build_model
 from mineralclub.model.hhi import cut_loop
 from mineralclub.model.params import update_params
-from mineralclub.model.sets import build_sets
+from mineralclub.model.structure import Structure, structure
 from mineralclub.solve import (
     FAILED,
     INFEASIBLE,
@@ -59,11 +60,6 @@ PARAM_ONLY_UPDATES = dict(  # the sweep pushes parameters and cuts itself (see P
     update_named_expressions=False,
     update_objective=False,
 )
-
-
-def structure(ds: Dataset):
-    """Everything that decides the model's variables and constraints: its `Sets`."""
-    return build_sets(ds)
 
 
 class ParamPusher:
@@ -152,7 +148,7 @@ class ParamPusher:
 class Held:
     """A built model with its persistent solver."""
 
-    key: tuple
+    key: Structure
     model: pyo.ConcreteModel
     solver: Any = None
     pusher: ParamPusher | None = None
@@ -186,10 +182,10 @@ class Session:
         self.fast_updates = fast_updates
         self.main: Held | None = None  # the base workbook's structure
         self.other: Held | None = None  # the last structure that differed from it
-        self._base_key: tuple | None = None
+        self._base_key: Structure | None = None
 
     @property
-    def base_key(self) -> tuple:
+    def base_key(self) -> Structure:
         if self._base_key is None:
             self._base_key = structure(build_dataset(self.base.tables))
         return self._base_key
@@ -214,7 +210,7 @@ class Session:
         m = held.model
         if held.loaded:
             changed = update_params(m, ds)
-            if self.fast_updates:
+            if self.fast_updates and held.pusher is not None:
                 held.pusher.push(changed)
             else:
                 held.solver.update_parameters()
@@ -269,7 +265,7 @@ class Session:
             self.other = self._build(ds, key)
         return self.other, True
 
-    def _build(self, ds: Dataset, key: tuple) -> Held:
+    def _build(self, ds: Dataset, key: Structure) -> Held:
         m = build_model(ds)
         solver = make_solver(ds, self.opts)
         return Held(key, m, solver, ParamPusher(solver))
@@ -300,7 +296,7 @@ class Session:
         solved = self.solve_changes(changes)
         row = {"status": solved.status, "message": solved.message,
                "rebuilt": solved.rebuilt, "hhi_cut_rounds": solved.hhi_rounds}
-        if solved.status not in (BAD_INPUT, FAILED, INFEASIBLE):
+        if solved.status not in (BAD_INPUT, FAILED, INFEASIBLE) and solved.ds is not None:
             row.update(plan_row(solved.model, solved.ds, solved.status, solved.gap))
         row["seconds"] = time.perf_counter() - t0
         return row
