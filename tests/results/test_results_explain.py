@@ -97,3 +97,38 @@ def test_explain_rejects_what_is_not_a_results_workbook(name, tmp_path, example_
 def test_help(command):
     res = runner.invoke(app, [command, "--help"])
     assert res.exit_code == 0 and "Usage" in res.output
+
+
+def test_a_plan_that_misses_a_soft_target_is_not_the_price_of_meeting_it(tmp_path):
+    """Soft 10% cap on B, no lever: B keeps 80% (80 of 100 t), 70 t over the cap, penalty
+    1,000 USD/t x 70 t = 0.07 USD million; the plan costs nothing over doing nothing."""
+    sheets = one_stage_refinery(
+        Targets=[cap_target(0.1, hard=False, penalty_usd_per_t=1000, name="soft cap")]
+    )
+    r = solve_dataset(dataset_from(sheets), SolveOptions())
+    text = explain(write_results(tmp_path / "soft_results.xlsx", r.tables))
+    assert "the price of meeting the targets" not in text
+    assert "does **not** meet every target" in text
+    assert "costs 0.00 more than doing nothing" in text
+    assert ("**Missed (soft):** soft cap: 80.0% at worst against 10.0%; short by 70 t a year "
+            "(expected); penalty 0.07.") in text
+
+
+def test_a_plan_that_meets_every_target_has_its_price(small_run):
+    text = explain(small_run.results_path)
+    assert "more than doing nothing: the price of meeting the targets" in text
+
+
+def test_the_costliest_scenario_is_explained_by_what_differs_from_the_expected_one(ban_run):
+    """The part named is the one in which the scenario exceeds the expectation most (a part
+    equal in every scenario can never be named)."""
+    text = explain(ban_run.results_path)
+    line = next(ln for ln in text.splitlines() if "costliest scenario" in ln)
+    sc = ban_run.tables["Scenarios"]
+    worst = sc.loc[sc["cost_musd"].idxmax()]
+    parts = {"offtake": "offtake_cost_musd", "stockpiles": "stockpile_cost_musd",
+             "the import premium": "import_premium_musd", "unmet demand": "shortfall_musd"}
+    excess = {name: worst[col] - (sc["probability"] * sc[col]).sum()
+              for name, col in parts.items()}
+    top = max(excess, key=excess.get)
+    assert f"mostly {top} (+" in line and "against its expected" in line

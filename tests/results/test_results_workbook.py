@@ -138,3 +138,63 @@ def test_columns_are_wide_enough_for_their_largest_number(tmp_path):
     path = write_results(tmp_path / "r.xlsx", {"Supply": pd.DataFrame({"used_t": values})})
     ws = openpyxl.load_workbook(path)["Supply"]
     assert ws.column_dimensions["A"].width >= len("123,456,790") + 1
+
+
+def test_whole_target_rows_come_first_with_an_expected_violation_per_year(soft_run, ban_run):
+    """soft cap 10%: B supplies 80 of 100 t, so 80 - 0.1 x 100 = 70 t over the cap in the one
+    year and scenario; the '*' row is first and says 70 t/yr, in USD million per point."""
+    t = soft_run.tables["Targets"]
+    first = t.iloc[0]
+    assert (first["target"], first["year"], first["scenario"]) == ("soft cap", "*", "*")
+    assert first["violation_t"] == pytest.approx(70)
+    assert first["marginal_cost_unit"] == "musd_per_pp"
+    ban = ban_run.tables["Targets"]
+    whole = ban[ban["year"].astype(str) == "*"]
+    assert list(whole.index) == list(range(len(whole)))  # all at the top
+    probs = dict(
+        zip(
+            ban_run.tables["Scenarios"].scenario,
+            ban_run.tables["Scenarios"].probability,
+            strict=True,
+        )
+    )
+    for r in whole.itertuples():
+        inst = ban[(ban["target"] == r.target) & (ban["year"].astype(str) != "*")]
+        expected = sum(probs.get(i.scenario, 1.0) * i.violation_t for i in inst.itertuples())
+        assert r.violation_t == pytest.approx(expected / inst["year"].nunique())
+
+
+def test_stock_day_targets_are_priced_per_day():
+    """10 days of the 100 t/yr demand must be held in stock (capacity built for it)."""
+    from builders import one_stage_refinery as base
+
+    sheets = base(
+        Targets=[
+            {
+                "target": "reserve",
+                "metric": "min_stock_days",
+                "mineral": "li",
+                "stage": "ref",
+                "year_from": 2026,
+                "value": 10,
+            }
+        ],
+        Minerals=[
+            {
+                "mineral": "li",
+                "stock_capacity_cost_usd_per_t": 100,
+                "stock_holding_usd_per_t_yr": 10,
+            }
+        ],
+    )
+    r = solve_dataset(dataset_from(sheets), SolveOptions())
+    t = r.tables["Targets"]
+    assert set(t["marginal_cost_unit"]) == {"musd_per_day"}
+    # one more day is 100/365 t: capacity 100 USD/t, bought at 1,500 + 100 import premium,
+    # held at 10 USD/t-yr -> 1,710 USD/t x 100/365 t
+    assert t.iloc[0]["marginal_cost_musd_per_pp"] == pytest.approx(
+        1710 * 100 / 365 * 1e-6, rel=1e-6
+    )
+    stock = r.tables["Stockpile"].iloc[0]
+    assert stock["level_t"] == pytest.approx(10 * 100 / 365)
+    assert stock["days_of_demand"] == pytest.approx(10)

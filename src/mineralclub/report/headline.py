@@ -76,12 +76,16 @@ def show_metric(metric: str, value) -> str:
 
 
 def _names(rows: pd.DataFrame) -> list[str]:
-    """One line per target: its worst achievement against its value."""
-    parts = [
-        f"    {r.target}: {show_metric(r.metric, r.achieved)} against "
-        f"{show_metric(r.metric, r.value)}"
-        for r in rows.head(MAX_NAMED).itertuples()
-    ]
+    """One line per target: its worst achievement against its value (and a soft target's
+    penalty)."""
+    parts = []
+    for r in rows.head(MAX_NAMED).itertuples():
+        penalty = float(getattr(r, "penalty_musd", float("nan")))
+        paid = f", penalty {_m(penalty)}" if penalty == penalty and not r.hard else ""
+        parts.append(
+            f"    {r.target}: {show_metric(r.metric, r.achieved)} against "
+            f"{show_metric(r.metric, r.value)}{paid}"
+        )
     if len(rows) > MAX_NAMED:
         parts.append(f"    and {len(rows) - MAX_NAMED} more (see the Targets sheet)")
     return parts
