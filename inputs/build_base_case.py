@@ -220,6 +220,28 @@ COUNTRY_INFO = {
     ROW: ("", "Rest of world", None),
 }
 
+# Negotiating blocs of the members (Countries.bloc; `mineralclub coalition --by bloc`): ESTIMATE,
+# grouped as the club negotiates (docs/base_case.md): the EU speaks through the Commission and
+# the UK, Norway and Ukraine are tied to it by trade and raw-materials partnerships; Mexico
+# joins the USMCA partners; the Cook Islands are in free association with New Zealand; Morocco is
+# in the African Union; the Gulf, Middle East, Central and Southeast Asia and Pakistan form the
+# eighth bloc.
+BLOCS = {
+    "North America": ["United States", "Canada", "Mexico"],
+    "Europe": EU27 + ["United Kingdom", "Norway", "Ukraine"],
+    "Japan-Korea": ["Japan", "Republic of Korea"],
+    "Australia-New Zealand": ["Australia", "New Zealand", "Cook Islands"],
+    "India": ["India"],
+    "Latin America": ["Argentina", "Bolivia", "Brazil", "Dominican Republic", "Ecuador",
+                      "Paraguay", "Peru"],
+    "Africa": ["Angola", "Democratic Republic of the Congo", "Guinea", "Kenya", "Morocco",
+               "Sierra Leone", "Zambia"],
+    "Gulf and others": ["Saudi Arabia", "United Arab Emirates", "Qatar", "Oman", "Bahrain",
+                        "Israel", "Jordan", "Pakistan", "Armenia", "Kazakhstan", "Uzbekistan",
+                        "Mongolia", "Singapore", "Malaysia", "Thailand", "Philippines"],
+}
+BLOC_OF = {country: bloc for bloc, countries in BLOCS.items() for country in countries}
+
 # Country names in the USGS / IEA tables -> names used here.
 NAME_MAP = {
     "Congo (Kinshasa)": "Democratic Republic of the Congo",
@@ -1294,7 +1316,7 @@ class Builder:
             else:
                 why = "attended the 4 Feb 2026 Critical Minerals Ministerial"
             self.add("Countries", country=c, iso3=iso, member=True, partner=False, region=region,
-                     import_premium_usd_per_t=0, gdp_busd=gdp,
+                     bloc=BLOC_OF[c], import_premium_usd_per_t=0, gdp_busd=gdp,
                      source=f"Member: {why} [STATE_2026_MINISTERIAL]; intra-club trade premium 0 "
                             f"(preferential zone, ESTIMATE); {gdp_src}")
         for c in self.nonmembers:

@@ -211,6 +211,11 @@ from mineralclub.cli_sweep import sweep_command  # noqa: E402
 
 app.command("sweep")(sweep_command)
 
+# Coalition values and stability (issue 18).
+from mineralclub.cli_coalition import coalition_command  # noqa: E402
+
+app.command("coalition")(coalition_command)
+
 # Near-optimal alternatives (issue 19).
 from mineralclub.cli_alternatives import alternatives_command  # noqa: E402
 

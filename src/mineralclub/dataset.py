@@ -280,7 +280,7 @@ def build_dataset(tables: Tables) -> Dataset:
         stock=_stock(tables),
         disrupted=frozenset((k, t, w) for (_c, k, _s, t, w), v in cut.items() if v > 0),
         producers_of_stage=_countries_by_stage(cap),
-        country_rows=_country_rows(tables),
+        country_rows=country_rows(tables),
         floor_levels=tuple(
             FloorLevel(r["mineral"], r["stage"], r["level"], float(r["floor_usd_per_t"]))
             for r in tables["FloorLevels"].to_dict("records")),
@@ -311,7 +311,8 @@ def _text(v) -> str | None:
     return None if _blank(v) or v == "" else str(v)
 
 
-def _country_rows(tables: Tables) -> tuple[Country, ...]:
+def country_rows(tables: Tables) -> tuple[Country, ...]:
+    """The typed Countries rows of validated tables (also used by the coalition blocs)."""
     return tuple(
         Country(r["country"], bool(r["member"]), bool(r.get("partner") or False),
                 _number(r.get("import_premium_usd_per_t")) or 0.0, _number(r.get("gdp_busd")),

@@ -136,11 +136,19 @@ SHEETS: tuple[Sheet, ...] = (
             _c("member", "bool", "Club member.", default=False),
             _c("partner", "bool", "Non-member that may sign offtake contracts.", default=False),
             _c("region", "text", "Region, for reporting.", default=None),
+            _c("bloc", "text",
+               "Negotiating bloc of a member, for the coalition analysis (mineralclub coalition "
+               "--by bloc); blank = the member is a bloc of its own.", default=None,
+               optional_column=True),
             _c("import_premium_usd_per_t", "number",
                "Freight + tariff cost per tonne imported from this country.", unit="USD/t",
                default=0.0, minimum=0.0),
             _c("gdp_busd", "number", "GDP, for default burden sharing.", unit="USD billion",
                default=None, minimum=0.0),
+            _c("demand_share", "number",
+               "A member's share of club demand (consumers' cost in the Ledger; coalition demand "
+               "scaling); blank = its cost share", unit="fraction", default=None, minimum=0.0,
+               maximum=1.0, optional_column=True),
             _c("cost_share", "number",
                "Member's share of the club's bill (normalised to sum 1; blank everywhere = by "
                "gdp_busd where all members give it, else equal).", unit="fraction", default=None,

@@ -29,43 +29,76 @@ class DaskMissing(RuntimeError):
     """--scheduler needs the optional `distributed` extra."""
 
 
-def run_all(base: Base, runs: list[Run], opts: SolveOptions | None = None, workers: int = 1,
-            scheduler=None, progress: bool = False, keep_basis: bool = False,
-            session: Session | None = None) -> list[dict]:
+def run_all(
+    base: Base,
+    runs: list,
+    opts: SolveOptions | None = None,
+    workers: int = 1,
+    scheduler=None,
+    progress: bool = False,
+    keep_basis: bool = False,
+    session: Session | None = None,
+    solve=None,
+    on_rows=None,
+    label: str = "sweep",
+    chunk_size: int | None = None,
+) -> list[dict]:
     """Solve every run; return one row per run (run fields first), in run order.
 
     `scheduler` is a Dask scheduler address or a `distributed.Client`; `session` reuses an
-    existing serial session (and its built model)."""
+    existing serial session (and its built model). `solve(session, run) -> row` (a module-level
+    function, so that workers can unpickle it; default `solve_run`) turns a run into its row,
+    and `on_rows(rows)` is told the rows of each finished chunk (to save them as they come);
+    `chunk_size` fixes how many runs a worker takes at a time (default: about four chunks per
+    worker)."""
     opts = opts or SolveOptions()
-    with Progress(len(runs), enabled=progress) as bar:
+    solve = solve or solve_run
+
+    def done(rows: list[dict]) -> None:
+        if on_rows is not None:
+            on_rows(rows)
+        bar.advance(len(rows))
+
+    with Progress(len(runs), enabled=progress, label=label) as bar:
         if scheduler is not None:
-            rows = _dask(base, runs, opts, scheduler, keep_basis, bar.advance)
+            rows = _dask(base, runs, opts, scheduler, keep_basis, done, solve, chunk_size)
         elif workers > 1 and len(runs) > 1:
-            rows = _processes(base, runs, opts, workers, keep_basis, bar.advance)
+            rows = _processes(base, runs, opts, workers, keep_basis, done, solve, chunk_size)
         else:
             session = session or Session(base, opts, keep_basis=keep_basis)
             rows = []
             for run in runs:
-                rows.append(solve_run(session, run))
-                bar.advance(1)
+                rows.append(solve(session, run))
+                done(rows[-1:])
     return sorted(rows, key=lambda r: r["run"])
 
 
 def solve_run(session: Session, run: Run) -> dict:
-    row = {"run": run.id, "sweep": run.sweep, "mode": run.mode, "parameter": run.parameter,
-           "value": run.value, "changes": run.changes}
+    row = {
+        "run": run.id,
+        "sweep": run.sweep,
+        "mode": run.mode,
+        "parameter": run.parameter,
+        "value": run.value,
+        "changes": run.changes,
+    }
     try:
         row.update(session.run_row(list(run.changes)))
     except Exception as exc:  # one broken run must not stop the sweep: record it
-        row.update(status="FAILED", message=f"error: {type(exc).__name__}: {exc}",
-                   rebuilt=None, seconds=None)
+        row.update(
+            status="FAILED",
+            message=f"error: {type(exc).__name__}: {exc}",
+            rebuilt=None,
+            seconds=None,
+        )
     return row
 
 
-def chunks(runs: list[Run], workers: int, per_worker: int = 4) -> list[list[Run]]:
-    """About `per_worker` chunks per worker (load balance), consecutive runs together."""
-    size = max(1, math.ceil(len(runs) / (workers * per_worker)))
-    return [runs[i:i + size] for i in range(0, len(runs), size)]
+def chunks(runs: list[Run], workers: int, per_worker: int = 4, size: int | None = None):
+    """About `per_worker` chunks per worker (load balance), consecutive runs together; or
+    chunks of `size` runs."""
+    size = size or max(1, math.ceil(len(runs) / (workers * per_worker)))
+    return [runs[i : i + size] for i in range(0, len(runs), size)]
 
 
 # --- local processes -----------------------------------------------------------------------
@@ -78,23 +111,29 @@ def _init_process(base: Base, opts: SolveOptions, keep_basis: bool) -> None:
     _PROCESS_SESSION = Session(base, opts, keep_basis=keep_basis)
 
 
-def _process_chunk(runs: list[Run]) -> list[dict]:
-    return [solve_run(_PROCESS_SESSION, run) for run in runs]
+def _process_chunk(runs: list[Run], solve=solve_run) -> list[dict]:
+    return [solve(_PROCESS_SESSION, run) for run in runs]
 
 
-def _processes(base, runs, opts, workers, keep_basis, advance) -> list[dict]:
+def _processes(base, runs, opts, workers, keep_basis, done, solve, chunk_size) -> list[dict]:
     if opts.threads is None:
         opts = replace(opts, threads=1)  # one HiGHS thread per worker process
     rows: list[dict] = []
     ctx = get_context("spawn")  # no fork of a process holding solver threads
-    with ProcessPoolExecutor(max_workers=min(workers, len(runs)), mp_context=ctx,
-                             initializer=_init_process,
-                             initargs=(base, opts, keep_basis)) as pool:
-        futures = {pool.submit(_process_chunk, chunk): len(chunk)
-                   for chunk in chunks(runs, workers)}
+    with ProcessPoolExecutor(
+        max_workers=min(workers, len(runs)),
+        mp_context=ctx,
+        initializer=_init_process,
+        initargs=(base, opts, keep_basis),
+    ) as pool:
+        futures = [
+            pool.submit(_process_chunk, chunk, solve)
+            for chunk in chunks(runs, workers, size=chunk_size)
+        ]
         for future in as_completed(futures):
-            rows += future.result()
-            advance(futures[future])
+            part = future.result()
+            rows += part
+            done(part)
     return rows
 
 
@@ -103,8 +142,9 @@ def _processes(base, runs, opts, workers, keep_basis, advance) -> list[dict]:
 _THREAD = threading.local()
 
 
-def _dask_chunk(base: Base, opts: SolveOptions, keep_basis: bool, token: str,
-                runs: list[Run]) -> list[dict]:
+def _dask_chunk(
+    base: Base, opts: SolveOptions, keep_basis: bool, token: str, runs: list[Run], solve=solve_run
+) -> list[dict]:
     """On a Dask worker: one session per worker thread and sweep (token)."""
     sessions = getattr(_THREAD, "sessions", None)
     if sessions is None:
@@ -113,7 +153,7 @@ def _dask_chunk(base: Base, opts: SolveOptions, keep_basis: bool, token: str,
     if session is None:
         sessions.clear()  # a new sweep: free the previous sweep's models
         session = sessions[token] = Session(base, opts, keep_basis=keep_basis)
-    return [solve_run(session, run) for run in runs]
+    return [solve(session, run) for run in runs]
 
 
 def import_distributed():
@@ -126,7 +166,7 @@ def import_distributed():
     return distributed
 
 
-def _dask(base, runs, opts, scheduler, keep_basis, advance) -> list[dict]:
+def _dask(base, runs, opts, scheduler, keep_basis, done, solve, chunk_size) -> list[dict]:
     distributed = import_distributed()
     own = not isinstance(scheduler, distributed.Client)
     client = distributed.Client(scheduler) if own else scheduler
@@ -134,13 +174,15 @@ def _dask(base, runs, opts, scheduler, keep_basis, advance) -> list[dict]:
         workers = max(1, sum(client.nthreads().values()))
         shared = client.scatter(base, broadcast=True)
         token = uuid.uuid4().hex
-        futures = [client.submit(_dask_chunk, shared, opts, keep_basis, token, chunk,
-                                 pure=False) for chunk in chunks(runs, workers)]
+        futures = [
+            client.submit(_dask_chunk, shared, opts, keep_basis, token, chunk, solve, pure=False)
+            for chunk in chunks(runs, workers, size=chunk_size)
+        ]
         rows: list[dict] = []
         for future in distributed.as_completed(futures):
             part = future.result()
             rows += part
-            advance(len(part))
+            done(part)
         return rows
     finally:
         if own:
@@ -171,9 +213,15 @@ class Progress:
             from rich.progress import Progress as RichProgress
 
             self._bar = RichProgress(
-                TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
-                TimeElapsedColumn(), TextColumn("eta"), TimeRemainingColumn(),
-                console=Console(file=sys.stderr), transient=False)
+                TextColumn("[bold]{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                TextColumn("eta"),
+                TimeRemainingColumn(),
+                console=Console(file=sys.stderr),
+                transient=False,
+            )
             self._bar.__enter__()
             self._task = self._bar.add_task(self.label, total=self.total)
         return self
@@ -185,4 +233,3 @@ class Progress:
     def __exit__(self, *exc) -> None:
         if self._bar is not None:
             self._bar.__exit__(*exc)
-
