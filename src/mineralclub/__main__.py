@@ -1,6 +1,6 @@
 """``python -m mineralclub`` runs the command line."""
 
-from mineralclub.cli import app
+from mineralclub.cli import main
 
 if __name__ == "__main__":
-    app(prog_name="mineralclub")
+    main()

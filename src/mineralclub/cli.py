@@ -13,6 +13,7 @@ import typer
 from mineralclub.cli_help import plain_flags
 from mineralclub.exit_codes import EXIT_INPUT, EXIT_SOLVER
 from mineralclub.io.annotate import annotate
+from mineralclub.io.messages import capped_lines
 from mineralclub.io.read_workbook import read_workbook
 from mineralclub.io.tables import InputError, Problem, Tables
 from mineralclub.io.template import write_template
@@ -56,13 +57,17 @@ def validate_command(
     if problem:
         typer.echo(f"error: {problem}", err=True)
         raise typer.Exit(EXIT_INPUT)
+    raw = None
     try:
-        tables = validate(read_workbook(workbook))
+        raw = read_workbook(workbook)
+        tables = validate(raw)
         problems = list(tables.warnings)
     except InputError as exc:
         tables, problems = None, exc.problems
     print_problems(problems)
-    if annotate_copy is not None and workbook.is_file():
+    if annotate_copy is not None and raw is None:
+        typer.echo("No annotated copy written: the file cannot be read as a workbook.", err=True)
+    elif annotate_copy is not None:
         write_annotated(workbook, problems, annotate_copy)
     if tables is None:
         errors = sum(p.level == "error" for p in problems)
@@ -151,6 +156,14 @@ def solve_command(
     raise typer.Exit(int(code))
 
 
+def main() -> None:
+    """The ``mineralclub`` console script: the app, with Ctrl-C and SIGTERM reported as an
+    interruption (exit 130 / 143; see :mod:`mineralclub.interrupt`)."""
+    from mineralclub.interrupt import main as run_interruptible
+
+    run_interruptible(app)
+
+
 def load_pipeline():
     """``mineralclub.pipeline.solve_command``, imported only when a solve is asked for."""
     try:
@@ -164,19 +177,16 @@ def load_pipeline():
 
 
 def print_problems(problems: list[Problem]) -> None:
-    for problem in problems:
-        text = str(problem)
-        if problem.level != "error":
-            where, _, message = text.partition(": ")
-            text = f"{where}: warning: {message}"
-        typer.echo(text, err=True)
+    for line in capped_lines(problems):
+        typer.echo(line, err=True)
 
 
 def write_annotated(workbook: Path, problems: list[Problem], copy: Path) -> None:
     try:
         annotate(workbook, problems, copy)
-    except (ValueError, OSError) as exc:
-        typer.echo(f"error: cannot write the annotated copy: {exc}", err=True)
+    except Exception as exc:  # a workbook openpyxl cannot load or save is bad input, not a crash
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        typer.echo(f"error: cannot write the annotated copy: {reason}", err=True)
         raise typer.Exit(EXIT_INPUT) from None
     typer.echo(f"Wrote annotated copy {copy}", err=True)
 

@@ -27,7 +27,9 @@ def explain_command(
     standard output and writes it to a file.
     """
     from mineralclub.explain import NotAResultsWorkbook, explain_to_files
+    from mineralclub.io.paths import overwrite_problem
 
+    refuse(overwrite_problem([results], [("--out", out)]))
     try:
         text, path = explain_to_files(results, out)
     except NotAResultsWorkbook as exc:
@@ -58,13 +60,15 @@ def diff_command(
 
     from mineralclub.diff import default_out, diff, render, write_diff
     from mineralclub.explain import NotAResultsWorkbook
+    from mineralclub.io.paths import overwrite_problem
 
+    target = out if out is not None else default_out(a, b)
+    refuse(overwrite_problem([a, b], [("--out", target)]))
     try:
         d = diff(a, b)
     except NotAResultsWorkbook as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(EXIT_INPUT) from None
-    target = out if out is not None else default_out(a, b)
     try:
         write_diff(d, target)
     except OSError as exc:
@@ -72,3 +76,10 @@ def diff_command(
         raise typer.Exit(EXIT_INPUT) from None
     render(d, Console())
     typer.echo(f"Wrote {target}", err=True)
+
+
+def refuse(problem: str | None) -> None:
+    """Exit 2 with the message when an output would overwrite an input (SPEC §6)."""
+    if problem:
+        typer.echo(f"error: {problem}", err=True)
+        raise typer.Exit(EXIT_INPUT)

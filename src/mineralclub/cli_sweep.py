@@ -62,6 +62,9 @@ def sweep_command(
         help="Keep HiGHS' previous solution between runs of a worker (may be faster; a run's "
         "plan may then differ from a fresh solve within the MIP gap)."),
     quiet: bool = typer.Option(False, "--quiet", help="No progress bar."),
+    max_runs: int = typer.Option(
+        10_000, "--max-runs", min=1, metavar="N",
+        help="Refuse, before starting, a sweep of more than N runs."),
 ) -> None:
     """Sensitivity runs: one-at-a-time (tornado), grid and frontier sweeps, Morris / Sobol.
 
@@ -71,13 +74,14 @@ def sweep_command(
     """
     code = run_sweep_command(workbook, param, mode, sweep, workers, scheduler, out, morris,
                              sobol, uncertain, seed, time_limit, mip_gap, figures, warm_start,
-                             not quiet)
+                             not quiet, max_runs=max_runs)
     raise typer.Exit(code)
 
 
 def run_sweep_command(workbook, params, mode, sweeps, workers, scheduler, out, morris, sobol,
                       uncertain, seed, time_limit, mip_gap, figures, warm_start,
-                      progress) -> int:
+                      progress, max_runs: int = 10_000) -> int:
+    from mineralclub.io.messages import capped_lines
     from mineralclub.io.tables import InputError
     from mineralclub.io.workbook_path import workbook_path_problem
     from mineralclub.pipeline import sha256
@@ -101,14 +105,13 @@ def run_sweep_command(workbook, params, mode, sweeps, workers, scheduler, out, m
     try:
         base = load_base(workbook)
     except InputError as exc:
-        for problem in exc.problems:
-            print(str(problem), file=err)
+        print("\n".join(capped_lines(exc.problems)), file=err)
         print(f"{len(exc.problems)} problem(s) in {workbook}; nothing was solved.", file=err)
         return EXIT_INPUT
     req = SweepRequest(params=list(params), mode=mode, sweeps=list(sweeps),
                        uncertain=list(uncertain), morris=morris, sobol=sobol, seed=seed,
                        workers=workers, scheduler=scheduler, keep_basis=warm_start,
-                       progress=progress, figures=figures)
+                       progress=progress, figures=figures, max_runs=max_runs)
     try:
         if scheduler is not None:
             import_distributed()

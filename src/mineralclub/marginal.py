@@ -17,6 +17,7 @@ import math
 import pyomo.environ as pyo
 
 from mineralclub.dataset import Dataset
+from mineralclub.interrupt import raise_if_pending
 from mineralclub.solve import OPTIMAL, TIME_LIMIT, SolveOptions, make_solver
 
 PP = 0.01
@@ -72,6 +73,7 @@ def marginal_costs(m: pyo.ConcreteModel, ds: Dataset, opts: SolveOptions) -> dic
 def _lp_duals(m, ds: Dataset, opts: SolveOptions) -> dict | None:
     solver = make_solver(ds, opts)
     res = solver.solve(m)
+    raise_if_pending()  # a signal during the solve is an interruption, not "no duals"
     if res.solution_status.name not in ("optimal", "feasible"):
         return None
     res.solution_loader.load_vars()

@@ -20,6 +20,8 @@ from mineralclub import __version__
 from mineralclub import results as R
 from mineralclub.dataset import Dataset, build_dataset
 from mineralclub.exit_codes import EXIT_INFEASIBLE, EXIT_INPUT, EXIT_OK, EXIT_SOLVER
+from mineralclub.io.messages import capped_lines
+from mineralclub.io.paths import model_file_problem
 from mineralclub.io.read_workbook import read_workbook
 from mineralclub.io.tables import InputError, Tables
 from mineralclub.io.validate import validate
@@ -254,7 +256,7 @@ def solve_command(workbook, out, json_output: bool, time_limit, mip_gap, write_m
     opts = SolveOptions(mip_gap=mip_gap, time_limit=time_limit,
                         write_model=str(write_model) if write_model else None)
     err = sys.stderr
-    problem = output_problem(Path(out), write_model)
+    problem = model_file_problem(workbook, write_model) or output_problem(Path(out), write_model)
     if problem:
         print(problem, file=err)
         return EXIT_INPUT
@@ -263,8 +265,7 @@ def solve_command(workbook, out, json_output: bool, time_limit, mip_gap, write_m
             result = run(Path(workbook), Path(out), opts, figures=figures,
                          progress=lambda message: status.update(message))
     except InputError as exc:
-        for p in exc.problems:
-            print(str(p), file=err)
+        print("\n".join(capped_lines(exc.problems)), file=err)
         print(f"{len(exc.problems)} problem(s) in {workbook}; nothing was solved.", file=err)
         return EXIT_INPUT
     except OSError as exc:

@@ -15,6 +15,23 @@ from typing import Any
 
 REQUIRED = object()  # sentinel: column must be present and every cell filled
 
+# Sane upper bounds of numeric columns by unit (SPEC §6 Revision 2), so the solver never sees a
+# number it cannot handle (no duration of 1e9 years, no price of 1e308). A column's own
+# ``maximum`` wins; a number column without a unit gets NUMBER_MAXIMUM.
+UNIT_MAXIMUM = {
+    "t": 1e10,  # ten billion tonnes: above a year of world iron-ore mining
+    "t/yr": 1e10,
+    "t/t": 1e3,
+    "USD/t": 1e9,  # a billion dollars a tonne: far above any mineral price
+    "USD/t/yr": 1e9,
+    "USD million": 1e7,  # ten trillion dollars
+    "USD million/yr": 1e7,
+    "USD billion": 1e6,
+    "years": 100,
+    "s": 1e7,  # about 115 days
+}
+NUMBER_MAXIMUM = 1e9
+
 
 @dataclass(frozen=True)
 class Column:
@@ -30,6 +47,13 @@ class Column:
     minimum: float | None = None
     maximum: float | None = None
     optional_column: bool = False  # the column may be absent from the sheet altogether
+
+    @property
+    def upper(self) -> float | None:
+        """The largest value accepted: ``maximum``, else the sane bound of the column's unit."""
+        if self.maximum is not None or self.kind not in ("number", "integer"):
+            return self.maximum
+        return UNIT_MAXIMUM.get(self.unit, NUMBER_MAXIMUM)
 
     @property
     def required(self) -> bool:

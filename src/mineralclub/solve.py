@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pyomo.environ as pyo
 from pyomo.contrib.solver.common.factory import SolverFactory
 from pyomo.contrib.solver.common.results import SolutionStatus, TerminationCondition
 
 from mineralclub.dataset import Dataset
+from mineralclub.interrupt import raise_if_pending
 from mineralclub.model.build import BuildOptions, build_model
 from mineralclub.model.hhi import cut_loop as hhi_cut_loop
 
@@ -72,6 +74,7 @@ def make_solver(ds: Dataset, opts: SolveOptions):
 def run_solver(solver, m: pyo.ConcreteModel) -> tuple[str, str, float, float | None]:
     """Solve and load the solution. Returns (status, termination, objective, bound)."""
     res = solver.solve(m)
+    raise_if_pending()  # Ctrl-C / SIGTERM during the solve: an interruption, not a failure
     term = res.termination_condition
     has_solution = res.solution_status in (SolutionStatus.optimal, SolutionStatus.feasible)
     if term == TerminationCondition.convergenceCriteriaSatisfied and has_solution:
@@ -191,4 +194,5 @@ def solve_baseline(ds: Dataset, opts: SolveOptions) -> SolveOutcome:
 
 def write_model(m: pyo.ConcreteModel, path: str) -> None:
     fmt = "mps" if str(path).lower().endswith(".mps") else "lp"
+    Path(path).parent.mkdir(parents=True, exist_ok=True)  # checked writable before the solve
     m.write(str(path), format=fmt, io_options={"symbolic_solver_labels": True})

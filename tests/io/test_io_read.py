@@ -60,5 +60,5 @@ def test_missing_file(tmp_path):
 def test_not_a_workbook(tmp_path):
     path = tmp_path / "text.xlsx"
     path.write_text("hello")
-    with pytest.raises(InputError, match="cannot read .* as an Excel workbook"):
+    with pytest.raises(InputError, match="cannot read .*: it is not an .xlsx workbook"):
         read_workbook(path)

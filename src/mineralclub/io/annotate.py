@@ -19,6 +19,7 @@ from openpyxl.styles import PatternFill
 from openpyxl.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
+from mineralclub.io.paths import same_file
 from mineralclub.io.tables import Problem
 from mineralclub.io.template import save_atomic
 
@@ -44,12 +45,6 @@ def annotate(
     for (sheet, cell), found in by_cell.items():
         mark(book[sheet], cell, found)
     return save_atomic(target, book.save)
-
-
-def same_file(a: Path, b: Path) -> bool:
-    if a.resolve() == b.resolve():
-        return True
-    return b.exists() and os.path.samefile(a, b)
 
 
 def locate(book: Workbook, problem: Problem) -> tuple[str, str]:

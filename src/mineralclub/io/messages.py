@@ -19,10 +19,16 @@ def text_of(value: Any) -> str:
 
 
 def show(value: Any) -> str:
-    """A value as it should appear in a message: text quoted, 2026.0 as 2026."""
+    """A value as it should appear in a message: text quoted, 2026.0 as 2026; control
+    characters escaped (``\x1b``), so a message can neither drive a terminal nor break a
+    workbook comment."""
     if isinstance(value, str):
-        return f'"{value}"'
-    return text_of(value)
+        return f'"{printable(value)}"'
+    return printable(text_of(value))
+
+
+def printable(text: str) -> str:
+    return "".join(ch if ch.isprintable() else f"\\x{ord(ch):02x}" for ch in text)
 
 
 def suggest(word: Any, choices: Any) -> str:
@@ -41,3 +47,33 @@ def years_text(items: list) -> str:
 def num(value: float) -> str:
     """A money or tonnage figure: 12,000 or 0.5."""
     return f"{value:,.0f}" if abs(value) >= 100 else f"{value:g}"
+
+
+MESSAGE_LIMIT = 200  # problems printed one by one; the rest are summarised per kind
+
+
+def problem_line(problem: Any) -> str:
+    """``Sheet!Cell: message``, with ``warning:`` before the message of a warning."""
+    text = str(problem)
+    if getattr(problem, "level", "error") != "error":
+        where, _, message = text.partition(": ")
+        text = f"{where}: warning: {message}"
+    return text
+
+
+def capped_lines(problems: list, limit: int = MESSAGE_LIMIT) -> list[str]:
+    """One line per problem up to ``limit``; then one line per kind (sheet, column, level) of
+    the rest: ``Demand!C9: ... and 999,800 more errors in column demand_t``."""
+    lines = [problem_line(p) for p in problems[:limit]]
+    kinds: dict[tuple, list] = {}
+    for p in problems[limit:]:
+        kinds.setdefault((p.sheet, p.column, p.level), []).append(p)
+    for (sheet, column, level), rest in kinds.items():
+        first = rest[0]
+        where = f"{sheet}!{first.cell}" if first.cell else sheet
+        noun = "error" if level == "error" else "warning"
+        place = f" in column {column}" if column else ""
+        lines.append(
+            f"{where}: ... and {len(rest):,} more {noun}s of this kind{place} (from this cell on)"
+        )
+    return lines

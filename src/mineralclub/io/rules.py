@@ -8,6 +8,7 @@ gives one message. Generic per-column checks (types, ranges, enums, keys, foreig
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from functools import cached_property
@@ -80,6 +81,22 @@ class View:
         """(mineral, stage, year, scenario) -> price, after ``*`` expansion."""
         keys = ("mineral", "stage", "year", "scenario")
         return {tuple(r[k] for k in keys): r["price_usd_per_t"] for r in self.rows("Prices")}
+
+    def typed_settings(self, names: tuple[str, ...]) -> dict[str, Any]:
+        """The valid typed values of some Settings keys (blank or invalid ones left out)."""
+        from mineralclub.io.validate import type_cell
+        from mineralclub.schema import SETTING_BY_NAME
+
+        out = {}
+        for r in self.rows("Settings"):
+            if r["key"] in names:
+                value, message = type_cell(SETTING_BY_NAME[r["key"]], r["value"])
+                if message is None and value is not None:
+                    out[r["key"]] = value
+        return out
+
+    def settings_row(self, name: str) -> int | None:
+        return next((r[ROW] for r in self.rows("Settings") if r["key"] == name), None)
 
     def order(self, mineral: str, stage: str) -> int | None:
         return self.stages.get(mineral, {}).get(stage, {}).get("order")
@@ -705,6 +722,35 @@ def parameter_problem(address: str) -> str | None:
     return None
 
 
+# --- discounting --------------------------------------------------------------------------------
+
+DISCOUNT_LIMIT = 1e6  # discount factors must stay within 1/limit .. limit
+
+
+def check_discounting(view: View, report: Report) -> None:
+    """Discount factors (1 + discount_rate)^-(year - base_year) of every period and project
+    first_year stay within 1e-6..1e6, so no cost overflows or vanishes."""
+    settings = view.typed_settings(("base_year", "discount_rate"))
+    rate, base = settings.get("discount_rate") or 0.0, settings.get("base_year")
+    if not view.periods or rate <= 0:
+        return
+    base = min(view.periods) if base is None else base
+    limit = math.log(DISCOUNT_LIMIT) / math.log1p(rate)
+    far = [y for y in view.periods if abs(y - base) > limit]
+    if far:
+        cell = "base_year" if settings.get("base_year") is not None else "discount_rate"
+        report.error("Settings", f"base_year {base} with discount_rate {rate:g} gives period "
+                     f"{far[0]} a discount factor outside 1e-6..1e6; bring base_year within "
+                     f"{int(limit)} years of the periods or lower the rate",
+                     view.settings_row(cell), "value")
+        return
+    for r in view.rows("Projects"):
+        if r["first_year"] is not None and abs(r["first_year"] - base) > limit:
+            report.error("Projects", f"first_year {r['first_year']} is more than {int(limit)} "
+                         f"years from base_year {base}: at discount_rate {rate:g} its discount "
+                         "factor is outside 1e-6..1e6", r[ROW], "first_year")
+
+
 RULES = (
     check_non_empty,
     check_countries,
@@ -719,4 +765,5 @@ RULES = (
     check_targets,
     check_disruptions,
     check_sweeps,
+    check_discounting,
 )

@@ -21,7 +21,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from mineralclub.files import write_atomic
+from mineralclub.io.atomic import write_atomic
 from mineralclub.io.rules import RULES
 from mineralclub.schema import REQUIRED, SETTINGS, SHEET_BY_NAME, SHEETS, Column, Sheet
 
@@ -194,6 +194,13 @@ def workbook_markdown() -> str:
         "Booleans accept TRUE/FALSE, yes/no and 1/0 in any case. `*` is allowed only where a "
         "column says so. A named scenario overrides `*` for the same key.",
         "",
+        "Every number column has an upper bound (the `..` range below): its own maximum, else a "
+        "sane bound for its unit (tonnes 1e10, USD/t 1e9, USD million 1e7, years 100, seconds "
+        "1e7, others 1e9), so the solver never sees a number it cannot handle. Names are "
+        "trimmed and compared in Unicode NFC form; names that differ only by case are an "
+        "error. An Excel error value or a formula without a saved value is reported at its "
+        "cell, never replaced by a default.",
+        "",
     ]
     for spec in SHEETS:
         lines += sheet_markdown(spec)
@@ -263,11 +270,12 @@ def markdown_table(columns: tuple[Column, ...]) -> list[str]:
 
 
 def range_text(col: Column) -> str:
-    if col.minimum is not None and col.maximum is not None:
-        return f"{col.minimum:g}..{col.maximum:g}"
+    """Accepted range; the upper end is the column's maximum or its unit's sane bound."""
+    if col.minimum is not None and col.upper is not None:
+        return f"{col.minimum:g}..{col.upper:g}"
     if col.minimum is not None:
         return f">= {col.minimum:g}"
-    return f"<= {col.maximum:g}" if col.maximum is not None else ""
+    return f"<= {col.upper:g}" if col.upper is not None else ""
 
 
 if __name__ == "__main__":  # python -m mineralclub.io.template docs/workbook.md

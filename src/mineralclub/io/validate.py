@@ -21,6 +21,7 @@ values (object dtype, blank -> None); ``_row`` (int64) is the Excel row of each 
 from __future__ import annotations
 
 import math
+import unicodedata
 from collections.abc import Mapping
 from typing import Any
 
@@ -28,6 +29,7 @@ import pandas as pd
 from openpyxl.utils import get_column_letter
 
 from mineralclub.io import rules
+from mineralclub.io.cellvalues import is_fault
 from mineralclub.io.messages import show, suggest, text_of
 from mineralclub.io.read_workbook import ROW
 from mineralclub.io.tables import InputError, Problem, Tables
@@ -124,7 +126,12 @@ def match_sheets(raw: Mapping[str, pd.DataFrame], report: Report) -> dict[str, p
         if schema_name is None:
             if name.strip().lower() not in IGNORED_SHEETS:
                 hint = suggest(name, [s.name for s in SHEETS])
-                report.warn(name, f'unknown sheet "{name}" is ignored{hint}')
+                report.warn(name, f"unknown sheet {show(name)} is ignored{hint}")
+            continue
+        if schema_name in matched:
+            first = report.sheet_names[schema_name]
+            report.error(name, f'sheets "{first}" and "{name}" both match {schema_name} (names '
+                         "differ only by case or spaces); delete or rename one")
             continue
         matched[schema_name] = frame
         report.sheet_names[schema_name] = name
@@ -139,6 +146,8 @@ def type_sheet(spec: Sheet, frame: pd.DataFrame | None, report: Report) -> list[
     if frame is None:
         return []
     report.extend(frame.attrs.get("problems", []))
+    if frame.attrs.get("unreadable"):
+        return []  # its read error is reported; missing columns would only repeat it
     mapping, extras = match_columns(spec, frame, report)
     rows = frame[ROW].tolist() if ROW in frame.columns else range(2, len(frame) + 2)
     records = []
@@ -179,7 +188,8 @@ def match_columns(spec: Sheet, frame: pd.DataFrame, report: Report) -> tuple[dic
     for name in extras:
         sheet_letters[name] = letters.get(name)
         hint = suggest(str(name), [c.name for c in spec.columns if c.name not in mapping])
-        report.warn(spec.name, f'unknown column "{name}" is kept but not used{hint}', 1, name)
+        message = f"unknown column {show(str(name))} is kept but not used{hint}"
+        report.warn(spec.name, message, 1, name)
     return mapping, extras
 
 
@@ -201,7 +211,10 @@ class CellError(ValueError):
 
 
 def type_cell(col: Column, value: Any, present: bool = True) -> tuple[Any, str | None]:
-    """Return ``(typed value, None)`` or ``(None, message)``. Blank cells take the default."""
+    """Return ``(typed value, None)`` or ``(None, message)``. Blank cells take the default; an
+    Excel error or a formula without a saved value is reported as such, never defaulted."""
+    if is_fault(value):
+        return None, f"{col.name} is {value.describe()}"
     if is_blank(value):
         if col.required:
             return None, f"{col.name} is required, found a blank cell" if present else None
@@ -221,6 +234,12 @@ def convert(col: Column, value: Any) -> Any:
         raise CellError(f"{col.name} must be {expected(col)}, found {show(value)}{hint}") from exc
     if isinstance(typed, int | float) and not isinstance(typed, bool) and not in_range(col, typed):
         raise CellError(f"{col.name} must be {expected(col)}, found {show(value)}")
+    if col.upper is not None and isinstance(typed, int | float) and typed > col.upper:
+        raise CellError(f"{col.name} must be at most {col.upper:g}{unit_text(col)} (a sane upper "
+                        f"bound), found {show(value)}")
+    if isinstance(typed, str) and (bad := control_character(typed, names=bool(col.key or col.ref))):
+        raise CellError(f"{col.name} contains the control character U+{ord(bad):04X}; "
+                        "delete it (it cannot be written to a workbook)")
     if typed == "*" and not col.star and (col.key or col.ref):
         raise CellError(f"{col.name} cannot be *: the wildcard is allowed only in {STAR_PLACES}")
     return typed
@@ -277,7 +296,14 @@ def to_enum(value: Any, col: Column) -> str:
 
 
 def to_text(value: Any, col: Column | None = None) -> str:
-    return text_of(value)
+    """Trimmed text in Unicode NFC form, so names typed differently compare equal."""
+    return unicodedata.normalize("NFC", text_of(value))
+
+
+def control_character(text: str, names: bool) -> str | None:
+    """The first control character in ``text`` (tab and line breaks allowed except in names)."""
+    allowed = "" if names else "\t\n\r"
+    return next((ch for ch in text if unicodedata.category(ch) == "Cc" and ch not in allowed), None)
 
 
 CONVERTERS = {
@@ -288,6 +314,10 @@ CONVERTERS = {
     "enum": to_enum,
     "text": to_text,
 }
+
+
+def unit_text(col: Column) -> str:
+    return f" {col.unit}" if col.unit else ""
 
 
 def in_range(col: Column, number: float) -> bool:
@@ -377,10 +407,15 @@ def check_duplicates(spec: Sheet, rows: list[Record], report: Report) -> None:
     if not spec.key:
         return
     first_row: dict[tuple, int] = {}
+    folded: dict[tuple, Record] = {}
     reported: set[tuple[int, int]] = set()
     for r in rows:
         key = tuple(r[c] for c in spec.key)
         if any(v is None for v in key):
+            continue
+        other = folded.setdefault(casefold(key), r)
+        if tuple(other[c] for c in spec.key) != key:
+            report_case_duplicate(spec, r, other, report)
             continue
         first = first_row.setdefault(key, r[ROW])
         if first == r[ROW] or (first, r[ROW]) in reported:
@@ -392,6 +427,23 @@ def check_duplicates(spec: Sheet, rows: list[Record], report: Report) -> None:
             r[ROW],
             spec.key[0],
         )
+
+
+def casefold(key: tuple) -> tuple:
+    return tuple(v.casefold() if isinstance(v, str) else v for v in key)
+
+
+def report_case_duplicate(spec: Sheet, r: Record, other: Record, report: Report) -> None:
+    """Two keys that differ only by case name the same thing twice: an error."""
+    column = next(c for c in spec.key if r[c] != other[c])
+    report.error(
+        spec.name,
+        f"{describe_key(spec.key, tuple(r[c] for c in spec.key))} differs from row "
+        f"{other[ROW]} only by case; names must differ by more than case (did you mean "
+        f"{show(other[column])}?)",
+        r[ROW],
+        column,
+    )
 
 
 def describe_key(columns: tuple[str, ...], values: tuple) -> str:

@@ -4,13 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-OTHER_FORMATS = {
+OTHER_FORMATS = {  # other spreadsheet files (.xls, .ods, ...) are recognised by the reader
     ".csv": "a CSV file (one table)",
     ".tsv": "a tab-separated file (one table)",
-    ".xls": "an old-format Excel file (.xls)",
-    ".xlsm": "a macro-enabled workbook (.xlsm)",
-    ".ods": "an OpenDocument spreadsheet (.ods)",
-    ".numbers": "a Numbers spreadsheet",
+    ".txt": "a text file",
 }
 
 

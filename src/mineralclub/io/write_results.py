@@ -1,8 +1,7 @@
 """Moved. The results workbook is written by :mod:`mineralclub.report.workbook`; atomic writes
-with the user's umask live in :mod:`mineralclub.files`. ``write_atomic`` is re-exported here
-only for writers on other branches that still import it from this module; delete this file
-once none does."""
+with the user's umask live in :mod:`mineralclub.io.atomic`. ``write_atomic`` is re-exported
+here only for code that still imports it from this module; delete this file once none does."""
 
-from mineralclub.files import write_atomic
+from mineralclub.io.atomic import write_atomic
 
 __all__ = ["write_atomic"]

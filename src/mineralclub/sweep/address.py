@@ -150,11 +150,17 @@ def parse_bounds(text: str) -> tuple[Any, Any]:
     return low, high
 
 
+MAX_RANGE_VALUES = 1_000_000  # a range never materialises more values than this (SPEC §6)
+
+
 def value_range(start: float, stop: float, step: float) -> list[float]:
     if not step > 0:
         raise AddressError(f"range step must be > 0, found {step:g}")
     sign = 1 if stop >= start else -1
-    count = int(math.floor(abs(stop - start) / step + 1e-9)) + 1
+    count = math.floor(abs(stop - start) / step + 1e-9) + 1
+    if count > MAX_RANGE_VALUES:  # counted before any list is built
+        raise AddressError(f"range {start:g}:{stop:g}:{step:g} gives {count:,} values; at most "
+                           f"{MAX_RANGE_VALUES:,} per range")
     return [round(start + sign * i * step, 12) for i in range(count)]
 
 

@@ -9,6 +9,7 @@ the order the runs are listed (sweeps in sheet order, then the command line's, t
 from __future__ import annotations
 
 import itertools
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -176,6 +177,19 @@ def parse_uncertain(texts: list[str]) -> list[Uncertain]:
 
 
 # --- runs ----------------------------------------------------------------------------------
+
+
+def run_count(spec: SweepSpec) -> int:
+    """How many runs a sweep makes, counted without building them."""
+    if spec.mode == GRID:
+        return math.prod(len(values) for _, values in spec.parameters)
+    base = 1 if spec.mode == ONE_AT_A_TIME else 0
+    return base + sum(len(values) for _, values in spec.parameters)
+
+
+def sample_count(method: str, n: int, k: int) -> int:
+    """Runs of a Morris (n trajectories of k + 1 points) or Sobol (n (k + 2)) sample."""
+    return n * (k + 1) if method == MORRIS else n * (k + 2)
 
 
 def expand(specs: list[SweepSpec], start: int = 1) -> list[Run]:

@@ -45,6 +45,7 @@ class SweepRequest:
     keep_basis: bool = False
     progress: bool = False
     figures: bool = False
+    max_runs: int = 10_000  # refuse a larger sweep before starting (SPEC §6)
 
 
 @dataclass
@@ -74,8 +75,9 @@ def plan_runs(base: Base, req: SweepRequest) -> tuple[list[P.Run], list[dict], l
         specs += P.sheet_sweeps(base.tables, req.sweeps or None)
     if req.params:
         specs.append(P.cli_sweep(req.params, req.mode))
-    runs = P.expand(specs)
     uncertain = P.parse_uncertain(req.uncertain) if req.uncertain else []
+    check_run_count(specs, uncertain, req)
+    runs = P.expand(specs)
     samples = []
     for method, n in ((P.MORRIS, req.morris), (P.SOBOL, req.sobol)):
         if n:
@@ -89,6 +91,18 @@ def plan_runs(base: Base, req: SweepRequest) -> tuple[list[P.Run], list[dict], l
                            "'Sheet[key=value].column=v1,v2' or --morris / --sobol with "
                            "--uncertain"])
     return runs, samples, check_changes(base, P.distinct_changes(runs, uncertain))
+
+
+def check_run_count(specs: list[P.SweepSpec], uncertain: list, req: SweepRequest) -> None:
+    """Count the runs before building any and refuse more than ``req.max_runs`` (SPEC §6)."""
+    total = sum(P.run_count(spec) for spec in specs)
+    for method, n in ((P.MORRIS, req.morris), (P.SOBOL, req.sobol)):
+        if n and uncertain:
+            total += P.sample_count(method, n, len(uncertain))
+    if total > req.max_runs:
+        raise P.PlanError([f"the sweep has {total:,} runs, more than the limit of "
+                           f"{req.max_runs:,}; nothing was solved (raise the limit with "
+                           "--max-runs N)"])
 
 
 def solve_sweep(base: Base, runs: list[P.Run], samples: list[dict], req: SweepRequest,
