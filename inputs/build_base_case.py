@@ -110,6 +110,9 @@ SOURCES = [
     ("PROJECT_NEWS", "Company and government announcements of named projects", "as cited per "
      "row", 2025, "", "capacities and dates from public announcements as remembered; ESTIMATE "
      "unless the figure is in shared/data/capex.csv"),
+    ("PROJECT_DELAYS", "Share of critical-mineral projects delayed before production", "about 60% "
+     "(figure quoted in SPEC §4.14)", 2026, "", "ESTIMATE: the originating study is not in "
+     "shared/data; delays per project and scenario are analyst judgement"),
     ("BASE_CASE_ESTIMATE", "Assumptions of this base case (inputs/build_base_case.py)",
      "assumption tables in the script; docs/base_case.md", 2026, "",
      "ESTIMATE: analyst judgement, documented per row"),
@@ -566,6 +569,25 @@ SCENARIOS = [
 ]
 BAN_SCENARIO = "china_ban"
 BAN_YEARS = (2028, 2029)
+
+# Project delay risk (SPEC §4.14): about 60% of critical-mineral projects were delayed before
+# production. Delays ride on the existing scenarios (no extra scenarios, so the model does not
+# grow): candidate projects due by 2028 slip two years (online 2030) in `base` and `low_price`
+# (70% of the probability: first-of-a-kind ex-China plants rarely start on time; the 2023-25
+# glut paused several, e.g. Albemarle's Kemerton train 3, 2024); the geothermal direct-lithium-
+# extraction plant due 2030, unproven at scale, fails in `low_price` (a crash dries up
+# financing). Candidates due 2030 are otherwise on time: any slip would push them into the
+# 2035-39 period (five-year periods), which makes the hard 65% cap from 2030 unreachable in that
+# scenario — the model's periods are too coarse for a two-year slip there. Projects stay on time
+# in `high_price` (high prices pull projects forward) and `china_ban` (emergency permitting).
+# Each delay is known when the project was due (known_year = first_year).
+DELAY_YEARS = 2
+DELAYED_EARLY = ("base", "low_price")  # scenarios delaying candidates due by 2028
+FAILS = {("low_price", "Vulcan Lionheart hydroxide"):
+         "geothermal DLE not yet proven at commercial scale"}
+DELAY_SOURCE = ("ESTIMATE: about 60% of critical-mineral projects were delayed before production "
+                "(SPEC §4.14; the study behind the figure is not in shared/data); which projects "
+                "and scenarios are analyst judgement [PROJECT_DELAYS][BASE_CASE_ESTIMATE]")
 # (country, mineral, stage, export_cut, source)
 BAN = [
     ("China", "gallium", "processing", 0.9, "MOFCOM/GAC No. 23 (Ga/Ge licensing, Aug 2023) and "
@@ -1296,6 +1318,7 @@ class Builder:
         self.sheet_prices()
         self.sheet_disruptions()
         self.sheet_projects()
+        self.sheet_project_risks()
         self.sheet_floors()
         self.sheet_offtake()
         self.sheet_targets()
@@ -1510,6 +1533,22 @@ class Builder:
                      unit_cost_usd_per_t=sig(cost, 3),
                      first_year=first, lumpy=lumpy, status=status, min_contracted_share=mcs,
                      source=src)
+
+    def sheet_project_risks(self) -> None:
+        """Per scenario, the candidate projects that slip or fail (see DELAY_YEARS)."""
+        for (name, _c, _m, _s, _cap, _capex, _share, _cost, first, _lumpy, status, _mcs,
+             _note) in self.projects:
+            if status != "candidate":
+                continue
+            failing = tuple(sc for sc, p in FAILS if p == name)
+            for sc in (DELAYED_EARLY if first <= 2028 else ()) + failing:
+                why = FAILS.get((sc, name))
+                what = (f"fails: {why}" if why else
+                        f"{DELAY_YEARS}-year delay: online {first + DELAY_YEARS} instead of "
+                        f"{first}")
+                self.add("ProjectRisks", scenario=sc, project=name,
+                         delay_years=0 if why else DELAY_YEARS, fails=bool(why),
+                         known_year=first, source=f"{what}; {DELAY_SOURCE}")
 
     # --- floors and offtake -----------------------------------------------------------------------
     def full_cost_max(self, mineral: str, conv: float, years=None) -> float:

@@ -49,6 +49,10 @@ def reduced(raw):
         if "mineral" in df.columns:
             df = df[df["mineral"].isin(KEEP | {"*"})].reset_index(drop=True)
         small[name] = df
+    if "ProjectRisks" in small:  # no mineral column: keep the rows of the projects kept
+        risks = small["ProjectRisks"]
+        small["ProjectRisks"] = risks[
+            risks["project"].isin(small["Projects"]["project"])].reset_index(drop=True)
     small.pop("Sweeps", None)
     return solve_dataset(build_dataset(validate(small)), SolveOptions())
 
@@ -64,9 +68,14 @@ def test_reduced_base_case_meets_the_crma_cap(reduced):
 def test_reduced_base_case_reference_plan(reduced):
     """Reference values of the reduced copy (lithium, graphite, gallium) at mip_gap 0.005.
     # 2026-11-28: first recorded: objective 10,094 USD million (baseline 7,515); the graphite
-    # anode projects in the US, Sweden and Canada and the gallium restarts are built."""
+    # anode projects in the US, Sweden and Canada and the gallium restarts are built.
+    # 2026-12-01 (issue 13, scenario tree and discounted stock valuation): objective 10,094 ->
+    # 11,161: the 2026 stock purchases are made in every scenario (not only in the ban), held to
+    # the end where no ban comes, and the end stock is credited at its discounted book value;
+    # 11,161 -> 11,118 with the ProjectRisks rows (the 2028 anode and gallium candidates slip to
+    # 2030 in base and low_price, where their floors and offtakes then pay nothing in 2028-29)."""
     s = reduced.summary
-    assert s["objective_musd"] == pytest.approx(10094.1, rel=5e-3)
+    assert s["objective_musd"] == pytest.approx(11118.3, rel=5e-3)
     assert s["baseline_objective_musd"] == pytest.approx(7515.05, rel=1e-6)  # an LP: exact
     built = reduced.tables["Projects"].set_index("project")["built"]
     for name in ("Vidalia expansion to 45 ktpa", "Talga Lulea anode", "Wagerup gallium recovery",

@@ -120,7 +120,9 @@ def test_time_limit_zero_without_incumbent_exits_4(example_small_path, tmp_path)
 def test_example_ban_sizes_a_stockpile_for_the_ban(tmp_path):
     """In 'ban' (2027) Bigland exports nothing: Alliedia refines 20 t and Partneria can sell
     50 t (30 under offtake, 20 spot), so 30 t are missing. A 30 t stockpile (400 USD/t once,
-    200 USD/t-yr while held) is far cheaper than shortfall (50,000 USD/t) or a refinery."""
+    200 USD/t-yr while held) is far cheaper than shortfall (50,000 USD/t) or a refinery. The ban
+    is unknown in 2026, so the stock is bought in every scenario and held to the end where no
+    ban comes: 12,000 + 30 x (0.8 x 2 + 0.2 x 1) x 200 = 22,800 USD."""
     path = INPUTS / "example_ban.xlsx"
     res = runner.invoke(app, ["solve", str(path), "--out", str(tmp_path), "--json"])
     assert res.exit_code == 0
@@ -131,6 +133,8 @@ def test_example_ban_sizes_a_stockpile_for_the_ban(tmp_path):
                           engine="calamine")
     ban = stock[(stock.scenario == "ban") & (stock.year == 2027)].iloc[0]
     assert ban["release_t"] == pytest.approx(30.0)
+    assert stock[stock.year == 2026]["purchase_t"].tolist() == pytest.approx([30.0] * 3)
+    assert data["summary"]["stockpile_cost_musd"] == pytest.approx(0.0228)
 
 
 def test_solve_prints_input_warnings_and_still_solves(make_workbook, tmp_path):

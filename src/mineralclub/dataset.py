@@ -114,6 +114,31 @@ class Country:
 
 
 @dataclass(frozen=True)
+class Disruption:
+    """A Disruptions row (after ``*`` expansion); ``announced_year`` defaults to year_from."""
+
+    scenario: str
+    country: str
+    mineral: str
+    stage: str
+    year_from: int
+    year_to: int
+    export_cut: float
+    announced_year: int
+
+
+@dataclass(frozen=True)
+class ProjectRisk:
+    """A ProjectRisks row (SPEC §4.14); ``known_year`` defaults to the project's first_year."""
+
+    scenario: str
+    project: str
+    delay_years: int
+    fails: bool
+    known_year: int
+
+
+@dataclass(frozen=True)
 class Dataset:
     name: str
     settings: dict
@@ -160,6 +185,10 @@ class Dataset:
     offtake_options: tuple[OfftakeOption, ...]
     targets: tuple[TargetRow, ...]
     budget: dict[int, float]  # year -> max_spend_musd
+    # what each scenario reveals when (the scenario tree, SPEC §4.9) and project delay risk
+    disruptions: tuple[Disruption, ...]
+    risks: tuple[ProjectRisk, ...]
+    offline: frozenset  # (project, t, w): due online in t but delayed or failed in w (§4.14)
 
     # --- helpers --------------------------------------------------------------------------
     def country_of(self, owner: str) -> str:
@@ -239,6 +268,7 @@ def build_dataset(tables: Tables) -> Dataset:
     cap, cost, util, exp = _capacity(tables, periods)
     cut = _cuts(tables, periods, duration)
     projects = _projects(tables)
+    risks = _risks(tables, projects)
     member_set = set(members)
     producers = _producers(cap, projects, member_set)
     shortfall_penalty = _shortfall_penalty(tables, st, final_stage, periods, scenarios, price)
@@ -292,7 +322,40 @@ def build_dataset(tables: Tables) -> Dataset:
         targets=_target_rows(tables, scenarios),
         budget={int(r["year"]): float(r["max_spend_musd"])
                 for r in tables["Budget"].to_dict("records")},
+        disruptions=_disruptions(tables),
+        risks=risks,
+        offline=_offline(risks, projects, periods),
     )
+
+
+def _disruptions(tables: Tables) -> tuple[Disruption, ...]:
+    out = []
+    for r in tables["Disruptions"].to_dict("records"):
+        announced = r.get("announced_year")
+        out.append(Disruption(
+            r["scenario"], r["country"], r["mineral"], r["stage"], int(r["year_from"]),
+            int(r["year_to"]), float(r["export_cut"]),
+            int(r["year_from"]) if _blank(announced) else int(announced)))
+    return tuple(out)
+
+
+def _risks(tables: Tables, projects: dict) -> tuple[ProjectRisk, ...]:
+    return tuple(
+        ProjectRisk(r["scenario"], r["project"], int(r["delay_years"] or 0), bool(r["fails"]),
+                    projects[r["project"]].first_year if _blank(r["known_year"])
+                    else int(r["known_year"]))
+        for r in tables["ProjectRisks"].to_dict("records"))
+
+
+def _offline(risks, projects: dict, periods) -> frozenset:
+    """(project, t, w) where the project would be online (t >= first_year) but is delayed
+    (t < first_year + delay_years) or has failed, in scenario w (SPEC §4.14)."""
+    out = set()
+    for r in risks:
+        p = projects[r.project]
+        until = math.inf if r.fails else p.first_year + r.delay_years
+        out.update((p.name, t, r.scenario) for t in periods if p.first_year <= t < until)
+    return frozenset(out)
 
 
 def _blank(v) -> bool:

@@ -28,6 +28,7 @@ from mineralclub.io.validate import validate
 from mineralclub.ledger import ledger_table
 from mineralclub.marginal import marginal_costs
 from mineralclub.model.budget import outlay_expr
+from mineralclub.model.tree import tree_rows, tree_summary
 from mineralclub.report.headline import headline_keys
 from mineralclub.report.workbook import write_results
 from mineralclub.solve import (
@@ -107,6 +108,9 @@ def solve_dataset(ds: Dataset, opts: SolveOptions, progress=_quiet) -> RunResult
         "Targets": targets,
         "Shortfall": R.shortfall_table(m, ds, fl),
         "Scenarios": R.scenarios_table(m, ds),
+        "ScenarioTree": pd.DataFrame(tree_rows(m.sets.tree, ds),
+                                     columns=["year", "node", "parent", "scenarios",
+                                              "scenario_count", "probability"]),
     }
     tables["Ledger"] = ledger_table(m, ds, tables)
     info = {
@@ -122,6 +126,7 @@ def solve_dataset(ds: Dataset, opts: SolveOptions, progress=_quiet) -> RunResult
         "hhi_cuts": plan.hhi_cuts,
         "hhi_converged": getattr(m, "hhi_converged", True),
         "elastic_resolve": plan.elastic,
+        **tree_summary(m.sets.tree, ds),
         "mip_gap_option": opts.mip_gap if opts.mip_gap is not None
         else ds.settings.get("mip_gap"),
         "time_limit_option": opts.time_limit if opts.time_limit is not None

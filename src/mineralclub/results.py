@@ -12,6 +12,7 @@ from mineralclub.dataset import Dataset
 from mineralclub.model import concentration as C
 from mineralclub.model.registry import CATEGORIES, DAMAGE, FISCAL, Cost
 from mineralclub.model.targets import violation_expr
+from mineralclub.model.tree import node_name
 from mineralclub.units import BINDING_TOL, HHI_RELATIVE_TOL
 
 TOL = 1e-6
@@ -20,6 +21,17 @@ TOL = 1e-6
 def vals(var) -> dict:
     """Values of an indexed variable as a dict (0 for unset)."""
     return {k: (v if v is not None else 0.0) for k, v in var.extract_values().items()}
+
+
+def scenario_vals(m, var) -> dict:
+    """Values of a node-indexed variable (keys (..., t, n), tree.py) per scenario: every
+    scenario of a node gets the node's value, keyed (..., t, w)."""
+    members = m.sets.tree.members()
+    out = {}
+    for key, v in vals(var).items():
+        for w in members[(key[-2], key[-1])]:
+            out[(*key[:-1], w)] = v
+    return out
 
 
 def param_values(param) -> dict:
@@ -38,11 +50,12 @@ class Flows:
     partner: dict  # (c, k, s, t) -> partner offtake
     shortfall: dict  # (k, t, w)
     release: dict  # (k, t, w)
+    purchase: dict  # (k, t, w) stock purchases (annual rate, final-stage tonnes)
 
 
 def read_flows(m, ds: Dataset) -> Flows:
-    yT, yU = vals(m.yT), vals(m.yU)
-    qT, fT, fU = vals(m.qT), vals(m.fT), vals(m.fU)
+    yT, yU = scenario_vals(m, m.yT), scenario_vals(m, m.yU)
+    qT, fT, fU = scenario_vals(m, m.qT), scenario_vals(m, m.fT), scenario_vals(m, m.fU)
     used, output, trusted = {}, {}, {}
     for key in m.sets.producer_tws:
         _o, k, s, _t, _w = key
@@ -52,9 +65,10 @@ def read_flows(m, ds: Dataset) -> Flows:
             output[key] = qT[key]
         else:
             output[key] = ds.yield_[(k, s)] * (fT.get(key, 0.0) + fU.get(key, 0.0))
-    imports, mix = vals(m.I), param_values(m.p_mix)
+    imports, mix = scenario_vals(m, m.I), param_values(m.p_mix)
     spot = {key: mix[key] * imports[key[1:]] for key in m.sets.export_keys}
-    return Flows(used, output, trusted, spot, vals(m.oP), vals(m.u), vals(m.e))
+    return Flows(used, output, trusted, spot, vals(m.oP), scenario_vals(m, m.u),
+                 scenario_vals(m, m.e), scenario_vals(m, m.b))
 
 
 def country_of(ds: Dataset, owner: str) -> str:
@@ -132,7 +146,7 @@ def _scope_rows(m, ds: Dataset, scope: str, k, s, t, w) -> list[dict]:
 def _final_shortfall(m, ds: Dataset, scope: str, k, s, t, w) -> float:
     """With no non-member supplier, the top country share is the shortfall's (club, final)."""
     if scope == "club" and s == ds.final_stage[k]:
-        return pyo.value(m.u[k, t, w])
+        return pyo.value(m.u[k, t, m.sets.tree.rep[(t, w)]])
     return 0.0
 
 
@@ -168,8 +182,19 @@ def concentration_table(plan: pd.DataFrame, base: pd.DataFrame, ds: Dataset) -> 
 # --- Decisions -----------------------------------------------------------------------------
 
 
+def _risk_notes(ds: Dataset) -> dict:
+    """project -> "scenario year; scenario never; ..." for its ProjectRisks rows (SPEC §4.14)."""
+    notes: dict = defaultdict(list)
+    for r in ds.risks:
+        p = ds.projects[r.project]
+        when = "never" if r.fails else str(p.first_year + r.delay_years)
+        notes[p.name].append(f"{r.scenario} {when}")
+    return {name: "; ".join(v) for name, v in notes.items()}
+
+
 def projects_table(m, ds: Dataset) -> pd.DataFrame:
     rows = []
+    risks = _risk_notes(ds)
     for name, p in ds.projects.items():
         built = float(pyo.value(m.x[name]))
         built = 0.0 if abs(built) < TOL else round(built, 9)
@@ -178,9 +203,10 @@ def projects_table(m, ds: Dataset) -> pd.DataFrame:
                          online_year=p.first_year if built > TOL else None,
                          committed=p.committed, country=p.country, mineral=p.mineral,
                          stage=p.stage, capacity_t=p.capacity_t * built,
-                         private_capital_musd=(1 - p.support_share) * p.capex_musd * built))
+                         private_capital_musd=(1 - p.support_share) * p.capex_musd * built,
+                         delayed_online=risks.get(name)))
     cols = ["project", "built", "support_musd", "online_year", "committed", "country", "mineral",
-            "stage", "capacity_t", "private_capital_musd"]
+            "stage", "capacity_t", "private_capital_musd", "delayed_online"]
     return pd.DataFrame(rows, columns=cols)
 
 
@@ -233,16 +259,18 @@ def stockpile_table(m, ds: Dataset) -> pd.DataFrame:
     """Level at the end of each period; purchases and releases in tonnes over the period (the
     model's annual rates times d_t); the level in days of the period's demand (level / (D/365),
     the unit of min_stock_days targets)."""
-    K, L, b, e = vals(m.K), vals(m.L), vals(m.b), vals(m.e)
+    K = vals(m.K)
+    L, b, e = (scenario_vals(m, var) for var in (m.L, m.b, m.e))
+    rep = m.sets.tree.rep
     per_day = {key: pyo.value(d) / 365.0 for key, d in m.p_demand.items()}
     rows = [dict(mineral=k, capacity_t=K.get(k, 0.0), year=t, scenario=w, level_t=L[(k, t, w)],
                  purchase_t=ds.duration[t] * b[(k, t, w)],
-                 release_t=ds.duration[t] * e[(k, t, w)],
+                 release_t=ds.duration[t] * e[(k, t, w)], node=node_name(t, rep[(t, w)]),
                  days_of_demand=L[(k, t, w)] / per_day[(k, t)] if per_day[(k, t)] > TOL
                  else float("nan"))
             for k, t, w in m.sets.kt_w]
     return pd.DataFrame(rows, columns=["mineral", "capacity_t", "year", "scenario", "level_t",
-                                       "purchase_t", "release_t", "days_of_demand"])
+                                       "purchase_t", "release_t", "node", "days_of_demand"])
 
 
 def shortfall_table(m, ds: Dataset, fl: Flows) -> pd.DataFrame:

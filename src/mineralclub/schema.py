@@ -327,6 +327,9 @@ SHEETS: tuple[Sheet, ...] = (
             _c("year_to", "year", "Last year of the cut (default = year_from).", default=None),
             _c("export_cut", "number", "Fraction of exports (members: capacity) cut.",
                unit="fraction", default=0.0, minimum=0.0, maximum=1.0),
+            _c("announced_year", "year", "When the club learns of the cut: decisions of the "
+               "periods ending before it cannot anticipate it (default = year_from; at most "
+               "year_from).", default=None, optional_column=True),
             SOURCE,
         ),
         required=False,
@@ -419,6 +422,25 @@ SHEETS: tuple[Sheet, ...] = (
 )
 
 SHEETS = SHEETS + (
+    Sheet(
+        "ProjectRisks",
+        "Per scenario, a project's delay or failure (SPEC §4.14): a delayed project comes "
+        "online delay_years later, a failed one never; its support is paid either way.",
+        (
+            _c("scenario", "text", "Scenario.", key=True, default=REQUIRED,
+               ref="Scenarios.scenario"),
+            _c("project", "text", "Project.", key=True, default=REQUIRED,
+               ref="Projects.project"),
+            _c("delay_years", "integer", "Years after first_year that the project comes online.",
+               unit="years", default=0, minimum=0, maximum=100),
+            _c("fails", "bool", "The project never comes online in this scenario.",
+               default=False),
+            _c("known_year", "year", "When the club learns of the delay or failure (default = "
+               "the project's first_year; at most first_year).", default=None),
+            SOURCE,
+        ),
+        required=False,
+    ),
     Sheet(
         "Sources",
         "Publications that the source columns cite (documentation only; not read by the model).",

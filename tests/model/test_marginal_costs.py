@@ -30,13 +30,15 @@ def stock_days(days: float) -> dict:
 
 def test_stock_days_marginal_cost_per_day():
     """73 days of 100 t/yr = 20 t of stock. One more day is 100/365 t, costing per tonne:
-    capacity 200; in the base scenario (0.8) the tonne is bought at the 1,000 book price and
-    held two years at 100; in the ban (0.2) it is held one year (100) and released in 2027,
-    saving 100 of shortfall. 200 + 0.8 x 1,200 + 0.2 x 0 = 1,160 USD/t, so a day costs
-    100/365 x 1,160 USD, exactly the objective's change when the target is raised to 74."""
+    capacity 200; in the base scenario (0.8) the tonne is bought in 2026 at the 1,000 book price,
+    held two years at 100 and credited 1,000 at the end (SPEC §4.10): 200; in the ban (0.2) it is
+    bought in 2026 too (the ban is not known yet), held one year (100) and released in 2027 at
+    the book price, saving 100 of shortfall: 0. 200 + 0.8 x 200 + 0.2 x 0 = 360 USD/t, so a day
+    costs 100/365 x 360 USD, exactly the objective's change when the target is raised to 74.
+    (Was 1,160 before issue 13: the stock held to the end was charged its full price.)"""
     r = solve(stock_days(73))
     assert r.tables["Stockpile"]["capacity_t"].iloc[0] == pytest.approx(20)
-    per_day = 100 / 365 * 1160 * 1e-6
+    per_day = 100 / 365 * 360 * 1e-6
     assert whole(r)["marginal_cost_musd_per_pp"] == pytest.approx(per_day, rel=1e-6)
     more = solve(stock_days(74))
     assert more.summary["objective_musd"] - r.summary["objective_musd"] == \

@@ -55,17 +55,20 @@ def shortfall(r, scenario, year=2027) -> float:
 
 
 def test_stock_covers_a_one_year_ban_when_the_penalty_exceeds_its_cost():
-    """Without stock the ban costs 0.2 x 100 t x 5,000 = 100,000 USD expected. A 100 t stock costs
-    100 x 200 = 20,000 (capacity) + 0.2 x 100 t x 100 USD x 1 yr = 2,000 (holding while full in
-    the ban scenario); purchase and release at the book price cancel."""
+    """Without stock the ban costs 0.2 x 100 t x 5,000 = 100,000 USD expected. The ban is not
+    known in 2026, so the 100 t are bought in both scenarios (SPEC §4.9): capacity 100 x 200 =
+    20,000; base buys 100,000, holds 100 t for two years (2 x 10,000) and is credited 100,000 at
+    the end: 20,000; ban buys 100,000, holds 10,000, releases 100,000 in 2027: 10,000. Expected
+    20,000 + 0.8 x 20,000 + 0.2 x 10,000 = 38,000 USD."""
     r = solve(ban_case())
     assert stock_capacity(r) == pytest.approx(100)
     assert shortfall(r, "ban") == pytest.approx(0)
-    assert r.summary["stockpile_cost_musd"] == pytest.approx(0.022)
-    assert r.summary["objective_musd"] == pytest.approx(0.022)
-    stock = r.tables["Stockpile"]
-    ban27 = stock[(stock.scenario == "ban") & (stock.year == 2027)].iloc[0]
-    assert ban27["release_t"] == pytest.approx(100)
+    assert r.summary["stockpile_cost_musd"] == pytest.approx(0.038)
+    assert r.summary["objective_musd"] == pytest.approx(0.038)
+    stock = r.tables["Stockpile"].set_index(["scenario", "year"])
+    assert stock.loc[("ban", 2027), "release_t"] == pytest.approx(100)
+    assert stock.loc[("base", 2026), "purchase_t"] == pytest.approx(100)
+    assert stock.loc[("base", 2027), "level_t"] == pytest.approx(100)  # no trigger: no release
     assert r.summary["baseline_objective_musd"] == pytest.approx(0.1)
 
 
@@ -98,16 +101,21 @@ def test_probabilities_weight_the_expected_cost():
 
 
 def test_cvar_buys_protection_that_the_expected_cost_does_not():
-    """p_ban = 0.05, capacity 300 USD/t: stock costs 30,000 + 0.05 x 10,000 = 30,500 USD against
-    an expected ban cost of 0.05 x 100 x 5,000 = 25,000: no stock at lambda = 0. With lambda = 1
-    and alpha = 0.9 the worst 10% holds the ban (0.05) and base (0.05): CVaR without stock is
-    0.5 x 500,000 = 250,000 USD, which the stock cuts to 0.5 x 10,000; so the stock is bought."""
+    """p_ban = 0.05, capacity 300 USD/t. A stock of s t (bought in 2026 in both scenarios) costs
+    300 s + 200 s in base (holding two years, credited at the end) and 100 s in the ban, where
+    shortfall costs 5,000 (100 - s): expected 300 s + 0.95 x 200 s + 0.05 (500,000 - 4,900 s)
+    rises with s: no stock at lambda = 0. With lambda = 1 and alpha = 0.9 the worst 10% holds
+    the ban (0.05) and base (0.05): CVaR = 0.5 (500,000 - 4,900 s) + 0.5 x 200 s while the ban
+    is worse, i.e. until s = 500,000 / 5,100 = 98.04 where both cost 200 s = 19,608; beyond,
+    CVaR = 200 s and the objective rises again (slope 445 USD/t)."""
     neutral = solve(ban_case(p_ban=0.05, capacity_cost=300))
     averse = solve(ban_case(p_ban=0.05, capacity_cost=300, risk_weight=1.0))
     assert stock_capacity(neutral) == pytest.approx(0)
-    assert stock_capacity(averse) == pytest.approx(100)
+    s = 500_000 / 5_100
+    assert stock_capacity(averse) == pytest.approx(s)
+    assert shortfall(averse, "ban") == pytest.approx(100 - s)
     assert neutral.summary["risk_musd"] == pytest.approx(0)
-    assert averse.summary["risk_musd"] == pytest.approx(0.005)
+    assert averse.summary["risk_musd"] == pytest.approx(200 * s * 1e-6)
     worst_neutral = neutral.tables["Scenarios"]["cost_musd"].max()
     worst_averse = averse.tables["Scenarios"]["cost_musd"].max()
     assert worst_averse < worst_neutral

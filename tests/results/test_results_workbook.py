@@ -190,10 +190,10 @@ def test_stock_day_targets_are_priced_per_day():
     r = solve_dataset(dataset_from(sheets), SolveOptions())
     t = r.tables["Targets"]
     assert set(t["marginal_cost_unit"]) == {"musd_per_day"}
-    # one more day is 100/365 t: capacity 100 USD/t, bought at 1,500 + 100 import premium,
-    # held at 10 USD/t-yr -> 1,710 USD/t x 100/365 t
+    # one more day is 100/365 t: capacity 100 USD/t, the 100 USD/t import premium and 10 USD/t-yr
+    # of holding (the stock is bought at the 1,500 market price and valued at it, SPEC 4.10)
     assert t.iloc[0]["marginal_cost_musd_per_pp"] == pytest.approx(
-        1710 * 100 / 365 * 1e-6, rel=1e-6
+        210 * 100 / 365 * 1e-6, rel=1e-6
     )
     stock = r.tables["Stockpile"].iloc[0]
     assert stock["level_t"] == pytest.approx(10 * 100 / 365)

@@ -125,11 +125,12 @@ def test_parametric_values_are_all_read_by_params():
 def property_workbook() -> dict:
     """example_ban (two stages, two years, three scenarios, a ban, a stockpile, a floor level, a
     partner offtake) plus a second member with refining capacity, a member offtake on the
-    bankable refinery, a soft trusted-share target, an HHI cap and a budget."""
+    bankable refinery, a soft trusted-share target, an HHI cap, a budget and a project delay."""
     tables = load_tables(ROOT / "inputs" / "example_ban.xlsx")
     sheets = {name: [{k: v for k, v in r.items() if k not in ("_row", "source")}
                      for r in frame.to_dict("records")]
-              for name, frame in tables.frames.items() if name not in ("Sweeps", "Sources")}
+              for name, frame in tables.frames.items()
+              if name not in ("Sweeps", "Sources") and not frame.empty}  # empty = absent
     sheets["Settings"] = [{"key": k, "value": v} for k, v in tables.settings.items()
                           if v is not None] + [{"key": "mip_gap", "value": 0}]
     sheets["Settings"] = [r for r in sheets["Settings"] if r["key"] != "mip_gap"
@@ -151,6 +152,8 @@ def property_workbook() -> dict:
     ]
     sheets["Budget"] = [{"year": 2026, "max_spend_musd": 50.0},
                         {"year": 2027, "max_spend_musd": 50.0}]
+    sheets["ProjectRisks"] = [{"scenario": "low", "project": "Alliedia Refinery A",
+                               "delay_years": 1, "known_year": 2027}]
     return sheets
 
 

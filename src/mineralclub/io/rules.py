@@ -668,7 +668,7 @@ def check_target_scenarios(view: View, r: dict, report: Report) -> None:
 
 
 def check_disruptions(view: View, report: Report) -> None:
-    """year_to >= year_from."""
+    """year_to >= year_from; announced_year <= year_from (a cut is known once it starts)."""
     for r in view.rows("Disruptions"):
         if None not in (r["year_from"], r["year_to"]) and r["year_to"] < r["year_from"]:
             report.error(
@@ -676,6 +676,47 @@ def check_disruptions(view: View, report: Report) -> None:
                 f"year_to {r['year_to']} is before year_from {r['year_from']}",
                 r[ROW],
                 "year_to",
+            )
+        announced = r.get("announced_year")
+        if None not in (r["year_from"], announced) and announced > r["year_from"]:
+            report.error(
+                "Disruptions",
+                f"announced_year {announced} is after year_from {r['year_from']}; a cut is "
+                "known at the latest when it starts",
+                r[ROW],
+                "announced_year",
+            )
+
+
+def check_project_risks(view: View, report: Report) -> None:
+    """known_year <= the project's first_year (a delay is known at the latest when the project
+    was due online); a failed project with delay_years is contradictory (warning)."""
+    for r in view.rows("ProjectRisks"):
+        project = view.projects.get(r["project"])
+        first = project["first_year"] if project else None
+        if None not in (first, r["known_year"]) and r["known_year"] > first:
+            report.error(
+                "ProjectRisks",
+                f"known_year {r['known_year']} is after the project's first_year {first}; a "
+                "delay is known at the latest when the project was due online",
+                r[ROW],
+                "known_year",
+            )
+        if project is not None and project.get("status") == "committed" and (
+                r["fails"] or (r["delay_years"] or 0) > 0):
+            report.warn(
+                "ProjectRisks",
+                f"project {r['project']} is committed; its delay or failure still applies "
+                "(capacity counted only where it is online)",
+                r[ROW],
+                "project",
+            )
+        if r["fails"] and (r["delay_years"] or 0) > 0:
+            report.warn(
+                "ProjectRisks",
+                "fails is TRUE: delay_years is ignored (a failed project never comes online)",
+                r[ROW],
+                "delay_years",
             )
 
 
@@ -764,6 +805,7 @@ RULES = (
     check_offtake,
     check_targets,
     check_disruptions,
+    check_project_risks,
     check_sweeps,
     check_discounting,
 )

@@ -42,6 +42,8 @@ IGNORED_SHEETS = ("readme",)  # known sheets that the model does not read
 STAR_COLUMNS = {"Prices": "scenario", "Disruptions": "scenario"}  # expanded here
 FILLED = {
     ("Disruptions", "year_to"),
+    ("Disruptions", "announced_year"),
+    ("ProjectRisks", "known_year"),
     ("OfftakeOptions", "first_year"),
     ("OfftakeOptions", "last_year"),
 }
@@ -364,6 +366,12 @@ def fill_derived(records: Records) -> None:
     for r in records["Disruptions"]:
         if r["year_to"] is None:
             r["year_to"] = r["year_from"]
+        if r.get("announced_year") is None:
+            r["announced_year"] = r["year_from"]
+    first_years = {p["project"]: p["first_year"] for p in records["Projects"]}
+    for r in records["ProjectRisks"]:
+        if r["known_year"] is None:
+            r["known_year"] = first_years.get(r["project"])
     periods = [r for r in records["Periods"] if r["year"] is not None]
     records["Periods"] = sorted(periods, key=lambda r: r["year"]) + [
         r for r in records["Periods"] if r["year"] is None

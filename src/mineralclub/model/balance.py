@@ -10,7 +10,7 @@ from mineralclub.model.supply import used
 
 
 def add_balance(m: pyo.ConcreteModel, ds: Dataset) -> None:
-    r"""Balances of every (mineral, stage, period, scenario).
+    r"""Balances of every (mineral, stage, period, node of the scenario tree).
 
     .. math::
         \text{final: } \sum_{r} (yT_r + yU_r) + \sum_c o^P_c + I + e - b + u = D_{k,t}
@@ -34,7 +34,7 @@ def add_balance(m: pyo.ConcreteModel, ds: Dataset) -> None:
         supply += imports(m, k, f, t, w) + sum(reg.final_supply.get((k, t, w), []))
         return supply + m.u[k, t, w] == m.p_demand[k, t]
 
-    pools = [key for key in S.kst_w if key[1] != ds.final_stage[key[0]]]
+    pools = [key for key in S.kst_n if key[1] != ds.final_stage[key[0]]]
 
     def c_trusted_pool(m, k, s, t, w):
         r"""\sum_{r \in s} yT_r = \sum_{r' \in s+1} fT_{r'}"""
@@ -55,6 +55,6 @@ def add_balance(m: pyo.ConcreteModel, ds: Dataset) -> None:
             return pyo.Constraint.Skip
         return supply == feed
 
-    m.c_final_balance = pyo.Constraint(S.kt_w, rule=c_final_balance)
+    m.c_final_balance = pyo.Constraint(S.kt_n, rule=c_final_balance)
     m.c_trusted_pool = pyo.Constraint(pools, rule=c_trusted_pool)
     m.c_untrusted_pool = pyo.Constraint(pools, rule=c_untrusted_pool)

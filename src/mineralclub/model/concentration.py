@@ -2,14 +2,16 @@
 cut them, and the Concentration and Targets sheets evaluate the very same expressions.
 
 Club scope, stage s of mineral k, period t, scenario w. The denominator is club demand at that
-stage, D_s = D / prod_{j>s} yield_j (club supply plus shortfall). Shortfall is supply from an
-unknown non-member: at the final stage it counts in every non-member's numerator (each country's
-share and the non-member share); at earlier stages the non-member share adds the stage-s content
-of imported later-stage product and of shortfall (`flows.embedded_unknown`).
+stage plus stock purchases, (D + b) / prod_{j>s} yield_j: the club's whole supply including
+shortfall, so that purchases count in numerator and denominator and every share lies in [0, 1].
+Shortfall is supply from an unknown non-member: at the final stage it counts in every
+non-member's numerator (each country's share and the non-member share); at earlier stages the
+non-member share adds the stage-s content of imported later-stage product and of shortfall
+(`flows.embedded_unknown`).
 
-  country share (non-member c): (spot_c + o^P_c [+ u at the final stage]) / D_s
-  non-member share:             (I + sum_c o^P_c + u or embedded content) / D_s
-  trusted share:                sum_r yT_r / D_s
+  country share (non-member c): (spot_c + o^P_c [+ u at the final stage]) / (D_s + b_s)
+  non-member share:             (I + sum_c o^P_c + u or embedded content) / (D_s + b_s)
+  trusted share:                sum_r yT_r / (D_s + b_s)
   HHI:                          sum_c (x_c / sum x)^2 over club supply by country x_c (members'
                                 used output by host country, non-members' spot + offtake)
 
@@ -25,7 +27,7 @@ import pyomo.environ as pyo
 
 from mineralclub.dataset import Dataset
 from mineralclub.model import flows
-from mineralclub.model.supply import output, used
+from mineralclub.model.supply import node, output, used
 
 
 def _member_parts(m, ds: Dataset, k, s, t, w, flow) -> dict:
@@ -61,17 +63,20 @@ def world_parts(m, ds: Dataset, k, s, t, w) -> dict:
 
 
 def club_share(m, ds: Dataset, metric: str, k, s, c, t, w):
-    """Numerator (tonnes) and denominator D_s of a club-scope share at (k, s, t, w); metric is
-    max_country_share (of non-member c), max_nonmember_share or min_trusted_share."""
+    """Numerator (tonnes) and denominator D_s + purchases (`flows.share_base`: stock purchases
+    count in numerator and denominator, so the share lies in [0, 1]) of a club-scope share at
+    (k, s, t, w); metric is max_country_share (of non-member c), max_nonmember_share or
+    min_trusted_share."""
     final = s == ds.final_stage[k]
-    dem = flows.stage_demand(m, ds, k, s, t)
+    dem = flows.share_base(m, ds, k, s, t, w)
+    u = m.u[k, t, node(m, t, w)]
     if metric == "max_country_share":
         num = flows.country_direct(m, c, k, s, t, w)
         if final:
-            num = num + m.u[k, t, w]
+            num = num + u
     elif metric == "max_nonmember_share":
         num = flows.nonmember_direct(m, ds, k, s, t, w)
-        num = num + (m.u[k, t, w] if final else flows.embedded_unknown(m, ds, k, s, t, w))
+        num = num + (u if final else flows.embedded_unknown(m, ds, k, s, t, w))
     else:  # min_trusted_share
         num = flows.trusted_used(m, k, s, t, w)
     return num, dem

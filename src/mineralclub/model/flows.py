@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 from mineralclub.dataset import Dataset
-from mineralclub.model.supply import output, spot
+from mineralclub.model.supply import node, output, spot
 
 
 def partner_offtake(m, c, k, s, t):
@@ -13,7 +13,8 @@ def partner_offtake(m, c, k, s, t):
 
 
 def imports(m, k, s, t, w):
-    return m.I[k, s, t, w] if (k, s, t, w) in m.I else 0
+    key = (k, s, t, node(m, t, w))
+    return m.I[key] if key in m.I else 0
 
 
 def country_direct(m, c, k, s, t, w):
@@ -38,12 +39,13 @@ def embedded_unknown(m, ds: Dataset, k, s, t, w):
     for j in chain[i + 1 :]:
         content /= ds.yield_[(k, j)] if ds.yield_[(k, j)] > 0 else math.inf
         expr += content * nonmember_direct(m, ds, k, j, t, w)
-    return expr + content * m.u[k, t, w]
+    return expr + content * m.u[k, t, node(m, t, w)]
 
 
 def trusted_used(m, k, s, t, w):
     """Trusted output used by members at stage s: sum_r yT_r."""
-    return sum(m.yT[(*r, t, w)] for r in m.sets.producers_at.get((k, s, t), []))
+    n = node(m, t, w)
+    return sum(m.yT[(*r, t, n)] for r in m.sets.producers_at.get((k, s, t), []))
 
 
 def member_output(m, ds: Dataset, k, s, t, w):
@@ -64,3 +66,18 @@ def nonmember_capacity(m, c, k, s, t):
 def stage_demand(m, ds: Dataset, k, s, t):
     """D_s = D / prod_{j>s} yield_j: stage-s tonnes embodied in club demand."""
     return m.p_demand[k, t] / ds.later_yield(k, s)
+
+
+def stock_purchase(m, ds: Dataset, k, s, t, w):
+    """Stock purchases in stage-s tonnes: b_{k,t,n(t,w)} / prod_{j>s} yield_j (0 when the model
+    has no stock variables at that key)."""
+    key = (k, t, node(m, t, w))
+    return m.b[key] / ds.later_yield(k, s) if key in m.b else 0
+
+
+def share_base(m, ds: Dataset, k, s, t, w):
+    """Denominator of a club-scope share: D_s + purchases (stage-s tonnes). Every tonne the club
+    receives (member output used, imports, partner offtake, stock release, unmet demand) goes
+    either to demand or into the stock, so supply = D_s + b: with purchases in both numerator
+    (they come from some source) and denominator, a share lies in [0, 1] by construction."""
+    return stage_demand(m, ds, k, s, t) + stock_purchase(m, ds, k, s, t, w)

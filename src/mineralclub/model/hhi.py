@@ -16,6 +16,7 @@ import pyomo.environ as pyo
 
 from mineralclub.dataset import Dataset
 from mineralclub.model.concentration import club_parts, hhi_of, shares_of, world_parts
+from mineralclub.model.supply import node
 from mineralclub.model.targets import expand_scope
 from mineralclub.units import HHI_BINDING_TOL, HHI_RELATIVE_TOL
 
@@ -88,7 +89,7 @@ def add_hhi(m: pyo.ConcreteModel, ds: Dataset) -> None:
     for inst in insts:
         if inst.scope == "club" and inst.stage == ds.final_stage[inst.mineral]:
             root = pyo.sqrt(inst.value) * m.p_demand[inst.mineral, inst.year]
-            u = m.u[inst.mineral, inst.year, inst.scenario]
+            u = m.u[inst.mineral, inst.year, node(m, inst.year, inst.scenario)]
             for c, part in inst.parts.items():
                 if c in nonmember:
                     inst.static.append(m.c_hhi_static.add(part + u <= root + _slack(m, inst)))

@@ -15,10 +15,13 @@ def add_offtake(m: pyo.ConcreteModel, ds: Dataset) -> None:
     r"""Offtake volumes and their cost.
 
     .. math::
-        0 \le o_{r,t} \le \bar o_r, \qquad
+        0 \le o_{r,t} \le \bar o_r \, f_{r,t}, \qquad
         Z^{offtake}_w = 10^{-6} \sum_t w_t \sum_r (C_r - P_{k,s,t,w}) \, o_{r,t}
 
-    Member offtake is supported volume (it counts for bankability and viability) and must be
+    f_{r,t} is the share of period t's years inside the contract years (an annual rate prorated
+    over a multi-year period, like a disruption). Where a project is not online (SPEC §4.14) its
+    contract delivers nothing and costs nothing. Member offtake is supported volume (it counts
+    for bankability and viability) and must be
     delivered (take-or-pay, see supply). Partner offtake o^P_{c,t} is an import outside the export
     mix, delivered in full: mix_c I + o^P_c <= A_c in every scenario.
     """
@@ -27,9 +30,9 @@ def add_offtake(m: pyo.ConcreteModel, ds: Dataset) -> None:
     m.oP = pyo.Var(S.offtake_partner, within=pyo.NonNegativeReals)
 
     def c_offtake_max(m, sup, k, s, t):
-        r"""o_{r,t} \le \bar o_r"""
+        r"""o_{r,t} \le \bar o_r f_{r,t}"""
         var = m.o[sup, k, s, t] if (sup, k, s, t) in m.o else m.oP[sup, k, s, t]
-        return var <= m.p_offtake_max[sup, k, s]
+        return var <= m.p_offtake_max[sup, k, s] * m.p_offtake_share[sup, k, s, t]
 
     m.c_offtake_max = pyo.Constraint(S.offtake_member + S.offtake_partner, rule=c_offtake_max)
     for sup, k, s, t in S.offtake_member:
@@ -46,6 +49,8 @@ def add_offtake(m: pyo.ConcreteModel, ds: Dataset) -> None:
 
 def _register_cost(m, ds: Dataset, sup, k, s, t, var) -> None:
     for w in ds.scenarios:
+        if (sup, t, w) in m.sets.offline:
+            continue  # a project that is not online delivers nothing and is paid nothing
         term = m.p_offtake_cost[sup, k, s, t, w] * var
         m.reg.cost(Cost.OFFTAKE_COST, m.p_weight[t] * term, owner=("contract", sup),
                    country=ds.country_of(sup), item=(sup, k, s), period=t, scenario=w)

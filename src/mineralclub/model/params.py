@@ -128,6 +128,7 @@ def _lever_values(ds: Dataset, S: Sets) -> dict:
              for rt in ds.producer_cap}
     terms = {r.key: (r.contract_price_usd_per_t, r.max_t_per_yr) for r in ds.offtake_options}
     offtake_keys = S.offtake_member + S.offtake_partner
+    years = {r.key: (r.first_year, r.last_year) for r in ds.offtake_options}
     return {
         "p_floor": {key: levels[key] for key in S.floor_levels},
         "p_eligible": {(o, k, s, lvl, t): float(levels[(k, s, lvl)]
@@ -138,6 +139,8 @@ def _lever_values(ds: Dataset, S: Sets) -> dict:
                         for k, s, lvl in S.floor_levels for t in ds.periods
                         for w in ds.scenarios},
         "p_offtake_max": {key: terms[key][1] for key in S.offtake_options},
+        "p_offtake_share": {key: contract_share(ds, years[key[:3]], key[3])
+                            for key in offtake_keys},
         "p_offtake_price": {key: terms[key][0] for key in S.offtake_options},
         "p_offtake_cost": {(sup, k, s, t, w): USD_TO_MUSD * (terms[(sup, k, s)][0]
                                                      - ds.price[(k, s, t, w)])
@@ -146,6 +149,15 @@ def _lever_values(ds: Dataset, S: Sets) -> dict:
                               * import_premium_factor(ds, k, s)
                               for c, k, s, _t in S.offtake_partner},
     }
+
+
+def contract_share(ds: Dataset, years: tuple, t: int) -> float:
+    """Share of period t's years inside the contract years [first_year, last_year] (blank =
+    open): an annual volume is prorated over a multi-year period like a disruption."""
+    y0, y1 = (None if y is None or y != y else int(y) for y in years)
+    start = t if y0 is None else max(t, y0)
+    end = ds.period_end(t) if y1 is None else min(ds.period_end(t), y1)
+    return max(0, end - start + 1) / ds.duration[t]
 
 
 def _stock_values(ds: Dataset) -> dict:
@@ -157,7 +169,16 @@ def _stock_values(ds: Dataset) -> dict:
         "p_stock_capacity_cost": {k: USD_TO_MUSD * st[k]["capacity_cost"] for k in ds.minerals},
         "p_stock_holding": {k: USD_TO_MUSD * st[k]["holding"] for k in ds.minerals},
         "p_book_price": {k: USD_TO_MUSD * book_price(ds, k) for k in ds.minerals},
+        "p_stock_end_value": {k: USD_TO_MUSD * end_discount(ds) * book_price(ds, k)
+                              for k in ds.minerals},
     }
+
+
+def end_discount(ds: Dataset) -> float:
+    """delta(end): the discount factor of the year after the last period (SPEC §4.10)."""
+    rate = float(ds.settings.get("discount_rate") or 0.0)
+    end = ds.period_end(ds.periods[-1]) + 1
+    return (1 + rate) ** -(end - ds.base_year)
 
 
 def _target_values(ds: Dataset, S: Sets) -> dict:

@@ -48,6 +48,8 @@ def add_price_floors(m: pyo.ConcreteModel, ds: Dataset) -> None:
     for o, k, s, lvl, t in S.cover:
         m.reg.supported[((o, k, s), t)].append(m.v[o, k, s, lvl, t])
         for w in ds.scenarios:
+            if (o, t, w) in m.sets.offline:
+                continue  # not online in w: covers nothing, pays nothing (SPEC §4.14)
             term = m.p_floor_pay[k, s, lvl, t, w] * m.v[o, k, s, lvl, t]
             m.reg.cost(Cost.FLOOR_PAYOUT, m.p_weight[t] * term, owner=_producer(ds, o),
                        country=ds.country_of(o), item=(k, s, lvl), period=t, scenario=w)
@@ -63,7 +65,8 @@ def add_support_limits(m: pyo.ConcreteModel, ds: Dataset) -> None:
 
     .. math::
         \sum_l v_{r,l,t} + o_{r,t} \le cap_{r,t}, \qquad
-        \sum_l v_{r,l,t} + o_{r,t} \ge \mu_p \, capacity_p \, x_p \quad (t \ge first\_year_p)
+        \sum_l v_{r,l,t} + o_{r,t} \ge \mu_p \, capacity_p \, x_p \quad (t \ge first\_year_p,
+        \text{ where the project is online in some scenario})
     """
     keys = sorted(rt for rt, terms in m.reg.supported.items() if terms)
 
@@ -74,9 +77,11 @@ def add_support_limits(m: pyo.ConcreteModel, ds: Dataset) -> None:
     m.c_support_within_capacity = pyo.Constraint(
         [(*r, t) for r, t in keys], rule=c_support_within_capacity
     )
+    offline = m.sets.offline
     bank = [] if m.opts.baseline else [
         (o, k, s, t) for o, k, s, t in m.sets.producer_time
         if o in ds.projects and ds.projects[o].min_contracted_share > 0
+        and any((o, t, w) not in offline for w in ds.scenarios)  # online somewhere
     ]
 
     def c_bankability(m, o, k, s, t):

@@ -11,6 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from mineralclub.dataset import Dataset
+from mineralclub.model.tree import Tree, build_tree
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,18 @@ class Sets:
     project_kinds: tuple  # (name, lumpy, committed, bankable, budget period of its support)
     target_rows: tuple  # each Targets row's definition: what decides its instances
     final_stages: tuple  # ((k, final stage), ...)
+    # the scenario tree (SPEC §4.9): per-scenario variables exist once per node, at the
+    # (..., t, w) keys whose w represents its node at t (tree.py)
+    tree: Tree
+    producer_tn: tuple  # producer_tws on nodes
+    first_stage_pn: tuple
+    later_stage_pn: tuple
+    import_nodes: tuple  # import_keys on nodes
+    export_nodes: tuple
+    kt_n: tuple  # kt_w on nodes
+    kst_n: tuple
+    release_nodes: tuple  # (k, t, n) where a disruption of mineral k is in effect
+    offline: frozenset  # (project, t, w): due online but delayed or failed (SPEC §4.14)
 
 
 def build_sets(ds: Dataset, baseline: bool = False) -> Sets:
@@ -59,11 +72,32 @@ def build_sets(ds: Dataset, baseline: bool = False) -> Sets:
         c, k, s, t = key
         for w in ds.scenarios:
             suppliers_at[(k, s, t, w)].append(c)
+    tree = build_tree(ds)
     nonmember = frozenset(ds.nonmembers)
     levels = () if baseline else _floor_levels(ds)
     nm_keys = _nonmember_keys(ds)
     options, member, partner = ((), (), ()) if baseline else _offtake(ds, nm_keys)
+    sets = _sets(ds, baseline, producer_time, producers_at, tws, suppliers_at, nonmember, levels,
+                 options, member, partner)
     return Sets(
+        **sets,
+        tree=tree,
+        producer_tn=tree.on_nodes(tws),
+        first_stage_pn=tree.on_nodes(sets["first_stage_pts"]),
+        later_stage_pn=tree.on_nodes(sets["later_stage_pts"]),
+        import_nodes=tree.on_nodes(sets["import_keys"]),
+        export_nodes=tree.on_nodes(sets["export_keys"]),
+        kt_n=tree.on_nodes(sets["kt_w"]),
+        kst_n=tree.on_nodes(sets["kst_w"]),
+        release_nodes=tree.on_nodes(sets["release_keys"]),
+        offline=ds.offline,
+    )
+
+
+def _sets(ds, baseline, producer_time, producers_at, tws, suppliers_at, nonmember, levels,
+          options, member, partner) -> dict:
+    """The per-scenario part of Sets (the node sets are derived from it)."""
+    return dict(
         producer_time=producer_time,
         producer_tws=tws,
         first_stage_pts=tuple(x for x in tws if ds.order(x[1], x[2]) == 1),

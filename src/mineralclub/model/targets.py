@@ -21,6 +21,7 @@ import pyomo.environ as pyo
 from mineralclub.dataset import Dataset, TargetRow
 from mineralclub.model import concentration, flows
 from mineralclub.model.registry import Cost
+from mineralclub.model.supply import node
 
 
 @dataclass
@@ -101,7 +102,7 @@ def _share_instance(m, ds: Dataset, row, k, s, c, t, w) -> TargetInstance:
         scale = pyo.value(flows.nonmember_capacity_total(m, k, s, t))
     else:
         num, den = concentration.club_share(m, ds, row.metric, k, s, c, t, w)
-        scale = pyo.value(den)
+        scale = pyo.value(flows.stage_demand(m, ds, k, s, t))  # b has no value at build
     sense = "min" if row.metric.startswith("min_") else "max"
     return TargetInstance(**base, scenario=w, sense=sense, scale=max(scale, 1e-9),
                           numerator=num, denominator=den)
@@ -123,7 +124,8 @@ def _stock_instances(m, ds: Dataset, row) -> list[TargetInstance]:
                                       denominator=per_day))
         if (k, t, w) not in ds.disrupted:
             out.append(TargetInstance(**base, scenario=w, sense="min", scale=scale,
-                                      numerator=m.L[k, t, w], denominator=per_day))
+                                      numerator=m.L[k, t, node(m, t, w)],
+                                      denominator=per_day))
     return out
 
 
@@ -138,10 +140,10 @@ def add_targets(m: pyo.ConcreteModel, ds: Dataset) -> None:
     r"""Target constraints, one per instance i: g_i(x) \le s_i.
 
     .. math::
-        \text{club, final: } spot_c + o^P_c + u \le \alpha D, \quad
-        I + \textstyle\sum_c o^P_c + u \le \alpha D, \quad \sum_r yT_r \ge \gamma D
+        \text{club, final: } spot_c + o^P_c + u \le \alpha (D + b), \quad
+        I + \textstyle\sum_c o^P_c + u \le \alpha (D + b), \quad \sum_r yT_r \ge \gamma (D + b)
 
-        \text{club, stage } s: \text{ the same on } D_s = D / \prod_{j>s} yield_j
+        \text{club, stage } s: \text{ the same on } (D + b) / \prod_{j>s} yield_j
             \text{ (non-member share adds embedded content)}
 
         \text{world: } cap_c \le \alpha (\textstyle\sum_N cap + \sum_r q_r)

@@ -40,7 +40,8 @@ def decisions(m: pyo.ConcreteModel, ds: Dataset) -> dict:
     levels = [f"{k}/{s}={lvl}" for (k, s, lvl), v in by_level.items() if v > TOL]
     offtake = sum(ds.duration[key[-1]] * v
                   for var in (m.o, m.oP) for key, v in R.vals(var).items())
-    short = sum(ds.prob[w] * ds.duration[t] * v for (_k, t, w), v in R.vals(m.u).items())
+    short = sum(ds.prob[w] * ds.duration[t] * v
+                for (_k, t, w), v in R.scenario_vals(m, m.u).items())
     return {
         "projects_built": len(built),
         "projects": "; ".join(f"{p}={_num(x)}" for p, x in sorted(built.items())),
