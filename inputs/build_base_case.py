@@ -2,12 +2,12 @@
 
 Run:  .venv/bin/python inputs/build_base_case.py [--data DIR] [--out PATH] [--report]
 
-Inputs are the research tables in ``../shared/data`` (USGS MCS 2026, IEA Critical Minerals Data
+Inputs are the research tables in ``inputs/data`` (USGS MCS 2026, IEA Critical Minerals Data
 Explorer 2025, the 4 Feb 2026 ministerial attendee list, export controls, stockpiles, capex
 anchors; see that folder's README.md). Everything the CSVs do not give is an *assumption* kept in
 this script as a small, labelled table next to the text that justifies it; every assumption that
 is not derived from a sourced figure says ESTIMATE in the ``source`` column of the rows it feeds.
-The output workbook is self-contained (usable without ``../shared``) and deterministic: the same
+The output workbook is self-contained (usable without ``inputs/data``) and deterministic: the same
 inputs give the same bytes.
 
 The modelling choices are documented in docs/base_case.md. In short:
@@ -42,7 +42,7 @@ from openpyxl.utils import get_column_letter
 from mineralclub.io.template import save_atomic, write_template
 
 REPO = Path(__file__).resolve().parents[1]
-DEFAULT_DATA = REPO.parent / "shared" / "data"
+DEFAULT_DATA = REPO / "inputs" / "data"  # the sourced tables, with their README
 DEFAULT_OUT = REPO / "inputs" / "base_case.xlsx"
 
 ROW = "Rest of world"  # aggregate non-member for every producer without its own row

@@ -11,10 +11,13 @@ from typing import TYPE_CHECKING
 
 import typer
 
+from mineralclub.cli_help import plain_flags
 from mineralclub.exit_codes import EXIT_INPUT, EXIT_SOLVER
 
 if TYPE_CHECKING:  # the io layer (pandas, openpyxl) is imported by the commands that use it,
     from mineralclub.io.tables import Problem, Tables  # so that --help starts at once
+
+plain_flags()  # --help lists on/off options as flags, without a "<bool>" type
 
 app = typer.Typer(
     name="mineralclub",
@@ -50,7 +53,12 @@ def validate_command(
     from mineralclub.io.read_workbook import read_workbook
     from mineralclub.io.tables import InputError
     from mineralclub.io.validate import validate
+    from mineralclub.io.workbook_path import workbook_path_problem
 
+    problem = workbook_path_problem(workbook)
+    if problem:
+        typer.echo(f"error: {problem}", err=True)
+        raise typer.Exit(EXIT_INPUT)
     raw = None
     try:
         raw = read_workbook(workbook)
@@ -77,14 +85,23 @@ def validate_command(
 @app.command("template")
 def template_command(
     path: Path = typer.Argument(..., help="Where to write the blank workbook (.xlsx)."),
+    force: bool = typer.Option(False, "--force", help="Replace PATH if it already exists."),
 ) -> None:
     """Write a blank input workbook: every sheet and column, with drop-downs.
 
     Each header carries its description and unit as a comment; a README sheet describes every
-    sheet and column.
+    sheet and column. An existing file is never replaced without --force.
     """
     from mineralclub.io.template import write_template
 
+    if path.exists() and not force:
+        what = "a folder" if path.is_dir() else "a file"
+        typer.echo(f"error: {path} is already {what}; nothing was written. Choose another "
+                   "path, or add --force to replace the file.", err=True)
+        raise typer.Exit(EXIT_INPUT)
+    if path.is_dir():
+        typer.echo(f"error: {path} is a folder; give a file name ending in .xlsx", err=True)
+        raise typer.Exit(EXIT_INPUT)
     try:
         write_template(path)
     except OSError as exc:
@@ -99,7 +116,10 @@ def solve_command(
         None, help="Input workbook (.xlsx). Default: the bundled inputs/base_case.xlsx."
     ),
     out: Path = typer.Option(
-        Path("outputs"), "--out", help="Folder for the results workbook (created if needed)."
+        Path("outputs"),
+        "--out",
+        metavar="DIR",
+        help="Folder for the results workbook (created if needed).",
     ),
     json_output: bool = typer.Option(
         False, "--json", help="Print the results as one JSON object on standard output."
@@ -130,6 +150,12 @@ def solve_command(
 
     Exit codes: 0 ok, 2 bad input, 3 infeasible targets or budget, 4 solver failure.
     """
+    from mineralclub.io.workbook_path import workbook_path_problem
+
+    problem = workbook_path_problem(workbook or default_workbook())
+    if problem:
+        typer.echo(f"error: {problem}", err=True)
+        raise typer.Exit(EXIT_INPUT)
     run = load_pipeline()
     code = run(workbook or default_workbook(), out, json_output, time_limit, mip_gap, write_model,
                figures=figures)

@@ -88,8 +88,8 @@ def run_alternatives(
 
     from mineralclub.alternatives import Infeasible, find_alternatives, write_alternatives
     from mineralclub.dataset import build_dataset
+    from mineralclub.files import write_atomic
     from mineralclub.io.tables import InputError
-    from mineralclub.io.write_results import write_atomic
     from mineralclub.pipeline import load_tables, output_problem, sha256, warning_text
     from mineralclub.solve import SolveOptions, SolverFailure
 

@@ -19,12 +19,12 @@ from mineralclub.exit_codes import EXIT_INPUT, EXIT_SOLVER
 def sweep_command(
     workbook: Path = typer.Argument(..., help="Input workbook (.xlsx)."),
     param: list[str] = typer.Option(
-        [], "--param", metavar="'Sheet[key=value,...].column=v1,v2,...'",
-        help="Sweep an input cell over values (a comma list, start:stop:step, or multipliers "
-        "x0.8,x1.2). Repeat for several parameters. Without --param (or --sweep) the "
-        "workbook's Sweeps sheet is run."),
+        [], "--param", metavar="ADDRESS=VALUES",
+        help="Sweep the input cells at ADDRESS ('Sheet[key=value,...].column') over VALUES "
+        "(a comma list, start:stop:step, or multipliers x0.8,x1.2). Repeat for several "
+        "parameters. Without --param (or --sweep) the workbook's Sweeps sheet is run."),
     mode: str = typer.Option(
-        "one_at_a_time", "--mode",
+        "one_at_a_time", "--mode", metavar="MODE",
         help="How the --param values combine: one_at_a_time (tornado), grid (every "
         "combination) or frontier (one parameter, usually Targets\\[target=X].value)."),
     sweep: list[str] = typer.Option(
@@ -37,7 +37,8 @@ def sweep_command(
         None, "--scheduler", metavar="ADDRESS",
         help="Run on a Dask distributed cluster (needs the 'distributed' extra)."),
     out: Path = typer.Option(
-        Path("outputs"), "--out", help="Folder for the sweep workbook (created if needed)."),
+        Path("outputs"), "--out", metavar="DIR",
+        help="Folder for the sweep workbook (created if needed)."),
     morris: int | None = typer.Option(
         None, "--morris", min=2, metavar="N",
         help="Morris screening with N trajectories over the --uncertain inputs."),
@@ -46,10 +47,10 @@ def sweep_command(
         help="Sobol indices from a Saltelli sample of base size N (a power of 2; N x (k + 2) "
         "runs for k inputs)."),
     uncertain: list[str] = typer.Option(
-        [], "--uncertain", metavar="'Sheet[key=value,...].column=low:high'",
+        [], "--uncertain", metavar="ADDRESS=LOW:HIGH",
         help="An uncertain input for --morris / --sobol: a range of values, or of multipliers "
         "x0.8:x1.2."),
-    seed: int = typer.Option(0, "--seed", help="Seed of the Morris / Sobol samples."),
+    seed: int = typer.Option(0, "--seed", metavar="N", help="Seed of the Morris / Sobol samples."),
     time_limit: float | None = typer.Option(
         None, "--time-limit", metavar="S", min=0, help="Solver time limit per run (seconds)."),
     mip_gap: float | None = typer.Option(
@@ -82,6 +83,7 @@ def run_sweep_command(workbook, params, mode, sweeps, workers, scheduler, out, m
                       progress, max_runs: int = 10_000) -> int:
     from mineralclub.io.messages import capped_lines
     from mineralclub.io.tables import InputError
+    from mineralclub.io.workbook_path import workbook_path_problem
     from mineralclub.pipeline import sha256
     from mineralclub.solve import SolveOptions
     from mineralclub.sweep.execute import DaskMissing, import_distributed
@@ -96,6 +98,10 @@ def run_sweep_command(workbook, params, mode, sweeps, workers, scheduler, out, m
 
     err = sys.stderr
     workbook = Path(workbook)
+    problem = workbook_path_problem(workbook)
+    if problem:
+        print(f"error: {problem}", file=err)
+        return EXIT_INPUT
     try:
         base = load_base(workbook)
     except InputError as exc:

@@ -307,7 +307,7 @@ def write_diff(d: Diff, out: Path) -> Path:
     """The diff as a workbook (Overview first, then each section), written atomically."""
     from openpyxl.utils import get_column_letter
 
-    from mineralclub.io.write_results import write_atomic
+    from mineralclub.files import write_atomic
 
     tables = {name: _cells(df) for name, df in d.tables().items()}
 

@@ -40,6 +40,7 @@ LEDGER_COLUMNS = [
     "role",
     "share_of_bill",
     "share_basis",
+    "share_basis_reason",
     "contribution_musd",
     "hosted_support_musd",
     "floor_payments_musd",
@@ -74,6 +75,21 @@ def cost_shares(countries: Iterable[Country]) -> tuple[dict[str, float], str]:
     if names and len(known) == len(gdp) and sum(known) > 0:
         return _normalised(names, known), "gdp_busd"
     return {n: 1.0 / len(names) for n in names}, "equal"
+
+
+def basis_reason(countries: Iterable[Country], basis: str) -> str:
+    """Why the bill is shared on `basis` (the Ledger's ``share_basis_reason``)."""
+    if basis == "cost_share":
+        return "Countries.cost_share given for the members (normalised to sum 1)"
+    if basis == "gdp_busd":
+        return "no cost_share given; every member gives gdp_busd"
+    rows = [c for c in countries if c.member]
+    missing = [c.country for c in rows if c.gdp_busd is None]
+    if missing and len(missing) < len(rows):
+        return (f"no cost_share given; gdp_busd blank for {', '.join(missing[:5])}"
+                + (f" and {len(missing) - 5} more" if len(missing) > 5 else "")
+                + ", so equal shares instead of GDP")
+    return "no cost_share or gdp_busd given: equal shares"
 
 
 def _normalised(names: list[str], weights: list[float]) -> dict[str, float]:
@@ -140,14 +156,15 @@ def ledger_table(m, ds: Dataset, tables: dict[str, pd.DataFrame]) -> pd.DataFram
     consumer = float(summary.get("consumer_cost_musd", 0.0))
     shares, basis = cost_shares(ds.country_rows)
     demand = demand_shares(ds.country_rows, shares)
+    reason = basis_reason(ds.country_rows, basis)
     got = received_by_country(m, ds)
     got["producer_gain_musd"] = producer_gain_by_country(m, ds)
     kinds = [k for k in got if k != "stockpile_payments_musd"]
     rows = []
     for c in ds.members:
         rows.append(dict(country=c, role="member", share_of_bill=shares[c], share_basis=basis,
-                         contribution_musd=shares[c] * spending, share_of_demand=demand[c],
-                         consumer_cost_musd=demand[c] * consumer,
+                         share_basis_reason=reason, contribution_musd=shares[c] * spending,
+                         share_of_demand=demand[c], consumer_cost_musd=demand[c] * consumer,
                          **{kind: got[kind].get(c, 0.0) for kind in kinds}))
     for c in ds.partners:
         if any(abs(got[kind].get(c, 0.0)) > TOL * 1e-3 for kind in kinds):

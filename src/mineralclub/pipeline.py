@@ -20,17 +20,17 @@ from mineralclub import __version__
 from mineralclub import results as R
 from mineralclub.dataset import Dataset, build_dataset
 from mineralclub.exit_codes import EXIT_INFEASIBLE, EXIT_INPUT, EXIT_OK, EXIT_SOLVER
-from mineralclub.io.charts import decorate
 from mineralclub.io.messages import capped_lines
 from mineralclub.io.paths import model_file_problem
 from mineralclub.io.read_workbook import read_workbook
 from mineralclub.io.tables import InputError, Tables
 from mineralclub.io.validate import validate
-from mineralclub.io.write_results import write_results
 from mineralclub.ledger import ledger_table
 from mineralclub.marginal import marginal_costs
 from mineralclub.model.budget import outlay_expr
 from mineralclub.model.tree import tree_rows, tree_summary
+from mineralclub.report.headline import headline_keys
+from mineralclub.report.workbook import write_results
 from mineralclub.solve import (
     FAILED,
     INFEASIBLE,
@@ -94,6 +94,7 @@ def solve_dataset(ds: Dataset, opts: SolveOptions, progress=_quiet) -> RunResult
     progress("Marginal costs of the targets")
     marginal = marginal_costs(m, ds, opts, plan.solver) if plan.status != INFEASIBLE else {}
     targets = R.targets_table(m, ds, marginal)
+    summary = headline_keys(summary, targets)
     tables = {
         "Summary": pd.DataFrame({"key": list(summary), "value": list(summary.values())}),
         "Projects": R.projects_table(m, ds),
@@ -183,9 +184,9 @@ def run(path: Path, out_dir: Path, opts: SolveOptions, figures: bool = False,
     result.tables["RunInfo"] = pd.concat([result.tables["RunInfo"], extra], ignore_index=True)
     target = Path(out_dir) / f"{path.stem}_results.xlsx"
     progress(f"Writing {target}")
-    result.results_path = write_results(target, result.tables, decorate=decorate)
+    result.results_path = write_results(target, result.tables)
     if figures:
-        from mineralclub.figures import write_figures
+        from mineralclub.report.figures import write_figures
 
         result.figures = write_figures(result.tables, result.results_path)
     return result

@@ -265,16 +265,20 @@ def offtake_table(m, ds: Dataset) -> pd.DataFrame:
 
 def stockpile_table(m, ds: Dataset) -> pd.DataFrame:
     """Level at the end of each period; purchases and releases in tonnes over the period (the
-    model's annual rates times d_t)."""
+    model's annual rates times d_t); the level in days of the period's demand (level / (D/365),
+    the unit of min_stock_days targets)."""
     K = vals(m.K)
     L, b, e = (scenario_vals(m, var) for var in (m.L, m.b, m.e))
     rep = m.sets.tree.rep
+    per_day = {key: pyo.value(d) / 365.0 for key, d in m.p_demand.items()}
     rows = [dict(mineral=k, capacity_t=K.get(k, 0.0), year=t, scenario=w, level_t=L[(k, t, w)],
                  purchase_t=ds.duration[t] * b[(k, t, w)],
-                 release_t=ds.duration[t] * e[(k, t, w)], node=node_name(t, rep[(t, w)]))
+                 release_t=ds.duration[t] * e[(k, t, w)], node=node_name(t, rep[(t, w)]),
+                 days_of_demand=L[(k, t, w)] / per_day[(k, t)] if per_day[(k, t)] > TOL
+                 else float("nan"))
             for k, t, w in m.sets.kt_w]
     return pd.DataFrame(rows, columns=["mineral", "capacity_t", "year", "scenario", "level_t",
-                                       "purchase_t", "release_t", "node"])
+                                       "purchase_t", "release_t", "node", "days_of_demand"])
 
 
 def shortfall_table(m, ds: Dataset, fl: Flows) -> pd.DataFrame:
@@ -287,8 +291,9 @@ def shortfall_table(m, ds: Dataset, fl: Flows) -> pd.DataFrame:
 
 
 def targets_table(m, ds: Dataset, marginal: dict | None = None) -> pd.DataFrame:
-    """One row per target instance plus a row per target with year and scenario '*' (its worst
-    instance). `marginal` maps instance index -> USD million per percentage point."""
+    """A row per target with year and scenario '*' (its worst instance, expected violation per
+    year), first, then one row per target instance. `marginal` maps instance index -> USD
+    million per percentage point (per day of stock for min_stock_days: `marginal_cost_unit`)."""
     marginal = marginal or {}
     rows = []
     for inst in m.reg.target_instances:
@@ -306,10 +311,34 @@ def targets_table(m, ds: Dataset, marginal: dict | None = None) -> pd.DataFrame:
     cols = ["target", "metric", "scope", "mineral", "stage", "country", "year", "scenario",
             "value", "achieved", "binding", "violation_t", "hard", "marginal_cost_musd_per_pp"]
     df = pd.DataFrame(rows, columns=cols)
-    return pd.concat([df, _whole_target_rows(df)], ignore_index=True)
+    df["marginal_cost_unit"] = df["metric"].map(
+        lambda metric: "musd_per_day" if metric == "min_stock_days" else "musd_per_pp")
+    df["penalty_musd"] = float("nan")
+    whole = _whole_target_rows(df, ds.prob)
+    penalty = target_penalties(m)
+    whole["penalty_musd"] = [penalty.get(name, 0.0) for name in whole["target"]]
+    return pd.concat([whole, df], ignore_index=True)
 
 
-def _whole_target_rows(df: pd.DataFrame) -> pd.DataFrame:
+def target_penalties(m) -> dict[str, float]:
+    """Expected discounted penalty of each target (USD million): its registered terms."""
+    out: dict[str, float] = defaultdict(float)
+    for term in m.reg.terms(Cost.TARGET_PENALTY):
+        prob = 1.0 if term.scenario is None else pyo.value(m.p_prob[term.scenario])
+        out[term.owner] += prob * pyo.value(term.expr)
+    return dict(out)
+
+
+def _expected_violation_per_year(g: pd.DataFrame, prob: dict) -> float:
+    """sum_i pi_w(i) g_i+ / |years|: the instances' violations in tonnes, weighted by their
+    scenario's probability (1 for an instance of every scenario), per year of the target."""
+    weight = g["scenario"].map(lambda w: prob.get(w, 1.0))
+    return float((weight * g["violation_t"]).sum() / max(1, g["year"].nunique()))
+
+
+def _whole_target_rows(df: pd.DataFrame, prob: dict) -> pd.DataFrame:
+    """A row per target (year and scenario '*'), first in the table: its worst instance, the
+    expected violation per year (t/yr), and the marginal cost of tightening every instance."""
     out = []
     for name, g in df.groupby("target", sort=False):
         is_min = g["metric"].iloc[0].startswith("min_")
@@ -319,8 +348,11 @@ def _whole_target_rows(df: pd.DataFrame) -> pd.DataFrame:
                         stage="*" if g["stage"].nunique() > 1 else g["stage"].iloc[0],
                         country=None, year="*", scenario="*", value=g["value"].iloc[0],
                         achieved=worst, binding=bool(g["binding"].any()),
-                        violation_t=g["violation_t"].sum(), hard=bool(g["hard"].iloc[0]),
-                        marginal_cost_musd_per_pp=g["marginal_cost_musd_per_pp"].sum(min_count=1)))
+                        violation_t=_expected_violation_per_year(g, prob),
+                        hard=bool(g["hard"].iloc[0]),
+                        marginal_cost_musd_per_pp=g["marginal_cost_musd_per_pp"].sum(min_count=1),
+                        marginal_cost_unit=g["marginal_cost_unit"].iloc[0],
+                        penalty_musd=float("nan")))
     return pd.DataFrame(out, columns=df.columns)
 
 

@@ -1,13 +1,18 @@
-"""Native Excel charts and formats in the results workbook (issue 9)."""
+"""Native Excel charts and formats in the results workbook (issues 9 and 16)."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import openpyxl
 import pandas as pd
 import pytest
 from openpyxl.utils.cell import range_boundaries
 
-from mineralclub.io.charts import chart_specs
+from mineralclub.report.charts import MUSD, ChartSpec, chart_specs
+from mineralclub.report.workbook import write_results
+
+INPUTS = Path(__file__).resolve().parents[2] / "inputs"
 
 
 def title_text(title) -> str:
@@ -24,8 +29,13 @@ def cells(book, ref: str) -> list:
 
 
 def cat_ref(series) -> str:
-    """openpyxl writes categories as a numRef whatever their type; Excel may write strRef."""
-    return (series.cat.numRef or series.cat.strRef).f
+    """Categories of a bar series (numRef or strRef), or the x values of an x-y series."""
+    ref = series.cat if series.cat is not None else series.xVal
+    return (ref.numRef or ref.strRef).f
+
+
+def val_ref(series) -> str:
+    return (series.val if series.val is not None else series.yVal).numRef.f
 
 
 def charts_by_title(book) -> dict:
@@ -47,18 +57,88 @@ def test_charts_sheet_follows_summary_and_chart_data_comes_last(ban_book):
 def test_every_chart_is_in_the_workbook(ban_run, ban_book):
     charts = charts_by_title(ban_book)
     assert sorted(charts) == sorted(s.title for s in chart_specs(ban_run.tables))
-    assert len(charts) == 6
+    assert len(charts) == 7
     for chart in charts.values():
         for series in chart.series:
-            assert series.val.numRef.f.startswith("'ChartData'!")
+            assert val_ref(series).lstrip("'").startswith("ChartData")
+
+
+def axis_title(axis) -> str:
+    return title_text(axis.title)
+
+
+def test_every_axis_is_titled_with_a_unit_and_shares_stop_at_100_percent(ban_book):
+    """Value axes name their unit and format their labels without spurious decimals;
+    share and HHI axes run from 0 to 1; every category label is shown."""
+    for title, chart in charts_by_title(ban_book).items():
+        value_axis = chart.y_axis  # openpyxl: y = values, x = categories (bars or columns)
+        assert axis_title(value_axis) and axis_title(chart.x_axis), title
+        assert value_axis.numFmt.formatCode in ("0%", "0.00", "#,##0", "#,##0.0", "#,##0.00")
+        if "share" in title or "HHI" in title:
+            assert value_axis.scaling.min == 0 and value_axis.scaling.max == 1, title
+            assert value_axis.numFmt.formatCode in ("0%", "0.00")
+        if chart.tagname == "barChart":
+            category_axis = chart.x_axis
+            assert category_axis.tickLblSkip == 1, title
+            assert category_axis.tickLblPos == "low", title  # clear of negative bars
+
+
+def test_long_category_lists_are_drawn_sideways_every_label_shown(tmp_path):
+    """Twelve members: the net positions become horizontal bars, first (largest) on top, every
+    country named, the labels left of the plot even beside negative bars."""
+    names = [f"Country {i:02d}" for i in range(12)]
+    ledger = pd.DataFrame(
+        {
+            "country": names,
+            "role": ["member"] * 12,
+            "net_position_musd": [(-1) ** i * (100.0 - i) for i in range(12)],
+        }
+    )
+    path = write_results(tmp_path / "r.xlsx", {"Ledger": ledger})
+    book = openpyxl.load_workbook(path)
+    (chart,) = book["Charts"]._charts
+    assert chart.barDir == "bar"
+    assert chart.x_axis.scaling.orientation == "maxMin"
+    assert chart.x_axis.tickLblSkip == 1 and chart.x_axis.tickLblPos == "low"
+    assert cells(book, cat_ref(chart.series[0])) == names
+    assert chart.y_axis.numFmt.formatCode == "#,##0"
+
+
+def test_large_amounts_are_labelled_without_decimals():
+    """No "40,000.00" on an axis of USD million; small amounts keep what they need."""
+    big = ChartSpec(
+        "x",
+        "t",
+        "bar",
+        pd.DataFrame({"c": ["a", "b"], "v": [40_000.0, -3.0]}),
+        "",
+        "USD million",
+        MUSD,
+    )
+    small = ChartSpec("x", "t", "bar", pd.DataFrame({"c": ["a"], "v": [0.04]}), "", "USD", MUSD)
+    assert big.axis_format == "#,##0" and small.axis_format == "#,##0.00"
+
+
+def test_stockpile_chart_is_an_xy_chart_of_years_with_straight_segments(ban_book):
+    chart = next(ch for t, ch in charts_by_title(ban_book).items() if t.startswith("Stockpile"))
+    assert chart.tagname == "scatterChart"
+    assert chart.scatterStyle == "lineMarker"
+    assert all(not s.smooth for s in chart.series)
+    assert chart.x_axis.numFmt.formatCode == "0"
+    assert "year" in axis_title(chart.x_axis) and "days" in axis_title(chart.y_axis)
 
 
 def test_concentration_chart_points_at_the_expected_club_final_stage_rows(ban_run, ban_book):
     """Before/after non-member share of refined lithium (the final stage), expected over the
     scenarios, in the last year (2027): the cells behind the series hold those values."""
     conc = ban_run.tables["Concentration"]
-    row = conc[(conc.scenario == "expected") & (conc.scope == "club") & (conc.stage == "refine")
-               & (conc.year == 2027) & (conc.metric == "nonmember_share")].iloc[0]
+    row = conc[
+        (conc.scenario == "expected")
+        & (conc.scope == "club")
+        & (conc.stage == "refine")
+        & (conc.year == 2027)
+        & (conc.metric == "nonmember_share")
+    ].iloc[0]
     chart = next(ch for t, ch in charts_by_title(ban_book).items() if "Non-member" in t)
     before, after = chart.series
     assert cells(ban_book, before.tx.strRef.f) == ["before (baseline)"]
@@ -68,29 +148,59 @@ def test_concentration_chart_points_at_the_expected_club_final_stage_rows(ban_ru
     assert row["optimised"] == pytest.approx(0.74)  # the plan lowers it from 0.8
 
 
-def test_cost_chart_is_the_summary_parts(ban_run, ban_book):
-    chart = charts_by_title(ban_book)["Expected cost by lever (USD million)"]
-    (series,) = chart.series
-    labels = cells(ban_book, cat_ref(series))
-    values = dict(zip(labels, cells(ban_book, series.val.numRef.f), strict=True))
+def test_lever_costs_and_the_damage_no_lever_changes_are_apart(ban_run, ban_book):
+    charts = charts_by_title(ban_book)
     s = ban_run.summary
-    assert values["Offtake"] == pytest.approx(s["offtake_cost_musd"])
-    assert values["Stockpiles"] == pytest.approx(s["stockpile_cost_musd"])
-    assert values["Import premium"] == pytest.approx(s["import_premium_musd"])
-    assert len(labels) == 8
+    expected = {
+        "Expected cost by lever (USD million)": {
+            "Project support": s["project_support_musd"],
+            "Price floors": s["floor_payout_musd"],
+            "Offtake": s["offtake_cost_musd"],
+            "Stockpiles": s["stockpile_cost_musd"],
+        },
+        "Damage, penalties and risk (USD million)": {
+            "Import premium": s["import_premium_musd"],
+            "Shortfall": s["shortfall_musd"],
+            "Target penalties": s["target_penalty_musd"],
+            "Risk (CVaR)": s["risk_musd"],
+        },
+    }
+    for title, parts in expected.items():
+        (series,) = charts[title].series
+        labels = cells(ban_book, cat_ref(series))
+        values = dict(zip(labels, cells(ban_book, val_ref(series)), strict=True))
+        assert values == {k: pytest.approx(v) for k, v in parts.items()}
 
 
-def test_stockpile_chart_follows_the_ban_scenario(ban_book):
-    """The 30 t are bought in 2026 in every scenario (the ban is not known yet); the ban draws
-    them in 2027, the others hold them: one line per scenario."""
-    chart = charts_by_title(ban_book)["Stockpile level by year (t)"]
-    lines = {cells(ban_book, s.tx.strRef.f)[0]: s for s in chart.series}
-    assert sorted(lines) == ["lithium (ban)", "lithium (base)", "lithium (low)"]
-    ban = lines["lithium (ban)"]
-    assert cells(ban_book, cat_ref(ban)) == [2026, 2027]
-    assert cells(ban_book, ban.val.numRef.f) == [pytest.approx(30), pytest.approx(0)]
-    base = lines["lithium (base)"]
-    assert cells(ban_book, base.val.numRef.f) == [pytest.approx(30), pytest.approx(30)]
+def test_stockpile_chart_shows_days_of_demand_expected_over_scenarios(ban_run, ban_book):
+    """example_ban: 30 t of lithium held at the end of 2026 in the ban scenario (p = 0.2)
+    against a refined-lithium demand D_2026 read from the input: 0.2 * 30 / (D / 365) days."""
+    demand = pd.read_excel(INPUTS / "example_ban.xlsx", sheet_name="Demand", engine="calamine")
+    d2026 = float(demand[demand.year == 2026]["demand_t"].iloc[0])
+    stock = ban_run.tables["Stockpile"]
+    ban_2026 = stock[(stock.scenario == "ban") & (stock.year == 2026)].iloc[0]
+    assert ban_2026["level_t"] == pytest.approx(30)
+    assert ban_2026["days_of_demand"] == pytest.approx(30 / (d2026 / 365))
+    chart = charts_by_title(ban_book)[
+        "Stockpiles the plan decides: days of demand covered (expected)"
+    ]
+    (series,) = chart.series
+    assert cells(ban_book, series.tx.strRef.f) == ["lithium"]
+    assert cells(ban_book, cat_ref(series)) == [2026, 2027]
+    probs = dict(
+        zip(
+            ban_run.tables["Scenarios"].scenario,
+            ban_run.tables["Scenarios"].probability,
+            strict=True,
+        )
+    )
+    assert probs["ban"] == pytest.approx(0.2)
+    expected = [
+        sum(probs[r.scenario] * r.days_of_demand for r in stock[stock.year == y].itertuples())
+        for y in (2026, 2027)
+    ]
+    assert cells(ban_book, val_ref(series)) == [pytest.approx(v) for v in expected]
+    assert expected[0] >= 0.2 * 30 / (d2026 / 365) - 1e-9
 
 
 def test_support_and_ledger_charts_point_at_their_tables(ban_run, ban_book):
@@ -102,8 +212,9 @@ def test_support_and_ledger_charts_point_at_their_tables(ban_run, ban_book):
     led = led[led.role.isin(["member", "partner"])]
     led = led.iloc[led.net_position_musd.abs().argsort(kind="stable")[::-1]]  # largest first
     assert cells(ban_book, cat_ref(ledger.series[0])) == list(led.country)
-    assert cells(ban_book, ledger.series[0].val.numRef.f) == [
-        pytest.approx(v) for v in led.net_position_musd]
+    assert cells(ban_book, val_ref(ledger.series[0])) == [
+        pytest.approx(v) for v in led.net_position_musd
+    ]
 
 
 def test_summary_stays_machine_readable_with_labels_beside_it(ban_run):
@@ -111,8 +222,10 @@ def test_summary_stays_machine_readable_with_labels_beside_it(ban_run):
     assert list(df.columns[:2]) == ["key", "value"]
     assert list(df["key"]) == list(ban_run.summary)
     assert float(df.set_index("key").loc["objective_musd", "value"]) == pytest.approx(
-        ban_run.summary["objective_musd"])
-    assert "label" in df.columns and df["label"].notna().all()
+        ban_run.summary["objective_musd"]
+    )
+    assert "label (money: USD million)" in df.columns
+    assert df["label (money: USD million)"].notna().all()
 
 
 def test_number_formats_frozen_headers_and_filters(ban_book):
@@ -126,8 +239,10 @@ def test_number_formats_frozen_headers_and_filters(ban_book):
     conc = ban_book["Concentration"]
     header = [c.value for c in conc[1]]
     metric, base = header.index("metric") + 1, header.index("baseline") + 1
-    formats = {conc.cell(r, metric).value: conc.cell(r, base).number_format
-               for r in range(2, conc.max_row + 1)}
+    formats = {
+        conc.cell(r, metric).value: conc.cell(r, base).number_format
+        for r in range(2, conc.max_row + 1)
+    }
     assert formats["nonmember_share"] == "0.0%" and formats["hhi"] == "0.000"
     ledger = ban_book["Ledger"]
     header = [c.value for c in ledger[1]]
@@ -136,5 +251,5 @@ def test_number_formats_frozen_headers_and_filters(ban_book):
 
 def test_without_a_stockpile_the_chart_shows_a_flat_line_per_mineral(small_run):
     spec = next(s for s in chart_specs(small_run.tables) if s.name == "stockpile_levels")
-    assert spec.series == ["lithium (no stockpile)"]
-    assert spec.data["lithium (no stockpile)"].tolist() == [0, 0]
+    assert spec.series == ["lithium (no stockpile decided)"]
+    assert spec.data["lithium (no stockpile decided)"].tolist() == [0, 0]

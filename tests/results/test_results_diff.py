@@ -32,15 +32,15 @@ def test_diff_command_on_itself_writes_an_empty_diff_beside_a(ban_run):
     assert "No differences" in res.stdout
     out = ban_run.results_path.with_name("example_ban_results_vs_example_ban_results.xlsx")
     book = pd.read_excel(out, sheet_name=None, engine="calamine")
-    assert list(book) == ["Overview", "Inputs", "Decisions", "Cost", "Concentration",
-                          "Targets"]
+    assert list(book) == ["Overview", "Inputs", "Decisions", "Cost", "Concentration", "Targets"]
     assert all(book[name].empty for name in list(book)[1:])
 
 
 def test_small_vs_ban_shows_changed_inputs_and_moved_decisions(small_run, ban_run, tmp_path):
     out = tmp_path / "d.xlsx"
-    res = runner.invoke(app, ["diff", str(small_run.results_path), str(ban_run.results_path),
-                              "--out", str(out)])
+    res = runner.invoke(
+        app, ["diff", str(small_run.results_path), str(ban_run.results_path), "--out", str(out)]
+    )
     assert res.exit_code == 0, res.output
     assert "Inputs" in res.stdout and "Decisions" in res.stdout
     book = pd.read_excel(out, sheet_name=None, engine="calamine")
@@ -50,22 +50,25 @@ def test_small_vs_ban_shows_changed_inputs_and_moved_decisions(small_run, ban_ru
     assert "scenario=ban" in set(added.loc[added["sheet"] == "Scenarios", "key"])
     prob = inputs[(inputs["sheet"] == "Scenarios") & (inputs["column"] == "probability")]
     assert dict(zip(prob["key"], prob["change"], strict=True)) == {
-        "scenario=base": pytest.approx(-0.1), "scenario=low": pytest.approx(-0.1)}
+        "scenario=base": pytest.approx(-0.1),
+        "scenario=low": pytest.approx(-0.1),
+    }
     dec = book["Decisions"].set_index(["decision", "item"])
     assert dec.loc[("new stock capacity (t)", "lithium"), "b"] == pytest.approx(30)
-    assert dec.loc[("offtake (t/yr)", "Partneria lithium refine 2027"), "a"] == pytest.approx(
-        17.5)
+    assert dec.loc[("offtake (t/yr)", "Partneria lithium refine 2027"), "a"] == pytest.approx(17.5)
     assert dec.loc[("offtake (t/yr)", "Partneria lithium refine 2026"), "b"] == pytest.approx(30)
     cost = book["Cost"].set_index("key")
     assert cost.loc["stockpile_cost_musd", "change"] == pytest.approx(
-        ban_run.summary["stockpile_cost_musd"])
+        ban_run.summary["stockpile_cost_musd"]
+    )
     assert not book["Concentration"].empty
     targets = book["Targets"].set_index("field")
     assert targets.loc["binding", "change"] == "changed"
 
 
-def test_inputs_are_compared_only_by_digest_when_the_input_is_gone(small_run, tmp_path,
-                                                                  make_workbook):
+def test_inputs_are_compared_only_by_digest_when_the_input_is_gone(
+    small_run, tmp_path, make_workbook
+):
     edited = make_workbook({"Demand!C3": 120.0})
     other = run(edited, tmp_path / "runs", SolveOptions())
     edited.unlink()

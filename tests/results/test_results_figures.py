@@ -10,26 +10,30 @@ import pytest
 from typer.testing import CliRunner
 
 from mineralclub.cli import app
-from mineralclub.figures import write_figures
-from mineralclub.io.charts import chart_specs
+from mineralclub.report.charts import chart_specs
+from mineralclub.report.figures import write_figures
 
 runner = CliRunner()
 PNG = b"\x89PNG\r\n\x1a\n"
 
 
 def test_solve_with_figures_writes_one_png_per_chart(tmp_path, example_small_path):
-    res = runner.invoke(app, ["solve", str(example_small_path), "--out", str(tmp_path),
-                              "--figures"])
+    res = runner.invoke(
+        app, ["solve", str(example_small_path), "--out", str(tmp_path), "--figures"]
+    )
     assert res.exit_code == 0, res.output
     pngs = sorted(p.name for p in tmp_path.glob("*.png"))
-    assert pngs == sorted([
-        "example_small_results_concentration_nonmember_share.png",
-        "example_small_results_concentration_hhi.png",
-        "example_small_results_cost_by_lever.png",
-        "example_small_results_stockpile_levels.png",
-        "example_small_results_support_by_host.png",
-        "example_small_results_ledger_net_positions.png",
-    ])
+    assert pngs == sorted(
+        [
+            "example_small_results_concentration_nonmember_share.png",
+            "example_small_results_concentration_hhi.png",
+            "example_small_results_cost_by_lever.png",
+            "example_small_results_cost_beyond_levers.png",
+            "example_small_results_stockpile_levels.png",
+            "example_small_results_support_by_host.png",
+            "example_small_results_ledger_net_positions.png",
+        ]
+    )
     for name in pngs:
         assert (tmp_path / name).read_bytes()[:8] == PNG
     assert "figure:" in res.stderr
@@ -48,20 +52,31 @@ def test_figures_are_drawn_from_the_tables_alone(ban_run, tmp_path):
 def soffice(tmp_path, fmt: str, path) -> None:
     profile = (tmp_path / "profile").as_uri()  # a private profile: parallel runs don't clash
     proc = subprocess.run(
-        ["soffice", f"-env:UserInstallation={profile}", "--headless", "--convert-to", fmt,
-         "--outdir", str(tmp_path / fmt), str(path)],
-        capture_output=True, text=True, timeout=180, check=False,
+        [
+            "soffice",
+            f"-env:UserInstallation={profile}",
+            "--headless",
+            "--convert-to",
+            fmt,
+            "--outdir",
+            str(tmp_path / fmt),
+            str(path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
     )
     assert proc.returncode == 0, proc.stderr
 
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) not installed")
 def test_results_workbook_opens_in_libreoffice(ban_run, tmp_path):
-    """LibreOffice loads the workbook, exports it to PDF, and keeps all six charts when it
+    """LibreOffice loads the workbook, exports it to PDF, and keeps all seven charts when it
     saves it back as .xlsx (so it understood them)."""
     soffice(tmp_path, "pdf", ban_run.results_path)
     pdf = tmp_path / "pdf" / "example_ban_results.pdf"
     assert pdf.read_bytes()[:5] == b"%PDF-" and pdf.stat().st_size > 10_000
     soffice(tmp_path, "xlsx", ban_run.results_path)
     book = openpyxl.load_workbook(tmp_path / "xlsx" / "example_ban_results.xlsx")
-    assert len(book["Charts"]._charts) == 6
+    assert len(book["Charts"]._charts) == 7

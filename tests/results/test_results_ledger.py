@@ -49,8 +49,11 @@ def two_member_club(**country_columns) -> dict:
         Projects=[project("C-ref", 30, 10, support=0.5, country="C")],
         Targets=[cap_target(0.7)],
     )
-    rows = [{"country": "A", "member": True}, {"country": "B", "member": False},
-            {"country": "C", "member": True}]
+    rows = [
+        {"country": "A", "member": True},
+        {"country": "B", "member": False},
+        {"country": "C", "member": True},
+    ]
     for col, values in country_columns.items():
         for row, v in zip(rows, values, strict=True):
             row[col] = v
@@ -92,7 +95,8 @@ def test_example_ban_ledger_balances(ban_run):
     assert led.loc["Partneria", "role"] == "partner"
     assert led.loc["Partneria", "offtake_payments_musd"] == pytest.approx(s["offtake_cost_musd"])
     assert led.loc["(stockpile)", "stockpile_payments_musd"] == pytest.approx(
-        s["stockpile_cost_musd"])
+        s["stockpile_cost_musd"]
+    )
     assert led.loc["Alliedia", "share_of_bill"] == 1.0
 
 
@@ -102,8 +106,7 @@ def test_floor_and_member_offtake_payments_go_to_the_host_country():
     to A."""
     sheets = one_stage_refinery(
         Targets=[cap_target(0.8)],
-        FloorLevels=[{"mineral": "li", "stage": "ref", "level": "F1800",
-                      "floor_usd_per_t": 1800}],
+        FloorLevels=[{"mineral": "li", "stage": "ref", "level": "F1800", "floor_usd_per_t": 1800}],
     )
     sheets["Capacity"][1]["unit_cost_usd_per_t"] = 700
     r = solve_dataset(dataset_from(sheets), SolveOptions())

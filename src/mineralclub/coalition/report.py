@@ -14,8 +14,8 @@ import pandas as pd
 from openpyxl.chart import BarChart, Reference
 
 from mineralclub.coalition.run import Analysis
-from mineralclub.io.charts import HEADER_FILL, MUSD, SHARE
-from mineralclub.io.write_results import write_atomic
+from mineralclub.files import write_atomic
+from mineralclub.report.charts import MUSD, SHARE
 
 SHEETS = ("Summary", "Blocs", "Values", "Coalitions", "Stability", "Charts", "RunInfo")
 
@@ -181,13 +181,14 @@ def add_charts(charts, values_ws, n: int) -> None:
 
 
 def _format(ws, df: pd.DataFrame) -> None:
-    from openpyxl.styles import Font
+    from openpyxl.styles import Font, PatternFill
     from openpyxl.utils import get_column_letter
 
+    header_fill = PatternFill("solid", start_color="DDEBF7", end_color="DDEBF7")
     ws.freeze_panes = "A2"
     for j, col in enumerate(df.columns, start=1):
         head = ws.cell(row=1, column=j)
-        head.font, head.fill = Font(bold=True), HEADER_FILL
+        head.font, head.fill = Font(bold=True), header_fill
         width = max([len(str(col))] + df[col].head(200).map(lambda x: len(str(x))).tolist())
         ws.column_dimensions[get_column_letter(j)].width = min(60, max(9, width + 2))
         fmt = MUSD if str(col).endswith("_musd") else SHARE if str(col).endswith("share") else None

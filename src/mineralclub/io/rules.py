@@ -191,6 +191,25 @@ def check_countries(view: View, report: Report) -> None:
                 "cost_share",
             )
     check_cost_shares([r for r in rows if r["member"]], report)
+    check_gdp_coverage([r for r in rows if r["member"]], report)
+
+
+def check_gdp_coverage(members: list[dict], report: Report) -> None:
+    """With no cost_share, the bill is shared by gdp_busd only when every member gives it: a
+    member without it switches every member to equal shares (warning at each blank cell)."""
+    if any(r["cost_share"] is not None for r in members):
+        return
+    blank = [r for r in members if r.get("gdp_busd") is None]
+    if blank and len(blank) < len(members):
+        for r in blank:
+            report.warn(
+                "Countries",
+                f"gdp_busd is blank for member {r['country']} while {len(members) - len(blank)}"
+                " other members give it: the bill is therefore shared EQUALLY among all "
+                "members, not by GDP; fill gdp_busd (or cost_share) for every member",
+                r[ROW],
+                "gdp_busd",
+            )
 
 
 def check_cost_shares(members: list[dict], report: Report) -> None:

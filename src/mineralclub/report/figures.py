@@ -1,6 +1,6 @@
 """PNG figures of the headline results (``solve --figures``), drawn from the result tables only.
 
-The figures are the same charts as the Excel ones (`mineralclub.io.charts.chart_specs`), drawn
+The figures are the same charts as the Excel ones (`mineralclub.report.charts.chart_specs`), drawn
 with matplotlib's Agg renderer through the object-oriented API (no pyplot, no global backend
 switch, safe in worker processes). Each goes beside the results workbook as
 ``<stem>_<chart>.png``, written atomically.
@@ -13,8 +13,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from mineralclub.io.charts import SHARE, ChartSpec, chart_specs
-from mineralclub.io.write_results import write_atomic
+from mineralclub.files import write_atomic
+from mineralclub.report.charts import SHARE, ChartSpec, chart_specs
 
 
 def write_figures(tables: dict[str, pd.DataFrame], workbook_path: Path) -> list[Path]:
@@ -24,8 +24,7 @@ def write_figures(tables: dict[str, pd.DataFrame], workbook_path: Path) -> list[
     for spec in chart_specs(tables):
         path = workbook_path.with_name(f"{workbook_path.stem}_{spec.name}.png")
         fig = draw(spec)
-        out.append(write_atomic(path, lambda tmp, fig=fig: fig.savefig(tmp, format="png",
-                                                                       dpi=120)))
+        out.append(write_atomic(path, lambda tmp, fig=fig: fig.savefig(tmp, format="png", dpi=120)))
     return out
 
 
@@ -36,8 +35,9 @@ def draw(spec: ChartSpec):
 
     tall = spec.horizontal and len(spec.data) > 8
     wide = 2.5 if len(spec.series) > 4 else 0.0
-    fig = Figure(figsize=(7.5 + wide, 0.3 * len(spec.data) + 1.5 if tall else 4.2),
-                 layout="constrained")
+    fig = Figure(
+        figsize=(7.5 + wide, 0.3 * len(spec.data) + 1.5 if tall else 4.2), layout="constrained"
+    )
     FigureCanvasAgg(fig)
     ax = fig.add_subplot()
     cats = [str(c) for c in spec.data.iloc[:, 0]]
@@ -45,9 +45,13 @@ def draw(spec: ChartSpec):
         from matplotlib import colormaps
 
         ax.set_prop_cycle(color=colormaps["tab20"].colors)
-    if spec.kind == "line":
+    if spec.kind == "line":  # years on a true time axis, straight segments
+        years = spec.data.iloc[:, 0].astype(int).to_numpy()
         for name in spec.series:
-            ax.plot(cats, spec.data[name].astype(float), marker="o", label=name)
+            ax.plot(years, spec.data[name].astype(float), marker="o", label=name)
+        from matplotlib.ticker import MaxNLocator
+
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     else:
         _bars(ax, cats, spec)
     ax.set_title(spec.title, fontsize=11)
@@ -55,28 +59,38 @@ def draw(spec: ChartSpec):
     if spec.horizontal and spec.kind != "line":
         ax.set_xlabel(spec.y_title)
         ax.set_ylabel(spec.x_title)
+        if spec.value_max is not None:
+            ax.set_xlim(0, spec.value_max)
     else:
         ax.set_xlabel(spec.x_title)
         ax.set_ylabel(spec.y_title)
+        if spec.value_max is not None:
+            ax.set_ylim(0, spec.value_max)
     value_axis.set_major_formatter(value_formatter(spec))
     ax.grid(axis="x" if value_axis is ax.xaxis else "y", alpha=0.3)
-    if len(spec.series) > 4:  # many lines: legend beside the plot, colours that don't repeat
-        ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0))
-    elif len(spec.series) > 1 or spec.kind == "line":
-        ax.legend(fontsize=8)
+    if len(spec.series) > 1 or spec.kind == "line":  # beside the plot, never over the data
+        ax.legend(
+            fontsize=7 if len(spec.series) > 4 else 8, loc="upper left", bbox_to_anchor=(1.01, 1.0)
+        )
     return fig
 
 
+PYTHON_FORMATS = {
+    "0.00": "{x:.2f}",
+    "#,##0": "{x:,.0f}",
+    "#,##0.0": "{x:,.1f}",
+    "#,##0.00": "{x:,.2f}",
+    "0.000": "{x:.3f}",
+}
+
+
 def value_formatter(spec: ChartSpec):
-    """Percent for shares; thousands separators, with 2 decimals only for small values."""
+    """The Excel chart's axis format: percent for shares, else the same decimals."""
     from matplotlib.ticker import PercentFormatter, StrMethodFormatter
 
     if spec.number_format == SHARE:
-        return PercentFormatter(xmax=1.0)
-    values = spec.data.iloc[:, 1:].to_numpy(dtype=float)
-    big = values.size and np.nanmax(np.abs(values)) >= 10
-    return StrMethodFormatter("{x:,.0f}" if big else "{x:,.2f}" if "#" in spec.number_format
-                              else "{x:.3f}")
+        return PercentFormatter(xmax=1.0, decimals=0)
+    return StrMethodFormatter(PYTHON_FORMATS.get(spec.axis_format, "{x:,.2f}"))
 
 
 def _bars(ax, cats: list[str], spec: ChartSpec) -> None:

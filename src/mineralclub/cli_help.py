@@ -1,0 +1,28 @@
+"""How ``--help`` shows options: an on/off option is a flag, so it gets no type column.
+
+typer's rich help prints a type for every parameter, ``<bool>`` for flags such as ``--json``
+and ``--help`` and ``<path>`` for arguments whose name already says what they are. A flag takes
+no value and an argument is named in the usage line, so both are shown without a type.
+"""
+
+from __future__ import annotations
+
+from typer.core import TyperArgument, TyperOption
+
+
+def plain_flags() -> None:
+    """Show no type for flags and for arguments in ``--help`` (idempotent)."""
+    if getattr(TyperOption, "_mineralclub_plain", False):
+        return
+    option_type, argument_type = TyperOption.display_type_rich, TyperArgument.display_type_rich
+
+    def option(self, ctx):
+        return None if self.is_flag else option_type(self, ctx)
+
+    def argument(self, ctx):
+        return self.metavar if self.metavar is not None else None
+
+    TyperOption.display_type_rich = option
+    TyperArgument.display_type_rich = argument
+    TyperOption._mineralclub_plain = True
+    del argument_type

@@ -1,0 +1,1 @@
+"""Post-solve: extraction, ledger, writers, charts, explain, diff."""
