@@ -12,7 +12,7 @@ import pytest
 
 from builders import cap_target, dataset_from, one_stage_refinery
 from mineralclub.pipeline import solve_dataset
-from mineralclub.report.headline import headline_lines
+from mineralclub.report.headline import headline_lines, money_lines
 from mineralclub.report.workbook import write_results
 from mineralclub.solve import SolveOptions
 from mineralclub.sweep.report import write_sweep_workbook
@@ -107,6 +107,22 @@ def test_headline_says_what_is_missed_and_by_how_much(soft_run):
     assert "Targets met: 0 of 1" in text
     assert "soft cap: 80.0% against 10.0%" in text
     assert len(lines) <= len(soft_run.tables["Summary"])  # A:B stay a clean key/value table
+
+
+def test_headline_says_less_when_the_plan_saves_and_nets_the_levy():
+    """A plan cheaper than doing nothing (a trade zone's levy) reads "less", not "-X more"."""
+    summary = {"cost_over_baseline_musd": -2175.9, "fiscal_cost_musd": -7988.9,
+               "project_support_musd": 2817.0, "floor_payout_musd": 182.0,
+               "offtake_cost_musd": 0.0, "stockpile_cost_musd": 3491.0,
+               "levy_revenue_musd": 14471.6, "import_premium_musd": 37415.0,
+               "shortfall_musd": 3467.0}
+    first, spending, _barely = money_lines(summary, None)
+    assert first.startswith("Costs 2,176 less than doing nothing")
+    assert spending.endswith("minus levy revenue 14,472")
+    summary.update(cost_over_baseline_musd=12.5, levy_revenue_musd=0.0)
+    first, spending, _barely = money_lines(summary, None)
+    assert first.startswith("Costs 12 more than doing nothing")  # 12.5 rounds half to even
+    assert "levy" not in spending
 
 
 def test_summary_headline_block_is_beside_the_key_value_columns(soft_run, tmp_path):

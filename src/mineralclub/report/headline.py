@@ -101,12 +101,16 @@ def _top(ledger: pd.DataFrame, column: str, n: int = 3) -> str:
 
 
 def money_lines(s: dict, ledger: pd.DataFrame | None) -> list[str]:
+    over = float(s["cost_over_baseline_musd"])
+    versus = "less" if over < 0 else "more"
+    levy = float(s.get("levy_revenue_musd") or 0.0)
     lines = [
-        f"Costs {_m(s['cost_over_baseline_musd'])} more than doing nothing (every lever off; "
+        f"Costs {_m(abs(over))} {versus} than doing nothing (every lever off; "
         "target penalties left out)",
         f"Club spending {_m(s['fiscal_cost_musd'])}: support {_m(s['project_support_musd'])}, "
         f"floors {_m(s['floor_payout_musd'])}, offtake {_m(s['offtake_cost_musd'])}, "
-        f"stockpiles {_m(s['stockpile_cost_musd'])}",
+        f"stockpiles {_m(s['stockpile_cost_musd'])}"
+        + (f", minus levy revenue {_m(levy)}" if abs(levy) > 1e-9 else ""),
     ]
     if ledger is not None and not ledger.empty:
         received = _top(ledger, "received_musd")
