@@ -86,6 +86,7 @@ def test_certain_risk_gives_one_disruption_per_scenario_over_the_horizon(make_wo
         "Bigland lithium refine 2026-2027 cut 100% (announced 2025)" in d
         for d in t["Scenarios"]["description"]
     )
+    assert t["Disruptions"]["announced_year"].tolist() == [2025, 2025, 2025]
 
 
 def test_impossible_risk_samples_undisrupted_scenarios(make_workbook, tmp_path):

@@ -35,6 +35,7 @@ DISRUPTION_COLUMNS = (
     "year_from",
     "year_to",
     "export_cut",
+    "announced_year",
     "source",
 )
 
@@ -158,6 +159,7 @@ def write_sample(
                 "year_from": e.year_from,
                 "year_to": e.year_to,
                 "export_cut": e.export_cut,
+                "announced_year": e.announced,  # the scenario tree learns of it then (§4.9)
                 "source": f"sampled from {SHEET}",
             }
             for s in scenarios

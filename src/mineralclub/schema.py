@@ -375,7 +375,7 @@ SHEETS: tuple[Sheet, ...] = (
             _c("export_cut", "number", "Fraction of exports (members: capacity) cut.",
                unit="fraction", default=1.0, minimum=0.0, maximum=1.0),
             _c("announcement_lead_years", "integer", "Years between the announcement of a "
-               "disruption and its start (recorded in the scenario description).",
+               "disruption and its start (the sampled row's announced_year).",
                unit="years", default=0, minimum=0, maximum=100),
             SOURCE,
         ),
