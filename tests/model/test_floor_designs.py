@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from builders import dataset_from, single_stage
+from builders import cap_target, dataset_from, single_stage
 from mineralclub.pipeline import solve_dataset
 from mineralclub.solve import OPTIMAL, SolveOptions
 
@@ -40,17 +40,7 @@ def two_producers(design: str) -> dict:
             },
         ],
         FloorLevels=LEVELS,
-        Targets=[
-            {
-                "target": "cap",
-                "metric": "max_country_share",
-                "mineral": "li",
-                "stage": "x",
-                "country": "B",
-                "year_from": 2026,
-                "value": 0.6,
-            }
-        ],
+        Targets=[cap_target(0.6, stage="x", name="cap")],
     )
 
 

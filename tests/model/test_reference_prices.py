@@ -6,7 +6,7 @@ from __future__ import annotations
 import pyomo.environ as pyo
 import pytest
 
-from builders import dataset_from, one_stage_refinery, single_stage
+from builders import cap_target, dataset_from, one_stage_refinery, single_stage
 from mineralclub.model.build import build_model
 from mineralclub.model.registry import Cost
 from mineralclub.pipeline import solve_dataset
@@ -38,17 +38,7 @@ def zone_case(cost=1200, floor=1200, weights=(None, None), partner=False, refere
         ReferencePrices=[
             {"mineral": "li", "stage": "x", "level": "R", "reference_usd_per_t": reference}
         ],
-        Targets=[
-            {
-                "target": "cap",
-                "metric": "max_country_share",
-                "mineral": "li",
-                "stage": "x",
-                "country": "B",
-                "year_from": 2026,
-                "value": 0.6,
-            }
-        ],
+        Targets=[cap_target(0.6, stage="x", name="cap")],
     )
     if partner:
         sheets["Countries"][2]["partner"] = True
