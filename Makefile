@@ -20,7 +20,8 @@ test: $(STAMP)
 	$(VENV)/bin/python -m pytest -n 2
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check src tests benchmarks
+	$(VENV)/bin/ruff check src tests benchmarks inputs
+	$(VENV)/bin/ruff format --check src tests benchmarks inputs
 
 bench: $(STAMP)
 	$(VENV)/bin/python benchmarks/build_scaling.py

@@ -48,8 +48,10 @@ def main() -> None:
     for size in SIZES:
         nvar, ncon, build, solve, peak, status = measure(size)
         per_var.append(1e6 * build / nvar)
-        print(f"{'x'.join(map(str, size)):>18} {nvar:7d} {ncon:7d} {build:9.2f} {solve:8.2f} "
-              f"{build / max(solve, 1e-9):11.2f} {per_var[-1]:7.1f} {peak:9.1f}  {status}")
+        print(
+            f"{'x'.join(map(str, size)):>18} {nvar:7d} {ncon:7d} {build:9.2f} {solve:8.2f} "
+            f"{build / max(solve, 1e-9):11.2f} {per_var[-1]:7.1f} {peak:9.1f}  {status}"
+        )
     print(f"build_us_per_var_largest_vs_smallest={per_var[-1] / per_var[0]:.2f}")
 
 

@@ -63,8 +63,11 @@ def measure(label: str, tables: Tables, repeats: int) -> tuple[float, float]:
     on_s = min(t for t, _ in out[True])
     off_s = min(t for t, _ in out[False])
     obj_on, obj_off = out[True][0][1], out[False][0][1]
-    print(f"{label:28s} RINS on {on_s:7.2f} s  off {off_s:7.2f} s  off/on {off_s / on_s:5.2f}"
-          f"  objective on {obj_on:.6g} off {obj_off:.6g}", flush=True)
+    print(
+        f"{label:28s} RINS on {on_s:7.2f} s  off {off_s:7.2f} s  off/on {off_s / on_s:5.2f}"
+        f"  objective on {obj_on:.6g} off {obj_off:.6g}",
+        flush=True,
+    )
     return on_s, off_s
 
 

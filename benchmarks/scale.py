@@ -40,8 +40,15 @@ def risks_from_ban(tables) -> list[list]:
         if key in seen:
             continue
         seen.add(key)
-        rows.append([*key, PROBABILITY, int(r["year_to"]) - int(r["year_from"]) + 1,
-                     float(r["export_cut"]), 0])
+        rows.append(
+            [
+                *key,
+                PROBABILITY,
+                int(r["year_to"]) - int(r["year_from"]) + 1,
+                float(r["export_cut"]),
+                0,
+            ]
+        )
     return rows
 
 
@@ -69,21 +76,27 @@ def main() -> None:
         drawn = sample_scenarios(tables, n, seed)
         write_sample(risky, tables, drawn, seed, sampled)
         t1 = time.perf_counter()
-        print(f"{len(rows)} risks, {n} scenarios, {sum(len(s.events) for s in drawn)} "
-              f"disruptions sampled in {t1 - t0:.1f} s", flush=True)
+        print(
+            f"{len(rows)} risks, {n} scenarios, {sum(len(s.events) for s in drawn)} "
+            f"disruptions sampled in {t1 - t0:.1f} s",
+            flush=True,
+        )
         before = peak_mib()
         ds = build_dataset(load_tables(sampled))
         t2 = time.perf_counter()
         result = solve_dataset(ds, SolveOptions())
         t3 = time.perf_counter()
-    info = dict(zip(result.tables["RunInfo"]["key"], result.tables["RunInfo"]["value"],
-                    strict=True))
+    info = dict(
+        zip(result.tables["RunInfo"]["key"], result.tables["RunInfo"]["value"], strict=True)
+    )
     nnz = int(info.get("plan_nonzeros", 0)) or None
     peak = peak_mib()
-    print(f"read {t2 - t1:.1f} s, build+solve+marginal {t3 - t2:.1f} s "
-          f"(build {info['build_seconds']} s, plan solve {info['solve_seconds']} s, baseline "
-          f"{info['baseline_solve_seconds']} s, HiGHS {info['highs_seconds']} s); status "
-          f"{result.status}")
+    print(
+        f"read {t2 - t1:.1f} s, build+solve+marginal {t3 - t2:.1f} s "
+        f"(build {info['build_seconds']} s, plan solve {info['solve_seconds']} s, baseline "
+        f"{info['baseline_solve_seconds']} s, HiGHS {info['highs_seconds']} s); status "
+        f"{result.status}"
+    )
     print(f"peak memory {peak:.0f} MiB (before reading the sampled copy {before:.0f} MiB)")
     if nnz:
         print(f"plan nonzeros {nnz}; {peak * 1024 / nnz:.2f} KB per nonzero")

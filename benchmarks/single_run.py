@@ -45,8 +45,10 @@ def translation(workbook: Path) -> None:
         t = time.perf_counter()
         make_solver(ds, opts, bulk=True).compile(m)
         new = time.perf_counter() - t
-        print(f"translate {label:8s}: persistent {old:6.2f} s   bulk {new:6.2f} s   "
-              f"ratio {old / new:5.2f}")
+        print(
+            f"translate {label:8s}: persistent {old:6.2f} s   bulk {new:6.2f} s   "
+            f"ratio {old / new:5.2f}"
+        )
     m = build_model(ds)
     bulk = make_solver(ds, opts, bulk=True)
     run_solver(bulk, m)
@@ -56,8 +58,10 @@ def translation(workbook: Path) -> None:
     t = time.perf_counter()
     bulk.lp_duals()
     new = time.perf_counter() - t
-    print(f"marginal LP       : translated {old:5.2f} s   same instance {new:5.2f} s   "
-          f"ratio {old / new:5.2f}")
+    print(
+        f"marginal LP       : translated {old:5.2f} s   same instance {new:5.2f} s   "
+        f"ratio {old / new:5.2f}"
+    )
 
 
 def main() -> None:
@@ -66,12 +70,15 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as out:
         result = run(workbook, Path(out), SolveOptions())
     wall = time.perf_counter() - T0
-    info = dict(zip(result.tables["RunInfo"]["key"], result.tables["RunInfo"]["value"],
-                    strict=True))
+    info = dict(
+        zip(result.tables["RunInfo"]["key"], result.tables["RunInfo"]["value"], strict=True)
+    )
     highs = float(info["highs_seconds"])
     print(f"status {result.status}, objective {result.summary['objective_musd']:.4f}")
-    print(f"imports {IMPORT_S:.2f} s, build {info['build_seconds']} s, plan solve "
-          f"{info['solve_seconds']} s, baseline solve {info['baseline_solve_seconds']} s")
+    print(
+        f"imports {IMPORT_S:.2f} s, build {info['build_seconds']} s, plan solve "
+        f"{info['solve_seconds']} s, baseline solve {info['baseline_solve_seconds']} s"
+    )
     print(f"total wall {wall:.2f} s, HiGHS own time {highs:.2f} s")
     translation(workbook)
     print(f"load average after {os.getloadavg()}")

@@ -22,8 +22,10 @@ CASES = {
     "import cli (validate, template)": ["-c", "import mineralclub.cli"],
     "import pipeline (solve)": ["-c", "import mineralclub.pipeline"],
     "import sweep": ["-c", "import mineralclub.sweep.sweep"],
-    "help + io layer (before)": ["-c", "import mineralclub.io, mineralclub.io.annotate, "
-                                 "mineralclub.io.template, mineralclub.cli"],
+    "help + io layer (before)": [
+        "-c",
+        "import mineralclub.io, mineralclub.io.annotate, mineralclub.io.template, mineralclub.cli",
+    ],
 }
 
 
@@ -37,8 +39,9 @@ def wall(args: list[str], repeats: int) -> float:
 
 
 def heavy_imports(args: list[str]) -> list[str]:
-    err = subprocess.run([sys.executable, "-X", "importtime", *args], check=True,
-                         capture_output=True, text=True).stderr
+    err = subprocess.run(
+        [sys.executable, "-X", "importtime", *args], check=True, capture_output=True, text=True
+    ).stderr
     names = {line.rsplit("|", 1)[-1].strip() for line in err.splitlines() if "|" in line}
     return sorted(n for n in names if n.split(".")[0] in HEAVY and "." not in n)
 

@@ -43,10 +43,13 @@ def base_tables(size):
 
 def sweep_runs() -> list[list[tuple]]:
     """20 runs: 8 target values, 4 price multipliers, 4 discount rates, 4 demand levels."""
-    runs = [[("Targets[target=cap_M00].value", v)] for v in
-            (0.45, 0.4, 0.35, 0.3, 0.25, 0.2, 0.15, 0.1)]
-    runs += [[("Prices[mineral=M01,stage=refine].price_usd_per_t", f"x{f}")]
-             for f in (0.8, 0.9, 1.1, 1.2)]
+    runs = [
+        [("Targets[target=cap_M00].value", v)] for v in (0.45, 0.4, 0.35, 0.3, 0.25, 0.2, 0.15, 0.1)
+    ]
+    runs += [
+        [("Prices[mineral=M01,stage=refine].price_usd_per_t", f"x{f}")]
+        for f in (0.8, 0.9, 1.1, 1.2)
+    ]
     runs += [[("Settings[key=discount_rate].value", r)] for r in (0.02, 0.04, 0.06, 0.08)]
     runs += [[("Demand[mineral=M02].demand_t", f"x{f}")] for f in (0.8, 0.9, 1.1, 1.2)]
     return runs
@@ -76,25 +79,34 @@ def main() -> None:
     base = Base(base_tables(size))
     opts = SolveOptions(threads=1)  # one HiGHS thread per run, as in a sweep worker
     runs = sweep_runs()
-    print(f"instance {'x'.join(map(str, size))} (countries x minerals x periods x scenarios), "
-          f"{len(runs)} runs")
+    print(
+        f"instance {'x'.join(map(str, size))} (countries x minerals x periods x scenarios), "
+        f"{len(runs)} runs"
+    )
     t_keep, rows_keep = persistent(base, runs, opts, keep_basis=True)
     t_slow, _ = persistent(base, runs, opts, fast_updates=False)
     t_pers, rows_pers = persistent(base, runs, opts)
     t_build, rows_build = rebuild(base, runs, opts)
-    diff = max(abs(a["objective_musd"] - b["objective_musd"]) / max(1.0, abs(b["objective_musd"]))
-               for a, b in zip(rows_pers, rows_build, strict=True))
-    diff_keep = max(abs(a["objective_musd"] - b["objective_musd"])
-                    / max(1.0, abs(b["objective_musd"]))
-                    for a, b in zip(rows_keep, rows_build, strict=True))
+    diff = max(
+        abs(a["objective_musd"] - b["objective_musd"]) / max(1.0, abs(b["objective_musd"]))
+        for a, b in zip(rows_pers, rows_build, strict=True)
+    )
+    diff_keep = max(
+        abs(a["objective_musd"] - b["objective_musd"]) / max(1.0, abs(b["objective_musd"]))
+        for a, b in zip(rows_keep, rows_build, strict=True)
+    )
     per = [r["seconds"] for r in rows_pers]
     print(f"rebuild each run:                         {t_build:7.2f} s")
-    print(f"persistent, basis cleared (default):      {t_pers:7.2f} s   median run "
-          f"{statistics.median(per):.3f} s")
+    print(
+        f"persistent, basis cleared (default):      {t_pers:7.2f} s   median run "
+        f"{statistics.median(per):.3f} s"
+    )
     print(f"persistent, basis kept:                   {t_keep:7.2f} s")
     print(f"persistent, Pyomo update_parameters():    {t_slow:7.2f} s")
-    print(f"max relative objective difference persistent vs rebuild: {diff:.2e} "
-          f"(basis kept: {diff_keep:.2e})")
+    print(
+        f"max relative objective difference persistent vs rebuild: {diff:.2e} "
+        f"(basis kept: {diff_keep:.2e})"
+    )
     print(f"persistent_vs_rebuild_speedup={t_build / t_pers:.2f}")
 
 

@@ -40,11 +40,15 @@ def main() -> None:
         timing[workers] = time.perf_counter() - t0
         objectives[workers] = [r.get("objective_musd") for r in rows]
         statuses = {r["status"] for r in rows}
-        print(f"workers={workers}: {len(rows)} runs in {timing[workers]:.1f} s, "
-              f"statuses {sorted(statuses)}")
-    same = all((a is None and b is None) or (a is not None and b is not None
-                                              and abs(a - b) <= 1e-6 * max(1.0, abs(a)))
-               for a, b in zip(objectives[1], objectives[2], strict=True))
+        print(
+            f"workers={workers}: {len(rows)} runs in {timing[workers]:.1f} s, "
+            f"statuses {sorted(statuses)}"
+        )
+    same = all(
+        (a is None and b is None)
+        or (a is not None and b is not None and abs(a - b) <= 1e-6 * max(1.0, abs(a)))
+        for a, b in zip(objectives[1], objectives[2], strict=True)
+    )
     print(f"same objectives: {same}")
     print(f"load average after {os.getloadavg()}")
     print(f"workers2_vs_serial_speedup={timing[1] / timing[2]:.2f}")

@@ -48,8 +48,10 @@ def measure(ds, label: str) -> None:
     t1 = time.perf_counter()
     status, _term, obj, _bound = run_solver(solver, m)
     solve = time.perf_counter() - t1
-    print(f"{label:12} nodes {len(m.sets.tree.nodes):3}  variables {nvar:6}  constraints "
-          f"{ncon:6}  build {build:5.2f} s  HiGHS {solve:6.2f} s  {status} {obj:,.1f}")
+    print(
+        f"{label:12} nodes {len(m.sets.tree.nodes):3}  variables {nvar:6}  constraints "
+        f"{ncon:6}  build {build:5.2f} s  HiGHS {solve:6.2f} s  {status} {obj:,.1f}"
+    )
 
 
 def main(path: Path) -> None:

@@ -181,8 +181,9 @@ ROWS: dict[str, list[dict]] = {
 SETTINGS = {"name": "example_small", "discount_rate": 0}
 
 
-def write_example(path: Path, rows_by_sheet: dict | None = None,
-                  settings_values: dict | None = None) -> Path:
+def write_example(
+    path: Path, rows_by_sheet: dict | None = None, settings_values: dict | None = None
+) -> Path:
     """Write the example workbook (the template, filled in) to ``path``. Variants of the example
     (example_ban, example_sweep) pass their own rows and settings."""
     rows_by_sheet = ROWS if rows_by_sheet is None else rows_by_sheet

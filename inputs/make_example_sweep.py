@@ -28,17 +28,33 @@ CRASH = "Scenarios[scenario=low].probability"
 
 ROWS = copy.deepcopy(small.ROWS)
 ROWS["Sweeps"] = [
-    {"sweep": "cap_frontier", "parameter": CAP, "start": 0.6, "stop": 0.1, "step": 0.1,
-     "mode": "frontier"},
+    {
+        "sweep": "cap_frontier",
+        "parameter": CAP,
+        "start": 0.6,
+        "stop": 0.1,
+        "step": 0.1,
+        "mode": "frontier",
+    },
     {"sweep": "tornado", "parameter": CRASH, "values": "0.1,0.5", "mode": "one_at_a_time"},
-    {"sweep": "tornado",
-     "parameter": "Prices[mineral=lithium,stage=refine,scenario=low].price_usd_per_t",
-     "values": "x0.8,x1.2", "mode": "one_at_a_time"},
-    {"sweep": "tornado",
-     "parameter": "OfftakeOptions[supplier=Partneria].contract_price_usd_per_t",
-     "values": "13000,15000", "mode": "one_at_a_time"},
-    {"sweep": "tornado", "parameter": "Countries[country=Bigland].import_premium_usd_per_t",
-     "values": "50,200", "mode": "one_at_a_time"},
+    {
+        "sweep": "tornado",
+        "parameter": "Prices[mineral=lithium,stage=refine,scenario=low].price_usd_per_t",
+        "values": "x0.8,x1.2",
+        "mode": "one_at_a_time",
+    },
+    {
+        "sweep": "tornado",
+        "parameter": "OfftakeOptions[supplier=Partneria].contract_price_usd_per_t",
+        "values": "13000,15000",
+        "mode": "one_at_a_time",
+    },
+    {
+        "sweep": "tornado",
+        "parameter": "Countries[country=Bigland].import_premium_usd_per_t",
+        "values": "50,200",
+        "mode": "one_at_a_time",
+    },
     {"sweep": "cap_x_crash", "parameter": CAP, "values": "0.5,0.3", "mode": "grid"},
     {"sweep": "cap_x_crash", "parameter": CRASH, "values": "0.2,0.4", "mode": "grid"},
 ]

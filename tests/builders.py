@@ -43,19 +43,41 @@ def one_stage_refinery(**over) -> dict[str, list[dict]]:
         "Periods": [{"year": 2026}],
         "Demand": [{"mineral": "li", "year": 2026, "demand_t": 100}],
         "Capacity": [
-            {"country": "A", "mineral": "li", "stage": "mine", "year": 2026, "capacity_t": 80,
-             "unit_cost_usd_per_t": 500},
-            {"country": "A", "mineral": "li", "stage": "ref", "year": 2026, "capacity_t": 20,
-             "unit_cost_usd_per_t": 300},
+            {
+                "country": "A",
+                "mineral": "li",
+                "stage": "mine",
+                "year": 2026,
+                "capacity_t": 80,
+                "unit_cost_usd_per_t": 500,
+            },
+            {
+                "country": "A",
+                "mineral": "li",
+                "stage": "ref",
+                "year": 2026,
+                "capacity_t": 20,
+                "unit_cost_usd_per_t": 300,
+            },
             {"country": "B", "mineral": "li", "stage": "mine", "year": 2026, "capacity_t": 100},
             {"country": "B", "mineral": "li", "stage": "ref", "year": 2026, "capacity_t": 200},
         ],
         "Scenarios": [{"scenario": "base", "probability": 1.0}],
         "Prices": [
-            {"mineral": "li", "stage": "mine", "year": 2026, "scenario": "*",
-             "price_usd_per_t": 1000},
-            {"mineral": "li", "stage": "ref", "year": 2026, "scenario": "*",
-             "price_usd_per_t": 1500},
+            {
+                "mineral": "li",
+                "stage": "mine",
+                "year": 2026,
+                "scenario": "*",
+                "price_usd_per_t": 1000,
+            },
+            {
+                "mineral": "li",
+                "stage": "ref",
+                "year": 2026,
+                "scenario": "*",
+                "price_usd_per_t": 1500,
+            },
         ],
     }
     sheets = copy.deepcopy(sheets)
@@ -64,16 +86,44 @@ def one_stage_refinery(**over) -> dict[str, list[dict]]:
     return sheets
 
 
-def project(name, capacity, capex, support=0.5, cost=400, lumpy=True, stage="ref",
-            country="A", first_year=2026, **extra) -> dict:
-    return {"project": name, "country": country, "mineral": "li", "stage": stage,
-            "capacity_t": capacity, "capex_musd": capex, "support_share": support,
-            "unit_cost_usd_per_t": cost, "first_year": first_year, "lumpy": lumpy, **extra}
+def project(
+    name,
+    capacity,
+    capex,
+    support=0.5,
+    cost=400,
+    lumpy=True,
+    stage="ref",
+    country="A",
+    first_year=2026,
+    **extra,
+) -> dict:
+    return {
+        "project": name,
+        "country": country,
+        "mineral": "li",
+        "stage": stage,
+        "capacity_t": capacity,
+        "capex_musd": capex,
+        "support_share": support,
+        "unit_cost_usd_per_t": cost,
+        "first_year": first_year,
+        "lumpy": lumpy,
+        **extra,
+    }
 
 
 def cap_target(value, country="B", stage="ref", name="cap_B", **extra) -> dict:
-    return {"target": name, "metric": "max_country_share", "mineral": "li", "stage": stage,
-            "country": country, "year_from": 2026, "value": value, **extra}
+    return {
+        "target": name,
+        "metric": "max_country_share",
+        "mineral": "li",
+        "stage": stage,
+        "country": country,
+        "year_from": 2026,
+        "value": value,
+        **extra,
+    }
 
 
 def single_stage(**over):
@@ -81,22 +131,33 @@ def single_stage(**over):
     100, price 1000; scalable member projects decide the mix."""
     sheets = {
         "Settings": [{"key": "name", "value": "single stage"}],
-        "Countries": [{"country": "A", "member": True}, {"country": "E", "member": True},
-                      {"country": "B", "import_premium_usd_per_t": 10}],
+        "Countries": [
+            {"country": "A", "member": True},
+            {"country": "E", "member": True},
+            {"country": "B", "import_premium_usd_per_t": 10},
+        ],
         "Minerals": [{"mineral": "li"}],
         "Stages": [{"mineral": "li", "stage": "x", "order": 1, "final": True}],
         "Periods": [{"year": 2026}],
         "Demand": [{"mineral": "li", "year": 2026, "demand_t": 100}],
-        "Capacity": [{"country": "B", "mineral": "li", "stage": "x", "year": 2026,
-                      "capacity_t": 600}],
+        "Capacity": [
+            {"country": "B", "mineral": "li", "stage": "x", "year": 2026, "capacity_t": 600}
+        ],
         "Scenarios": [{"scenario": "base", "probability": 1}],
-        "Prices": [{"mineral": "li", "stage": "x", "year": 2026, "scenario": "*",
-                    "price_usd_per_t": 1000}],
+        "Prices": [
+            {"mineral": "li", "stage": "x", "year": 2026, "scenario": "*", "price_usd_per_t": 1000}
+        ],
     }
     sheets.update(over)
     return sheets
 
 
 def hhi_target(value, name="hhi"):
-    return {"target": name, "metric": "max_hhi", "mineral": "li", "stage": "x",
-            "year_from": 2026, "value": value}
+    return {
+        "target": name,
+        "metric": "max_hhi",
+        "mineral": "li",
+        "stage": "x",
+        "year_from": 2026,
+        "value": value,
+    }

@@ -52,7 +52,8 @@ def reduced(raw):
     if "ProjectRisks" in small:  # no mineral column: keep the rows of the projects kept
         risks = small["ProjectRisks"]
         small["ProjectRisks"] = risks[
-            risks["project"].isin(small["Projects"]["project"])].reset_index(drop=True)
+            risks["project"].isin(small["Projects"]["project"])
+        ].reset_index(drop=True)
     small.pop("Sweeps", None)
     return solve_dataset(build_dataset(validate(small)), SolveOptions())
 
@@ -91,8 +92,12 @@ def test_reduced_base_case_reference_plan(reduced):
     chosen = reduced.tables["ReferencePrices"]
     assert set(chosen.loc[chosen["chosen"].astype(bool), "mineral"]) == {"graphite"}
     built = reduced.tables["Projects"].set_index("project")["built"]
-    for name in ("Vidalia expansion to 45 ktpa", "Talga Lulea anode", "Wagerup gallium recovery",
-                 "Stade gallium restart"):
+    for name in (
+        "Vidalia expansion to 45 ktpa",
+        "Talga Lulea anode",
+        "Wagerup gallium recovery",
+        "Stade gallium restart",
+    ):
         assert built[name] == pytest.approx(1.0)
     stock = reduced.tables["Stockpile"].groupby("mineral")["capacity_t"].first()
     assert stock["gallium"] > 0  # the 60-day reserve target

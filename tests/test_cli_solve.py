@@ -18,8 +18,19 @@ INPUTS = Path(__file__).resolve().parents[1] / "inputs"
 
 runner = CliRunner()
 
-SHEETS = ["Summary", "Projects", "PriceFloors", "Offtake", "Stockpile", "Supply",
-          "Concentration", "Targets", "Shortfall", "Scenarios", "RunInfo"]
+SHEETS = [
+    "Summary",
+    "Projects",
+    "PriceFloors",
+    "Offtake",
+    "Stockpile",
+    "Supply",
+    "Concentration",
+    "Targets",
+    "Shortfall",
+    "Scenarios",
+    "RunInfo",
+]
 
 
 def digest(path) -> str:
@@ -31,8 +42,7 @@ def summary(path) -> dict:
     return dict(zip(df["key"], df["value"], strict=True))
 
 
-def test_solve_example_writes_every_sheet_and_leaves_the_input_alone(example_small_path,
-                                                                      tmp_path):
+def test_solve_example_writes_every_sheet_and_leaves_the_input_alone(example_small_path, tmp_path):
     before = digest(example_small_path)
     res = runner.invoke(app, ["solve", str(example_small_path), "--out", str(tmp_path)])
     assert res.exit_code == 0, res.output
@@ -41,8 +51,12 @@ def test_solve_example_writes_every_sheet_and_leaves_the_input_alone(example_sma
     assert [s for s in SHEETS if s not in book.sheetnames] == []
     s = summary(out)
     assert s["status"] == "OPTIMAL"
-    parts = (float(s["fiscal_cost_musd"]) + float(s["damage_musd"])
-             + float(s["target_penalty_musd"]) + float(s["risk_musd"]))
+    parts = (
+        float(s["fiscal_cost_musd"])
+        + float(s["damage_musd"])
+        + float(s["target_penalty_musd"])
+        + float(s["risk_musd"])
+    )
     assert float(s["objective_musd"]) == pytest.approx(parts)
     assert digest(example_small_path) == before
     assert not list(tmp_path.glob(".*"))  # no temp file left behind
@@ -54,14 +68,14 @@ def test_example_small_plan_is_the_hand_solved_one(example_small_path, tmp_path)
     another way. A partner offtake at 14,000 USD/t costs 0.7 x (14,000 - 15,000) + 0.3 x
     (14,000 - 9,000) = 800 USD/t expected: 17.5 t cost 0.014 USD million. Building a refinery
     costs at least 10 USD million of support, so the club signs the offtake."""
-    res = runner.invoke(app, ["solve", str(example_small_path), "--out", str(tmp_path),
-                              "--json"])
+    res = runner.invoke(app, ["solve", str(example_small_path), "--out", str(tmp_path), "--json"])
     assert res.exit_code == 0
     data = json.loads(res.stdout)
     assert data["status"] == "OPTIMAL"
     assert [p["built"] for p in data["projects"]] == [0.0, 0.0]
     assert [(o["supplier"], o["year"], round(o["volume_t"], 6)) for o in data["offtake"]] == [
-        ("Partneria", 2027, 17.5)]
+        ("Partneria", 2027, 17.5)
+    ]
     assert data["summary"]["offtake_cost_musd"] == pytest.approx(0.014)
     whole = [t for t in data["targets"] if t["year"] == "*"][0]
     assert whole["achieved"] == pytest.approx(0.5)
@@ -69,10 +83,12 @@ def test_example_small_plan_is_the_hand_solved_one(example_small_path, tmp_path)
 
 
 def test_same_input_same_output(example_small_path, tmp_path):
-    a = runner.invoke(app, ["solve", str(example_small_path), "--out", str(tmp_path / "a"),
-                            "--json"])
-    b = runner.invoke(app, ["solve", str(example_small_path), "--out", str(tmp_path / "b"),
-                            "--json"])
+    a = runner.invoke(
+        app, ["solve", str(example_small_path), "--out", str(tmp_path / "a"), "--json"]
+    )
+    b = runner.invoke(
+        app, ["solve", str(example_small_path), "--out", str(tmp_path / "b"), "--json"]
+    )
     da, db = json.loads(a.stdout), json.loads(b.stdout)
     for key in ("summary", "projects", "offtake", "price_floors", "targets", "stockpile"):
         assert da[key] == db[key]
@@ -102,15 +118,17 @@ def test_unmeetable_target_exits_3_with_its_best_value(make_workbook, tmp_path):
 
 def test_write_model_lp(example_small_path, tmp_path):
     lp = tmp_path / "model.lp"
-    res = runner.invoke(app, ["solve", str(example_small_path), "--out", str(tmp_path),
-                              "--write-model", str(lp)])
+    res = runner.invoke(
+        app, ["solve", str(example_small_path), "--out", str(tmp_path), "--write-model", str(lp)]
+    )
     assert res.exit_code == 0
     assert "c_final_balance" in lp.read_text()
 
 
 def test_time_limit_zero_without_incumbent_exits_4(example_small_path, tmp_path):
-    res = runner.invoke(app, ["solve", str(example_small_path), "--out", str(tmp_path),
-                              "--time-limit", "0"])
+    res = runner.invoke(
+        app, ["solve", str(example_small_path), "--out", str(tmp_path), "--time-limit", "0"]
+    )
     """HiGHS stops before it has any plan: exit code 4 and a message, no traceback."""
     assert res.exit_code == 4
     assert "no feasible plan" in res.stderr and "maxTimeLimit" in res.stderr
@@ -129,8 +147,9 @@ def test_example_ban_sizes_a_stockpile_for_the_ban(tmp_path):
     data = json.loads(res.stdout)
     assert data["stockpile"] == [{"mineral": "lithium", "capacity_t": pytest.approx(30.0)}]
     assert data["summary"]["shortfall_musd"] == pytest.approx(0.0, abs=1e-9)
-    stock = pd.read_excel(tmp_path / "example_ban_results.xlsx", sheet_name="Stockpile",
-                          engine="calamine")
+    stock = pd.read_excel(
+        tmp_path / "example_ban_results.xlsx", sheet_name="Stockpile", engine="calamine"
+    )
     ban = stock[(stock.scenario == "ban") & (stock.year == 2027)].iloc[0]
     assert ban["release_t"] == pytest.approx(30.0)
     assert stock[stock.year == 2026]["purchase_t"].tolist() == pytest.approx([30.0] * 3)

@@ -79,8 +79,7 @@ def test_template_command(tmp_path):
 def fake_pipeline(monkeypatch):
     calls = []
 
-    def solve_command(workbook, out, json_output, time_limit, mip_gap, write_model,
-                      figures=False):
+    def solve_command(workbook, out, json_output, time_limit, mip_gap, write_model, figures=False):
         calls.append((workbook, out, json_output, time_limit, mip_gap, write_model))
         module.figures.append(figures)
         return 3

@@ -96,8 +96,11 @@ def template_command(
 
     if path.exists() and not force:
         what = "a folder" if path.is_dir() else "a file"
-        typer.echo(f"error: {path} is already {what}; nothing was written. Choose another "
-                   "path, or add --force to replace the file.", err=True)
+        typer.echo(
+            f"error: {path} is already {what}; nothing was written. Choose another "
+            "path, or add --force to replace the file.",
+            err=True,
+        )
         raise typer.Exit(EXIT_INPUT)
     if path.is_dir():
         typer.echo(f"error: {path} is a folder; give a file name ending in .xlsx", err=True)
@@ -157,8 +160,15 @@ def solve_command(
         typer.echo(f"error: {problem}", err=True)
         raise typer.Exit(EXIT_INPUT)
     run = load_pipeline()
-    code = run(workbook or default_workbook(), out, json_output, time_limit, mip_gap, write_model,
-               figures=figures)
+    code = run(
+        workbook or default_workbook(),
+        out,
+        json_output,
+        time_limit,
+        mip_gap,
+        write_model,
+        figures=figures,
+    )
     raise typer.Exit(int(code))
 
 

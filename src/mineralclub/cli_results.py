@@ -16,7 +16,9 @@ from mineralclub.exit_codes import EXIT_INPUT
 def explain_command(
     results: Path = typer.Argument(..., help="Results workbook written by `mineralclub solve`."),
     out: Path | None = typer.Option(
-        None, "--out", metavar="FILE",
+        None,
+        "--out",
+        metavar="FILE",
         help="Where to write the brief (markdown). Default: <stem>_brief.md beside the results.",
     ),
 ) -> None:
@@ -46,7 +48,9 @@ def diff_command(
     a: Path = typer.Argument(..., help="First results workbook (A)."),
     b: Path = typer.Argument(..., help="Second results workbook (B)."),
     out: Path | None = typer.Option(
-        None, "--out", metavar="DIFF.xlsx",
+        None,
+        "--out",
+        metavar="DIFF.xlsx",
         help="Where to write the differences. Default: <A stem>_vs_<B stem>.xlsx beside A.",
     ),
 ) -> None:

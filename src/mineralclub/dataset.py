@@ -270,11 +270,13 @@ def build_dataset(tables: Tables) -> Dataset:
     members = tuple(countries.loc[countries["member"].astype(bool), "country"])
     nonmembers = tuple(countries.loc[~countries["member"].astype(bool), "country"])
     partners = tuple(
-        countries.loc[~countries["member"].astype(bool) & countries["partner"].astype(bool),
-                      "country"]
+        countries.loc[
+            ~countries["member"].astype(bool) & countries["partner"].astype(bool), "country"
+        ]
     )
-    premium = dict(zip(countries["country"], countries["import_premium_usd_per_t"].fillna(0.0),
-                       strict=True))
+    premium = dict(
+        zip(countries["country"], countries["import_premium_usd_per_t"].fillna(0.0), strict=True)
+    )
     price = {
         (r.mineral, r.stage, int(r.year), r.scenario): float(r.price_usd_per_t)
         for r in tables["Prices"].itertuples(index=False)
@@ -330,18 +332,32 @@ def build_dataset(tables: Tables) -> Dataset:
         producers_of_stage=_countries_by_stage(cap),
         country_rows=country_rows(tables),
         floor_levels=tuple(
-            FloorLevel(r["mineral"], r["stage"], r["level"], float(r["floor_usd_per_t"]),
-                       _number(r.get("upside_share")) or 0.0)
-            for r in tables["FloorLevels"].to_dict("records")),
+            FloorLevel(
+                r["mineral"],
+                r["stage"],
+                r["level"],
+                float(r["floor_usd_per_t"]),
+                _number(r.get("upside_share")) or 0.0,
+            )
+            for r in tables["FloorLevels"].to_dict("records")
+        ),
         reference_prices=_reference_prices(tables),
         offtake_options=tuple(
-            OfftakeOption(r["supplier"], r["mineral"], r["stage"],
-                          float(r["contract_price_usd_per_t"]), float(r["max_t_per_yr"]),
-                          _year(r.get("first_year")), _year(r.get("last_year")))
-            for r in tables["OfftakeOptions"].to_dict("records")),
+            OfftakeOption(
+                r["supplier"],
+                r["mineral"],
+                r["stage"],
+                float(r["contract_price_usd_per_t"]),
+                float(r["max_t_per_yr"]),
+                _year(r.get("first_year")),
+                _year(r.get("last_year")),
+            )
+            for r in tables["OfftakeOptions"].to_dict("records")
+        ),
         targets=_target_rows(tables, scenarios),
-        budget={int(r["year"]): float(r["max_spend_musd"])
-                for r in tables["Budget"].to_dict("records")},
+        budget={
+            int(r["year"]): float(r["max_spend_musd"]) for r in tables["Budget"].to_dict("records")
+        },
         disruptions=_disruptions(tables),
         risks=risks,
         offline=_offline(risks, projects, periods),
@@ -352,19 +368,32 @@ def _disruptions(tables: Tables) -> tuple[Disruption, ...]:
     out = []
     for r in tables["Disruptions"].to_dict("records"):
         announced = r.get("announced_year")
-        out.append(Disruption(
-            r["scenario"], r["country"], r["mineral"], r["stage"], int(r["year_from"]),
-            int(r["year_to"]), float(r["export_cut"]),
-            int(r["year_from"]) if _blank(announced) else int(announced)))
+        out.append(
+            Disruption(
+                r["scenario"],
+                r["country"],
+                r["mineral"],
+                r["stage"],
+                int(r["year_from"]),
+                int(r["year_to"]),
+                float(r["export_cut"]),
+                int(r["year_from"]) if _blank(announced) else int(announced),
+            )
+        )
     return tuple(out)
 
 
 def _risks(tables: Tables, projects: dict) -> tuple[ProjectRisk, ...]:
     return tuple(
-        ProjectRisk(r["scenario"], r["project"], int(r["delay_years"] or 0), bool(r["fails"]),
-                    projects[r["project"]].first_year if _blank(r["known_year"])
-                    else int(r["known_year"]))
-        for r in tables["ProjectRisks"].to_dict("records"))
+        ProjectRisk(
+            r["scenario"],
+            r["project"],
+            int(r["delay_years"] or 0),
+            bool(r["fails"]),
+            projects[r["project"]].first_year if _blank(r["known_year"]) else int(r["known_year"]),
+        )
+        for r in tables["ProjectRisks"].to_dict("records")
+    )
 
 
 def _offline(risks, projects: dict, periods) -> frozenset:
@@ -397,11 +426,18 @@ def _text(v) -> str | None:
 def country_rows(tables: Tables) -> tuple[Country, ...]:
     """The typed Countries rows of validated tables (also used by the coalition blocs)."""
     return tuple(
-        Country(r["country"], bool(r["member"]), bool(r.get("partner") or False),
-                _number(r.get("import_premium_usd_per_t")) or 0.0, _number(r.get("gdp_busd")),
-                _number(r.get("cost_share")), _number(r.get("import_premium_share")) or 0.0,
-                _number(r.get("demand_share")))
-        for r in tables["Countries"].to_dict("records"))
+        Country(
+            r["country"],
+            bool(r["member"]),
+            bool(r.get("partner") or False),
+            _number(r.get("import_premium_usd_per_t")) or 0.0,
+            _number(r.get("gdp_busd")),
+            _number(r.get("cost_share")),
+            _number(r.get("import_premium_share")) or 0.0,
+            _number(r.get("demand_share")),
+        )
+        for r in tables["Countries"].to_dict("records")
+    )
 
 
 def _reference_prices(tables: Tables) -> tuple[ReferencePrice, ...]:
@@ -410,22 +446,33 @@ def _reference_prices(tables: Tables) -> tuple[ReferencePrice, ...]:
         return ()
     return tuple(
         ReferencePrice(r["mineral"], r["stage"], r["level"], float(r["reference_usd_per_t"]))
-        for r in frame.to_dict("records"))
+        for r in frame.to_dict("records")
+    )
 
 
 def _target_rows(tables: Tables, scenarios: tuple[str, ...]) -> tuple[TargetRow, ...]:
     out = []
     for r in tables["Targets"].to_dict("records"):
         scen = str(_text(r.get("scenarios")) or "*").strip()
-        chosen = (scenarios if scen == "*"
-                  else tuple(x.strip() for x in scen.split(";") if x.strip()))
+        chosen = (
+            scenarios if scen == "*" else tuple(x.strip() for x in scen.split(";") if x.strip())
+        )
         hard = r.get("hard")
-        out.append(TargetRow(
-            target=r["target"], metric=r["metric"], mineral=r["mineral"], stage=r["stage"],
-            country=_text(r.get("country")), year_from=int(r["year_from"]),
-            value=float(r["value"]), scope=_text(r.get("scope")) or "club", scenarios=chosen,
-            hard=True if _blank(hard) else bool(hard),
-            penalty_usd_per_t=_number(r.get("penalty_usd_per_t")) or 0.0))
+        out.append(
+            TargetRow(
+                target=r["target"],
+                metric=r["metric"],
+                mineral=r["mineral"],
+                stage=r["stage"],
+                country=_text(r.get("country")),
+                year_from=int(r["year_from"]),
+                value=float(r["value"]),
+                scope=_text(r.get("scope")) or "club",
+                scenarios=chosen,
+                hard=True if _blank(hard) else bool(hard),
+                penalty_usd_per_t=_number(r.get("penalty_usd_per_t")) or 0.0,
+            )
+        )
     return tuple(out)
 
 
@@ -541,8 +588,9 @@ def _producers(cap, projects, members: set[str]) -> tuple[Producer, ...]:
     return tuple(out)
 
 
-def _producer_params(producers, projects, cap, cost, util, periods, scenarios, price, yield_,
-                     stages):
+def _producer_params(
+    producers, projects, cap, cost, util, periods, scenarios, price, yield_, stages
+):
     """cap_{r,t} (undisrupted usable; projects per unit of x), full cash cost and viability."""
     producer_cap, producer_cost, viable = {}, {}, {}
     for r in producers:
@@ -597,7 +645,9 @@ def _availability(nonmembers, cap, util, exp, cut, minerals, stages, periods, sc
     for (k, s, t), suppliers in by_stage.items():
         for w in scenarios:
             a = {
-                c: cap[(c, k, s, t)] * util[(c, k, s, t)] * exp[(c, k, s, t)]
+                c: cap[(c, k, s, t)]
+                * util[(c, k, s, t)]
+                * exp[(c, k, s, t)]
                 * (1 - cut.get((c, k, s, t, w), 0.0))
                 for c in suppliers
             }

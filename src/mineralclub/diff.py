@@ -48,8 +48,11 @@ class Diff:
         return self.changed_rows == 0
 
     def overview(self) -> pd.DataFrame:
-        rows = [("run_a", str(self.a)), ("run_b", str(self.b)),
-                ("same_inputs", "unknown" if self.same_inputs is None else self.same_inputs)]
+        rows = [
+            ("run_a", str(self.a)),
+            ("run_b", str(self.b)),
+            ("same_inputs", "unknown" if self.same_inputs is None else self.same_inputs),
+        ]
         rows += [(f"changed_{name.lower()}", len(df)) for name, df in self.sections.items()]
         rows += [(f"note_{i}", note) for i, note in enumerate(self.notes, start=1)]
         return pd.DataFrame(rows, columns=["key", "value"])
@@ -114,8 +117,9 @@ def compare_inputs(info_a: dict, info_b: dict, notes: list[str]) -> tuple[pd.Dat
         return pd.DataFrame(columns=INPUT_COLUMNS), None
     if sha_a == sha_b:
         return pd.DataFrame(columns=INPUT_COLUMNS), True
-    rows = [dict(sheet="(workbook)", key="", column="input_sha256", a=sha_a, b=sha_b,
-                 change="changed")]
+    rows = [
+        dict(sheet="(workbook)", key="", column="input_sha256", a=sha_a, b=sha_b, change="changed")
+    ]
     path_a, path_b = Path(str(info_a.get("input_path"))), Path(str(info_b.get("input_path")))
     missing = [p for p in (path_a, path_b) if not p.is_file()]
     if missing:
@@ -138,10 +142,16 @@ def compare_workbooks(a: dict[str, pd.DataFrame], b: dict[str, pd.DataFrame]) ->
     for sheet in list(a) + [s for s in b if s not in a]:
         if sheet not in a or sheet not in b:
             present = sheet in a
-            rows.append(dict(sheet=sheet, key="(sheet)", column="",
-                             a="present" if present else None,
-                             b=None if present else "present",
-                             change="removed" if present else "added"))
+            rows.append(
+                dict(
+                    sheet=sheet,
+                    key="(sheet)",
+                    column="",
+                    a="present" if present else None,
+                    b=None if present else "present",
+                    change="removed" if present else "added",
+                )
+            )
             continue
         rows += compare_sheet(sheet, a[sheet], b[sheet])
     return rows
@@ -153,8 +163,10 @@ def row_keys(sheet: str, df: pd.DataFrame) -> list[str]:
     cols = [c for c in spec.key] if spec is not None else []
     if not cols or not set(cols) <= set(df.columns):
         return [f"row {r}" for r in df[ROW]]
-    keys = [", ".join(f"{c}={key_text(v)}" for c, v in zip(cols, vals, strict=True))
-            for vals in df[cols].itertuples(index=False)]
+    keys = [
+        ", ".join(f"{c}={key_text(v)}" for c, v in zip(cols, vals, strict=True))
+        for vals in df[cols].itertuples(index=False)
+    ]
     seen: dict[str, int] = {}
     out = []
     for k in keys:  # duplicated keys (invalid input) stay distinct
@@ -164,23 +176,32 @@ def row_keys(sheet: str, df: pd.DataFrame) -> list[str]:
 
 
 def compare_sheet(sheet: str, a: pd.DataFrame, b: pd.DataFrame) -> list[dict]:
-    cols = [c for c in a.columns if c != ROW] + [c for c in b.columns
-                                                  if c != ROW and c not in a.columns]
+    cols = [c for c in a.columns if c != ROW] + [
+        c for c in b.columns if c != ROW and c not in a.columns
+    ]
     ra = dict(zip(row_keys(sheet, a), a.to_dict("records"), strict=True))
     rb = dict(zip(row_keys(sheet, b), b.to_dict("records"), strict=True))
     rows = []
     for key in list(ra) + [k for k in rb if k not in ra]:
         if key not in rb or key not in ra:
             gone = key in ra
-            rows.append(dict(sheet=sheet, key=key, column="(row)",
-                             a="present" if gone else None, b=None if gone else "present",
-                             change="removed" if gone else "added"))
+            rows.append(
+                dict(
+                    sheet=sheet,
+                    key=key,
+                    column="(row)",
+                    a="present" if gone else None,
+                    b=None if gone else "present",
+                    change="removed" if gone else "added",
+                )
+            )
             continue
         for col in cols:
             va, vb = ra[key].get(col), rb[key].get(col)
             if not same(va, vb):
-                rows.append(dict(sheet=sheet, key=key, column=col, a=va, b=vb,
-                                 change=change(va, vb)))
+                rows.append(
+                    dict(sheet=sheet, key=key, column=col, a=va, b=vb, change=change(va, vb))
+                )
     return rows
 
 
@@ -207,17 +228,23 @@ def _sum(df: pd.DataFrame | None, keys: list[str], value: str) -> pd.Series:
 
 def compare_decisions(a: dict, b: dict) -> pd.DataFrame:
     rows = []
-    specs = (("project built (0..1)", "Projects", ["project"], "built"),
-             ("floor cover (t/yr)", "PriceFloors", ["mineral", "stage", "level", "year"],
-              "covered_t"),
-             ("offtake (t/yr)", "Offtake", ["supplier", "mineral", "stage", "year"], "volume_t"))
+    specs = (
+        ("project built (0..1)", "Projects", ["project"], "built"),
+        ("floor cover (t/yr)", "PriceFloors", ["mineral", "stage", "level", "year"], "covered_t"),
+        ("offtake (t/yr)", "Offtake", ["supplier", "mineral", "stage", "year"], "volume_t"),
+    )
     for label, sheet, keys, value in specs:
-        rows += compare_series(_sum(a.get(sheet), keys, value), _sum(b.get(sheet), keys, value),
-                               label)
-    rows += compare_series(_first(a.get("Stockpile")), _first(b.get("Stockpile")),
-                           "new stock capacity (t)")
-    rows += compare_series(_chosen(a.get("ReferencePrices")), _chosen(b.get("ReferencePrices")),
-                           "reference price chosen (0/1)")
+        rows += compare_series(
+            _sum(a.get(sheet), keys, value), _sum(b.get(sheet), keys, value), label
+        )
+    rows += compare_series(
+        _first(a.get("Stockpile")), _first(b.get("Stockpile")), "new stock capacity (t)"
+    )
+    rows += compare_series(
+        _chosen(a.get("ReferencePrices")),
+        _chosen(b.get("ReferencePrices")),
+        "reference price chosen (0/1)",
+    )
     return pd.DataFrame(rows, columns=DECISION_COLUMNS)
 
 
@@ -225,8 +252,11 @@ def _chosen(df: pd.DataFrame | None) -> pd.Series:
     """1 for each chosen reference level, 0 for each candidate not chosen."""
     if df is None or df.empty or "chosen" not in df.columns:
         return pd.Series(dtype=float)
-    return df.assign(chosen=df["chosen"].astype(float)).groupby(
-        ["mineral", "stage", "level"], sort=True)["chosen"].max()
+    return (
+        df.assign(chosen=df["chosen"].astype(float))
+        .groupby(["mineral", "stage", "level"], sort=True)["chosen"]
+        .max()
+    )
 
 
 def _first(df: pd.DataFrame | None) -> pd.Series:
@@ -237,8 +267,11 @@ def _first(df: pd.DataFrame | None) -> pd.Series:
 
 def compare_cost(a: dict, b: dict) -> pd.DataFrame:
     sa, sb = keyed(a.get("Summary")), keyed(b.get("Summary"))
-    rows = [dict(key=k, a=sa.get(k), b=sb.get(k), change=change(sa.get(k), sb.get(k)))
-            for k in list(sa) + [k for k in sb if k not in sa] if not same(sa.get(k), sb.get(k))]
+    rows = [
+        dict(key=k, a=sa.get(k), b=sb.get(k), change=change(sa.get(k), sb.get(k)))
+        for k in list(sa) + [k for k in sb if k not in sa]
+        if not same(sa.get(k), sb.get(k))
+    ]
     return pd.DataFrame(rows, columns=["key", "a", "b", "change"])
 
 
@@ -253,12 +286,14 @@ def compare_concentration(a: dict, b: dict) -> pd.DataFrame:
             return pd.DataFrame(columns=CONC_KEYS + ["baseline", "optimised"])
         return df[df["scenario"] == "expected"][CONC_KEYS + ["baseline", "optimised"]]
 
-    m = expected(a.get("Concentration")).merge(expected(b.get("Concentration")), on=CONC_KEYS,
-                                               how="outer", suffixes=("_a", "_b"))
+    m = expected(a.get("Concentration")).merge(
+        expected(b.get("Concentration")), on=CONC_KEYS, how="outer", suffixes=("_a", "_b")
+    )
     rows = []
     for r in m.to_dict("records"):
-        if not (same(r["baseline_a"], r["baseline_b"])
-                and same(r["optimised_a"], r["optimised_b"])):
+        if not (
+            same(r["baseline_a"], r["baseline_b"]) and same(r["optimised_a"], r["optimised_b"])
+        ):
             rows.append({**r, "change": change(r["optimised_a"], r["optimised_b"])})
     return pd.DataFrame(rows, columns=cols)
 
@@ -287,8 +322,7 @@ def diff(path_a: Path, path_b: Path) -> Diff:
     """Compare two results workbooks."""
     a, b = read_book(Path(path_a)), read_book(Path(path_b))
     notes: list[str] = []
-    inputs, same_inputs = compare_inputs(keyed(a.get("RunInfo")), keyed(b.get("RunInfo")),
-                                         notes)
+    inputs, same_inputs = compare_inputs(keyed(a.get("RunInfo")), keyed(b.get("RunInfo")), notes)
     sections = {
         "Inputs": inputs,
         "Decisions": compare_decisions(a, b),
@@ -340,8 +374,7 @@ def render(d: Diff, console, max_rows: int = 25) -> None:
 
     console.print(f"[bold]A[/bold] {d.a}\n[bold]B[/bold] {d.b}")
     if d.same_inputs is not None:
-        console.print("Inputs: " + ("identical (same SHA-256)" if d.same_inputs
-                                    else "different"))
+        console.print("Inputs: " + ("identical (same SHA-256)" if d.same_inputs else "different"))
     for note in d.notes:
         console.print(f"[yellow]note:[/yellow] {note}")
     if d.is_empty:
@@ -352,8 +385,11 @@ def render(d: Diff, console, max_rows: int = 25) -> None:
             continue
         table = Table(title=f"{name}: {len(df)} changed", title_justify="left")
         for col in df.columns:
-            table.add_column(str(col), justify="right" if col in ("a", "b", "change") else "left",
-                             overflow="fold")
+            table.add_column(
+                str(col),
+                justify="right" if col in ("a", "b", "change") else "left",
+                overflow="fold",
+            )
         for r in df.head(max_rows).itertuples(index=False):
             table.add_row(*(fmt(v) for v in r))
         console.print(table)

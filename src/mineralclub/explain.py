@@ -17,8 +17,19 @@ from mineralclub.units import HHI_RELATIVE_TOL
 
 TOL = 1e-6
 MAX_ITEMS = 8  # longest list in one bullet: the brief stays one page
-SHEETS = ("Summary", "Projects", "PriceFloors", "ReferencePrices", "Offtake", "Stockpile",
-          "Targets", "Shortfall", "Scenarios", "Ledger", "RunInfo")
+SHEETS = (
+    "Summary",
+    "Projects",
+    "PriceFloors",
+    "ReferencePrices",
+    "Offtake",
+    "Stockpile",
+    "Targets",
+    "Shortfall",
+    "Scenarios",
+    "Ledger",
+    "RunInfo",
+)
 
 
 class NotAResultsWorkbook(ValueError):
@@ -36,8 +47,10 @@ def read_book(path: Path) -> dict[str, pd.DataFrame]:
         raise NotAResultsWorkbook(f"cannot read {path} as a workbook ({exc})") from exc
     summary = book.get("Summary")
     if summary is None or not {"key", "value"} <= set(summary.columns):
-        raise NotAResultsWorkbook(f"{path} is not a mineralclub results workbook "
-                                  "(it has no Summary sheet with key and value columns)")
+        raise NotAResultsWorkbook(
+            f"{path} is not a mineralclub results workbook "
+            "(it has no Summary sheet with key and value columns)"
+        )
     return book
 
 
@@ -52,12 +65,19 @@ def explain(path: Path) -> str:
     t = read_results(path)
     s = dict(zip(t["Summary"]["key"], t["Summary"]["value"], strict=True))
     name = s.get("name") or Path(path).stem
-    lines = [f"# Brief: {name}", "",
-             f"*Results of `{Path(path).name}`, status **{s.get('status')}**. Money is in USD "
-             "million, expected over the scenarios and discounted to the base year.*", ""]
+    lines = [
+        f"# Brief: {name}",
+        "",
+        f"*Results of `{Path(path).name}`, status **{s.get('status')}**. Money is in USD "
+        "million, expected over the scenarios and discounted to the base year.*",
+        "",
+    ]
     if s.get("status") == "INFEASIBLE":
-        lines += ["> **The targets or the budget cannot all be met.** This is the closest "
-                  "plan the model found; the unmet targets are listed below.", ""]
+        lines += [
+            "> **The targets or the budget cannot all be met.** This is the closest "
+            "plan the model found; the unmet targets are listed below.",
+            "",
+        ]
     lines += ["## What the plan does", ""] + plan_lines(t) + [""]
     missed = sum(1 for r in whole_rows(t["Targets"]) if violated(r))
     lines += ["## What it costs", ""] + cost_lines(s, t["Ledger"], missed) + [""]
@@ -126,8 +146,12 @@ def share_text(v, metric: str) -> str:
 
 
 def plan_lines(t: dict[str, pd.DataFrame]) -> list[str]:
-    lines = [project_line(t["Projects"]), floor_line(t["PriceFloors"]),
-             offtake_line(t["Offtake"]), stock_line(t["Stockpile"])]
+    lines = [
+        project_line(t["Projects"]),
+        floor_line(t["PriceFloors"]),
+        offtake_line(t["Offtake"]),
+        stock_line(t["Stockpile"]),
+    ]
     zone = reference_line(t.get("ReferencePrices", pd.DataFrame()))
     return lines[:2] + [zone] + lines[2:] if zone else lines
 
@@ -138,16 +162,21 @@ def reference_line(rp: pd.DataFrame) -> str:
         return ""
     chosen = rp[rp["chosen"].astype(bool)]
     if chosen.empty:
-        return ("- **Reference prices:** none is chosen; the floors, offtake and stocks are "
-                "cheaper for the club at the weights used.")
+        return (
+            "- **Reference prices:** none is chosen; the floors, offtake and stocks are "
+            "cheaper for the club at the weights used."
+        )
     items = []
-    for (k, s, lvl, ref), g in chosen.groupby(["mineral", "stage", "level",
-                                               "reference_usd_per_t"], sort=True):
-        items.append(f"{k} {s} at {lvl} ({num(ref):,.0f} USD/t): levy revenue "
-                     f"{money(g['levy_revenue_musd'].astype(float).sum())}, consumers pay "
-                     f"{money(g['consumer_cost_musd'].astype(float).sum())} more, member "
-                     f"producers gain {money(g['producer_gain_musd'].astype(float).sum())}, "
-                     f"partners {money(g['partner_rent_musd'].astype(float).sum())}")
+    for (k, s, lvl, ref), g in chosen.groupby(
+        ["mineral", "stage", "level", "reference_usd_per_t"], sort=True
+    ):
+        items.append(
+            f"{k} {s} at {lvl} ({num(ref):,.0f} USD/t): levy revenue "
+            f"{money(g['levy_revenue_musd'].astype(float).sum())}, consumers pay "
+            f"{money(g['consumer_cost_musd'].astype(float).sum())} more, member "
+            f"producers gain {money(g['producer_gain_musd'].astype(float).sum())}, "
+            f"partners {money(g['partner_rent_musd'].astype(float).sum())}"
+        )
     return "- **Reference prices (kept by a variable levy):** " + "; ".join(items) + "."
 
 
@@ -161,24 +190,31 @@ def project_line(pr: pd.DataFrame) -> str:
     ranked = built.sort_values("support_musd", ascending=False, kind="stable")
     for r in ranked.head(MAX_ITEMS).itertuples(index=False):
         part = "" if float(r.built) >= 1 - TOL else f", {100 * float(r.built):.0f}% of its scale"
-        items.append(f"{r.project} ({r.country}, {r.mineral} {r.stage}{part}, support "
-                     f"{money(r.support_musd)}, online {int(num(r.online_year))})")
+        items.append(
+            f"{r.project} ({r.country}, {r.mineral} {r.stage}{part}, support "
+            f"{money(r.support_musd)}, online {int(num(r.online_year))})"
+        )
     if len(built) > MAX_ITEMS:
         items.append(f"and {len(built) - MAX_ITEMS} more (see the Projects sheet)")
     total = built["support_musd"].astype(float).sum()
-    return (f"- **Projects:** finances {len(built)} project(s) with {money(total)} of club "
-            f"support (undiscounted); the largest: " + "; ".join(items) + ".")
+    return (
+        f"- **Projects:** finances {len(built)} project(s) with {money(total)} of club "
+        f"support (undiscounted); the largest: " + "; ".join(items) + "."
+    )
 
 
 def floor_line(fl: pd.DataFrame) -> str:
     if fl.empty:
         return "- **Price floors:** none are set."
     items = []
-    for (k, s, lvl, f), g in fl.groupby(["mineral", "stage", "level", "floor_usd_per_t"],
-                                        sort=True):
-        items.append(f"{k} {s} at level {lvl} ({num(f):,.0f} USD/t), covering "
-                     f"{span(g['covered_t'].astype(float))} in {years(g['year'])}, expected "
-                     f"payout {money(g['expected_payout_musd'].astype(float).sum())}")
+    for (k, s, lvl, f), g in fl.groupby(
+        ["mineral", "stage", "level", "floor_usd_per_t"], sort=True
+    ):
+        items.append(
+            f"{k} {s} at level {lvl} ({num(f):,.0f} USD/t), covering "
+            f"{span(g['covered_t'].astype(float))} in {years(g['year'])}, expected "
+            f"payout {money(g['expected_payout_musd'].astype(float).sum())}"
+        )
     return "- **Price floors:** " + "; ".join(items) + "."
 
 
@@ -189,8 +225,10 @@ def offtake_line(of: pd.DataFrame) -> str:
     for (sup, k, s), g in of.groupby(["supplier", "mineral", "stage"], sort=True):
         cost = g["expected_cost_musd"].astype(float).sum()
         note = " (negative: a hedge that pays when prices are high)" if cost < 0 else ""
-        items.append(f"{sup}, {k} {s}: {span(g['volume_t'].astype(float))} in "
-                     f"{years(g['year'])}, expected net cost {money(cost)}{note}")
+        items.append(
+            f"{sup}, {k} {s}: {span(g['volume_t'].astype(float))} in "
+            f"{years(g['year'])}, expected net cost {money(cost)}{note}"
+        )
     return "- **Offtake:** " + "; ".join(items) + "."
 
 
@@ -205,8 +243,10 @@ def stock_line(st: pd.DataFrame) -> str:
             continue
         text = f"{k}: {tonnes(cap)} of new capacity"
         if not released.empty:
-            where = ", ".join(f"{tonnes(r.release_t)} in {int(r.year)} of scenario {r.scenario}"
-                              for r in released.itertuples(index=False))
+            where = ", ".join(
+                f"{tonnes(r.release_t)} in {int(r.year)} of scenario {r.scenario}"
+                for r in released.itertuples(index=False)
+            )
             text += f"; released {where}"
         items.append(text)
     if not items:
@@ -215,7 +255,7 @@ def stock_line(st: pd.DataFrame) -> str:
 
 
 def levy_text(s: dict) -> str:
-    """" - levy revenue X" when reference prices raise a levy (it is netted in the fiscal cost)."""
+    """ " - levy revenue X" when reference prices raise a levy (it is netted in the fiscal cost)."""
     levy = num(s.get("levy_revenue_musd"))
     return f" − levy revenue {money(levy)}" if abs(levy) > TOL else ""
 
@@ -234,38 +274,52 @@ def cost_lines(s: dict, ledger: pd.DataFrame, missed: int = 0) -> list[str]:
     elif meets_all:
         versus = "more than doing nothing: the price of meeting the targets"
     else:
-        versus = ("more than doing nothing, and it does **not** meet every target (see "
-                  "Targets): this is not the price of meeting them")
-    out = [f"- **Expected total cost:** {money(obj)} (target penalties included), against "
-           f"{money(base)} with every lever off (the baseline). Without the notional target "
-           f"penalties the plan costs {money(abs(over))} {versus}."]
-    out.append(f"- **Fiscal cost** (what the club pays out): {money(s.get('fiscal_cost_musd'))} "
-               f"= project support {money(s.get('project_support_musd'))} + price floors "
-               f"{money(s.get('floor_payout_musd'))} + offtake "
-               f"{money(s.get('offtake_cost_musd'))} + stockpiles "
-               f"{money(s.get('stockpile_cost_musd'))}{levy_text(s)}.")
+        versus = (
+            "more than doing nothing, and it does **not** meet every target (see "
+            "Targets): this is not the price of meeting them"
+        )
+    out = [
+        f"- **Expected total cost:** {money(obj)} (target penalties included), against "
+        f"{money(base)} with every lever off (the baseline). Without the notional target "
+        f"penalties the plan costs {money(abs(over))} {versus}."
+    ]
+    out.append(
+        f"- **Fiscal cost** (what the club pays out): {money(s.get('fiscal_cost_musd'))} "
+        f"= project support {money(s.get('project_support_musd'))} + price floors "
+        f"{money(s.get('floor_payout_musd'))} + offtake "
+        f"{money(s.get('offtake_cost_musd'))} + stockpiles "
+        f"{money(s.get('stockpile_cost_musd'))}{levy_text(s)}."
+    )
     if abs(num(s.get("consumer_cost_musd"))) > TOL:
-        out.append(f"- **Who bears the reference prices:** club buyers pay "
-                   f"{money(s.get('consumer_cost_musd'))} more, member producers gain "
-                   f"{money(s.get('producer_gain_musd'))}, the levy raises "
-                   f"{money(s.get('levy_revenue_musd'))} (in the fiscal cost); weighted in the "
-                   f"objective they count {money(s.get('weighted_transfers_musd'))}.")
-    out.append(f"- **Damage** (what the economy bears): {money(s.get('damage_musd'))} = import "
-               f"premium {money(s.get('import_premium_musd'))} + unmet demand "
-               f"{money(s.get('shortfall_musd'))}. Target penalties "
-               f"{money(s.get('target_penalty_musd'))}; risk charge {money(s.get('risk_musd'))}.")
+        out.append(
+            f"- **Who bears the reference prices:** club buyers pay "
+            f"{money(s.get('consumer_cost_musd'))} more, member producers gain "
+            f"{money(s.get('producer_gain_musd'))}, the levy raises "
+            f"{money(s.get('levy_revenue_musd'))} (in the fiscal cost); weighted in the "
+            f"objective they count {money(s.get('weighted_transfers_musd'))}."
+        )
+    out.append(
+        f"- **Damage** (what the economy bears): {money(s.get('damage_musd'))} = import "
+        f"premium {money(s.get('import_premium_musd'))} + unmet demand "
+        f"{money(s.get('shortfall_musd'))}. Target penalties "
+        f"{money(s.get('target_penalty_musd'))}; risk charge {money(s.get('risk_musd'))}."
+    )
     if not ledger.empty and "role" in ledger.columns:
         members = ledger[ledger["role"] == "member"]
         if len(members) > 1:
             payer = members.loc[members["net_position_musd"].astype(float).idxmin()]
             gainer = members.loc[members["net_position_musd"].astype(float).idxmax()]
-            out.append(f"- **Who pays:** the largest net payer is {payer['country']} "
-                       f"({money(payer['net_position_musd'])}); the largest net receiver is "
-                       f"{gainer['country']} ({money(gainer['net_position_musd'])}). See the "
-                       "Ledger sheet.")
+            out.append(
+                f"- **Who pays:** the largest net payer is {payer['country']} "
+                f"({money(payer['net_position_musd'])}); the largest net receiver is "
+                f"{gainer['country']} ({money(gainer['net_position_musd'])}). See the "
+                "Ledger sheet."
+            )
         elif len(members) == 1:
-            out.append(f"- **Who pays:** {members['country'].iloc[0]} is the only member and "
-                       "bears the whole fiscal cost.")
+            out.append(
+                f"- **Who pays:** {members['country'].iloc[0]} is the only member and "
+                "bears the whole fiscal cost."
+            )
     return out
 
 
@@ -279,18 +333,25 @@ def target_lines(tg: pd.DataFrame) -> list[str]:
     for r in binding.itertuples(index=False):
         out.append(binding_line(r, inst[inst["target"] == r.target]))
     if binding.empty:
-        out.append("- No target binds: the plan meets every target with room to spare, so "
-                   "tightening one a little costs nothing.")
+        out.append(
+            "- No target binds: the plan meets every target with room to spare, so "
+            "tightening one a little costs nothing."
+        )
     slack = whole[~whole["binding"].astype(bool)]
     if not slack.empty:
-        items = [f"{r.target} (achieved {share_text(r.achieved, r.metric)}, limit "
-                 f"{share_text(r.value, r.metric)})" for r in slack.itertuples(index=False)]
+        items = [
+            f"{r.target} (achieved {share_text(r.achieved, r.metric)}, limit "
+            f"{share_text(r.value, r.metric)})"
+            for r in slack.itertuples(index=False)
+        ]
         out.append("- Not binding: " + "; ".join(items) + ".")
     unmet = [r for r in whole.itertuples(index=False) if r.hard and violated(r)]
     for r in unmet:
-        out.append(f"- **Not met:** {r.target}: best achievable "
-                   f"{share_text(r.achieved, r.metric)} against "
-                   f"{share_text(r.value, r.metric)}.")
+        out.append(
+            f"- **Not met:** {r.target}: best achievable "
+            f"{share_text(r.achieved, r.metric)} against "
+            f"{share_text(r.value, r.metric)}."
+        )
     for r in whole.itertuples(index=False):
         if not r.hard and violated(r):
             out.append(missed_line(r))
@@ -307,9 +368,11 @@ def missed_line(r) -> str:
     """A missed soft target with its shortfall (expected t/yr) and its penalty."""
     penalty = num(getattr(r, "penalty_musd", float("nan")))
     paid = "" if math.isnan(penalty) else f"; penalty {money(penalty)}"
-    return (f"- **Missed (soft):** {r.target}: {share_text(r.achieved, r.metric)} at worst "
-            f"against {share_text(r.value, r.metric)}; short by {tonnes(r.violation_t)} a year "
-            f"(expected){paid}.")
+    return (
+        f"- **Missed (soft):** {r.target}: {share_text(r.achieved, r.metric)} at worst "
+        f"against {share_text(r.value, r.metric)}; short by {tonnes(r.violation_t)} a year "
+        f"(expected){paid}."
+    )
 
 
 def violated(r) -> bool:
@@ -326,25 +389,33 @@ def binding_line(r, instances: pd.DataFrame) -> str:
     when = ""
     if not hits.empty:
         scen = sorted({str(w) for w in hits["scenario"]})
-        when = (f" It binds in {years(hits['year'].astype(int))}"
-                f" ({'all scenarios' if scen == ['*'] else 'scenario ' + ', '.join(scen)}).")
+        when = (
+            f" It binds in {years(hits['year'].astype(int))}"
+            f" ({'all scenarios' if scen == ['*'] else 'scenario ' + ', '.join(scen)})."
+        )
     mc = num(r.marginal_cost_musd_per_pp)
     if math.isnan(mc):
         price = "its marginal price is not available (no dual prices for this run)"
     elif abs(mc) < 1e-9:
         price = "its marginal price is zero: tightening it alone would not raise the cost"
     else:
-        step = ("asking for one more day of stock" if r.metric == "min_stock_days" else
-                "tightening it by one percentage point" if r.metric != "max_hhi" else
-                "lowering it by 0.01")
+        step = (
+            "asking for one more day of stock"
+            if r.metric == "min_stock_days"
+            else "tightening it by one percentage point"
+            if r.metric != "max_hhi"
+            else "lowering it by 0.01"
+        )
         price = f"{step} would cost about {money(mc)} USD million"
     unit = "" if r.metric in ("min_stock_days", "max_hhi") else " of supply"
     verb = "**binds**"
     if not bool(r.hard) and violated(r):
         verb = "**binds** and is missed (a soft target: its penalty is paid)"
-    return (f"- **{r.target}** ({r.metric}, {where}: {bound} "
-            f"{share_text(r.value, r.metric)}{unit}) {verb}: achieved "
-            f"{share_text(r.achieved, r.metric)}; {price}.{when}")
+    return (
+        f"- **{r.target}** ({r.metric}, {where}: {bound} "
+        f"{share_text(r.value, r.metric)}{unit}) {verb}: achieved "
+        f"{share_text(r.achieved, r.metric)}; {price}.{when}"
+    )
 
 
 def worst_lines(t: dict[str, pd.DataFrame], s: dict) -> list[str]:
@@ -353,32 +424,43 @@ def worst_lines(t: dict[str, pd.DataFrame], s: dict) -> list[str]:
         return ["- No scenario costs were reported."]
     worst = sc.loc[sc["cost_musd"].astype(float).idxmax()]
     w = worst["scenario"]
-    out = [f"- The costliest scenario is **{w}** (probability "
-           f"{100 * num(worst['probability']):.0f}%): it costs {money(worst['cost_musd'])}, "
-           f"against {money(expected_cost(sc))} expected{largest_difference(worst, sc)}."]
+    out = [
+        f"- The costliest scenario is **{w}** (probability "
+        f"{100 * num(worst['probability']):.0f}%): it costs {money(worst['cost_musd'])}, "
+        f"against {money(expected_cost(sc))} expected{largest_difference(worst, sc)}."
+    ]
     sh = t["Shortfall"]
     if not sh.empty:
         here = sh[(sh["scenario"] == w) & (sh["shortfall_t"].astype(float) > TOL)]
         if here.empty:
             out.append("- Demand is met in full there: no shortfall.")
         else:
-            items = [f"{r.mineral} {tonnes(r.shortfall_t)} in {int(r.year)}"
-                     for r in here.itertuples(index=False)]
+            items = [
+                f"{r.mineral} {tonnes(r.shortfall_t)} in {int(r.year)}"
+                for r in here.itertuples(index=False)
+            ]
             out.append("- **Shortfall there:** " + "; ".join(items) + ".")
     st = t["Stockpile"]
     if not st.empty:
         rel = st[(st["scenario"] == w) & (st["release_t"].astype(float) > TOL)]
         if not rel.empty:
-            items = [f"{r.mineral} {tonnes(r.release_t)} in {int(r.year)}"
-                     for r in rel.itertuples(index=False)]
+            items = [
+                f"{r.mineral} {tonnes(r.release_t)} in {int(r.year)}"
+                for r in rel.itertuples(index=False)
+            ]
             out.append("- Stock released there: " + "; ".join(items) + ".")
     return out
 
 
-PART_NAMES = {"project_support": "project support", "stockpile_cost": "stockpiles",
-              "floor_payout": "price floors", "offtake_cost": "offtake",
-              "import_premium": "the import premium", "shortfall": "unmet demand",
-              "target_penalty": "target penalties"}
+PART_NAMES = {
+    "project_support": "project support",
+    "stockpile_cost": "stockpiles",
+    "floor_payout": "price floors",
+    "offtake_cost": "offtake",
+    "import_premium": "the import premium",
+    "shortfall": "unmet demand",
+    "target_penalty": "target penalties",
+}
 
 
 def expected_cost(sc: pd.DataFrame) -> float:

@@ -68,8 +68,9 @@ def cost_shares(countries: Iterable[Country]) -> tuple[dict[str, float], str]:
         shares = [v or 0.0 for v in given]  # blanks count as 0
         if sum(shares) > 0:
             return _normalised(names, shares), "cost_share"
-        warnings.warn("members' cost_share sum to 0; the bill is shared by GDP or equally",
-                      stacklevel=2)
+        warnings.warn(
+            "members' cost_share sum to 0; the bill is shared by GDP or equally", stacklevel=2
+        )
     gdp = [c.gdp_busd for c in rows]
     known = [v for v in gdp if v is not None]
     if names and len(known) == len(gdp) and sum(known) > 0:
@@ -86,9 +87,11 @@ def basis_reason(countries: Iterable[Country], basis: str) -> str:
     rows = [c for c in countries if c.member]
     missing = [c.country for c in rows if c.gdp_busd is None]
     if missing and len(missing) < len(rows):
-        return (f"no cost_share given; gdp_busd blank for {', '.join(missing[:5])}"
-                + (f" and {len(missing) - 5} more" if len(missing) > 5 else "")
-                + ", so equal shares instead of GDP")
+        return (
+            f"no cost_share given; gdp_busd blank for {', '.join(missing[:5])}"
+            + (f" and {len(missing) - 5} more" if len(missing) > 5 else "")
+            + ", so equal shares instead of GDP"
+        )
     return "no cost_share or gdp_busd given: equal shares"
 
 
@@ -115,8 +118,7 @@ def received_by_country(m, ds: Dataset) -> dict[str, dict[str, float]]:
     offtake payments by producer's host country, partners for partner offtake) or
     ``(stockpile)``; the levy revenue (registered negative, owned by no country) is received by
     the members in their cost shares."""
-    out: dict[str, dict[str, float]] = {col: defaultdict(float)
-                                        for col in PAYMENT_COLUMN.values()}
+    out: dict[str, dict[str, float]] = {col: defaultdict(float) for col in PAYMENT_COLUMN.values()}
     shares, _basis = cost_shares(ds.country_rows)
     for category in FISCAL:
         column = PAYMENT_COLUMN[category]
@@ -162,22 +164,46 @@ def ledger_table(m, ds: Dataset, tables: dict[str, pd.DataFrame]) -> pd.DataFram
     kinds = [k for k in got if k != "stockpile_payments_musd"]
     rows = []
     for c in ds.members:
-        rows.append(dict(country=c, role="member", share_of_bill=shares[c], share_basis=basis,
-                         share_basis_reason=reason, contribution_musd=shares[c] * spending,
-                         share_of_demand=demand[c], consumer_cost_musd=demand[c] * consumer,
-                         **{kind: got[kind].get(c, 0.0) for kind in kinds}))
+        rows.append(
+            dict(
+                country=c,
+                role="member",
+                share_of_bill=shares[c],
+                share_basis=basis,
+                share_basis_reason=reason,
+                contribution_musd=shares[c] * spending,
+                share_of_demand=demand[c],
+                consumer_cost_musd=demand[c] * consumer,
+                **{kind: got[kind].get(c, 0.0) for kind in kinds},
+            )
+        )
     for c in ds.partners:
         if any(abs(got[kind].get(c, 0.0)) > TOL * 1e-3 for kind in kinds):
-            rows.append(dict(country=c, role="partner", share_of_bill=0.0, share_basis=None,
-                             contribution_musd=0.0,
-                             **{kind: got[kind].get(c, 0.0) for kind in kinds}))
-    rows.append(dict(country=STOCKPILE, role="stockpile", share_of_bill=0.0,
-                     share_basis=None, contribution_musd=0.0,
-                     stockpile_payments_musd=got["stockpile_payments_musd"].get(STOCKPILE, 0.0)))
+            rows.append(
+                dict(
+                    country=c,
+                    role="partner",
+                    share_of_bill=0.0,
+                    share_basis=None,
+                    contribution_musd=0.0,
+                    **{kind: got[kind].get(c, 0.0) for kind in kinds},
+                )
+            )
+    rows.append(
+        dict(
+            country=STOCKPILE,
+            role="stockpile",
+            share_of_bill=0.0,
+            share_basis=None,
+            contribution_musd=0.0,
+            stockpile_payments_musd=got["stockpile_payments_musd"].get(STOCKPILE, 0.0),
+        )
+    )
     df = pd.DataFrame(rows, columns=LEDGER_COLUMNS)
     paid = kinds + ["stockpile_payments_musd"]
     df[paid + ["consumer_cost_musd"]] = df[paid + ["consumer_cost_musd"]].fillna(0.0)
     df["received_musd"] = df[paid].sum(axis=1)
-    df["net_position_musd"] = (df["received_musd"] - df["contribution_musd"]
-                               - df["consumer_cost_musd"])
+    df["net_position_musd"] = (
+        df["received_musd"] - df["contribution_musd"] - df["consumer_cost_musd"]
+    )
     return df

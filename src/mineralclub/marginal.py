@@ -35,8 +35,7 @@ def fix_integers(m: pyo.ConcreteModel) -> list:
     return fixed
 
 
-def marginal_costs(m: pyo.ConcreteModel, ds: Dataset, opts: SolveOptions,
-                   solver=None) -> dict:
+def marginal_costs(m: pyo.ConcreteModel, ds: Dataset, opts: SolveOptions, solver=None) -> dict:
     """Instance index (or ("hhi", index)) -> USD million per percentage point.
 
     With `solver` the plan's `BulkHighs`, the LP is re-solved on the plan's own HiGHS instance
@@ -95,8 +94,9 @@ def _lp_duals(m, ds: Dataset, opts: SolveOptions) -> dict | None:
     if res.solution_status.name not in ("optimal", "feasible"):
         return None
     res.solution_loader.load_vars()
-    status = OPTIMAL if res.termination_condition.name == "convergenceCriteriaSatisfied" \
-        else TIME_LIMIT
+    status = (
+        OPTIMAL if res.termination_condition.name == "convergenceCriteriaSatisfied" else TIME_LIMIT
+    )
     if status != OPTIMAL:
         return None
     return res.solution_loader.get_duals()

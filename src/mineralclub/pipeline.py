@@ -88,9 +88,13 @@ def solve_dataset(ds: Dataset, opts: SolveOptions, progress=_quiet) -> RunResult
     conc = R.concentration_table(
         R.concentration_metrics(m, ds, fl), R.concentration_metrics(base.model, ds, bfl), ds
     )
-    summary = R.summary_dict(m, ds, plan.status, plan.gap,
-                             R.summary_dict(base.model, ds, base.status, base.gap, math.nan)[
-                                 "objective_musd"])
+    summary = R.summary_dict(
+        m,
+        ds,
+        plan.status,
+        plan.gap,
+        R.summary_dict(base.model, ds, base.status, base.gap, math.nan)["objective_musd"],
+    )
     progress("Marginal costs of the targets")
     marginal = marginal_costs(m, ds, opts, plan.solver) if plan.status != INFEASIBLE else {}
     targets = R.targets_table(m, ds, marginal)
@@ -107,9 +111,10 @@ def solve_dataset(ds: Dataset, opts: SolveOptions, progress=_quiet) -> RunResult
         "Targets": targets,
         "Shortfall": R.shortfall_table(m, ds, fl),
         "Scenarios": R.scenarios_table(m, ds),
-        "ScenarioTree": pd.DataFrame(tree_rows(m.sets.tree, ds),
-                                     columns=["year", "node", "parent", "scenarios",
-                                              "scenario_count", "probability"]),
+        "ScenarioTree": pd.DataFrame(
+            tree_rows(m.sets.tree, ds),
+            columns=["year", "node", "parent", "scenarios", "scenario_count", "probability"],
+        ),
     }
     tables["Ledger"] = ledger_table(m, ds, tables)
     info = {
@@ -128,9 +133,9 @@ def solve_dataset(ds: Dataset, opts: SolveOptions, progress=_quiet) -> RunResult
         "hhi_converged": getattr(m, "hhi_converged", True),
         "elastic_resolve": plan.elastic,
         **tree_summary(m.sets.tree, ds),
-        "mip_gap_option": opts.mip_gap if opts.mip_gap is not None
-        else ds.settings.get("mip_gap"),
-        "time_limit_option": opts.time_limit if opts.time_limit is not None
+        "mip_gap_option": opts.mip_gap if opts.mip_gap is not None else ds.settings.get("mip_gap"),
+        "time_limit_option": opts.time_limit
+        if opts.time_limit is not None
         else ds.settings.get("time_limit_s"),
         "started_utc": started.isoformat(timespec="seconds"),
         "finished_utc": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
@@ -140,9 +145,11 @@ def solve_dataset(ds: Dataset, opts: SolveOptions, progress=_quiet) -> RunResult
     if plan.status == INFEASIBLE:
         messages = infeasibility_messages(targets, m)
     if not getattr(m, "hhi_converged", True):
-        messages.append(f"warning: the HHI cutting planes did not converge in "
-                        f"{plan.hhi_rounds} rounds; some HHI targets are exceeded by more than "
-                        f"the {HHI_RELATIVE_TOL:g} tolerance (see the Targets sheet)")
+        messages.append(
+            f"warning: the HHI cutting planes did not converge in "
+            f"{plan.hhi_rounds} rounds; some HHI targets are exceeded by more than "
+            f"the {HHI_RELATIVE_TOL:g} tolerance (see the Targets sheet)"
+        )
     return RunResult(plan.status, summary, tables, messages=messages)
 
 
@@ -150,22 +157,29 @@ def infeasibility_messages(targets: pd.DataFrame, m) -> list[str]:
     """Name each unmet hard target with its best achievable value, and each exceeded budget."""
     out = []
     for r in R.unmet_targets(targets).itertuples(index=False):
-        out.append(f"target {r.target!r} ({r.metric}, value {r.value:g}) cannot be met: "
-                   f"best achievable value {r.achieved:.4g}")
+        out.append(
+            f"target {r.target!r} ({r.metric}, value {r.value:g}) cannot be met: "
+            f"best achievable value {r.achieved:.4g}"
+        )
     for t in m.sets.budget_years:
         limit = pyo.value(m.p_budget[t])
         spend = max(pyo.value(outlay_expr(m, t, w)) for w in m.scenario_names)
         if spend > limit * (1 + 1e-6) + 1e-6:
-            out.append(f"budget {t} ({limit:g} USD million/yr) cannot be met: the plan "
-                       f"needs {spend:.4g} USD million/yr")
+            out.append(
+                f"budget {t} ({limit:g} USD million/yr) cannot be met: the plan "
+                f"needs {spend:.4g} USD million/yr"
+            )
         elif spend >= limit * (1 - 1e-6) - 1e-6:
-            out.append(f"budget {t} ({limit:g} USD million/yr) is fully spent in the best "
-                       f"plan: it limits how close the targets can get")
+            out.append(
+                f"budget {t} ({limit:g} USD million/yr) is fully spent in the best "
+                f"plan: it limits how close the targets can get"
+            )
     return out or ["targets or budget cannot all be met (see the Targets sheet)"]
 
 
-def run(path: Path, out_dir: Path, opts: SolveOptions, figures: bool = False,
-        progress=_quiet) -> RunResult:
+def run(
+    path: Path, out_dir: Path, opts: SolveOptions, figures: bool = False, progress=_quiet
+) -> RunResult:
     """Read, validate, solve and write the results workbook (and with `figures` its charts as
     PNG files beside it). Raises InputError on bad input."""
     path = Path(path)
@@ -179,8 +193,12 @@ def run(path: Path, out_dir: Path, opts: SolveOptions, figures: bool = False,
     except SolverFailure as exc:
         return RunResult(FAILED, {"status": FAILED}, {}, messages=warnings + [str(exc)])
     result.messages = warnings + result.messages
-    extra = pd.DataFrame({"key": ["input_path", "input_sha256", "options"],
-                          "value": [str(path.resolve()), digest, json.dumps(_opts(opts))]})
+    extra = pd.DataFrame(
+        {
+            "key": ["input_path", "input_sha256", "options"],
+            "value": [str(path.resolve()), digest, json.dumps(_opts(opts))],
+        }
+    )
     result.tables["RunInfo"] = pd.concat([result.tables["RunInfo"], extra], ignore_index=True)
     target = Path(out_dir) / f"{path.stem}_results.xlsx"
     progress(f"Writing {target}")
@@ -237,7 +255,8 @@ def json_payload(result: RunResult) -> dict:
     stock = result.tables.get("Stockpile")
     stock_rows = (
         stock.groupby("mineral", as_index=False)["capacity_t"].first().to_dict("records")
-        if stock is not None else []
+        if stock is not None
+        else []
     )
     return {
         "status": result.status,
@@ -256,11 +275,15 @@ def _jsonable(d: dict) -> dict:
     return {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in d.items()}
 
 
-def solve_command(workbook, out, json_output: bool, time_limit, mip_gap, write_model,
-                  figures: bool = False) -> int:
+def solve_command(
+    workbook, out, json_output: bool, time_limit, mip_gap, write_model, figures: bool = False
+) -> int:
     """The `mineralclub solve` command: returns the exit code (SPEC §8)."""
-    opts = SolveOptions(mip_gap=mip_gap, time_limit=time_limit,
-                        write_model=str(write_model) if write_model else None)
+    opts = SolveOptions(
+        mip_gap=mip_gap,
+        time_limit=time_limit,
+        write_model=str(write_model) if write_model else None,
+    )
     err = sys.stderr
     problem = model_file_problem(workbook, write_model) or output_problem(Path(out), write_model)
     if problem:
@@ -268,8 +291,13 @@ def solve_command(workbook, out, json_output: bool, time_limit, mip_gap, write_m
         return EXIT_INPUT
     try:
         with Console(stderr=True).status("Starting") as status:
-            result = run(Path(workbook), Path(out), opts, figures=figures,
-                         progress=lambda message: status.update(message))
+            result = run(
+                Path(workbook),
+                Path(out),
+                opts,
+                figures=figures,
+                progress=lambda message: status.update(message),
+            )
     except InputError as exc:
         print("\n".join(capped_lines(exc.problems)), file=err)
         print(f"{len(exc.problems)} problem(s) in {workbook}; nothing was solved.", file=err)
@@ -285,7 +313,9 @@ def solve_command(workbook, out, json_output: bool, time_limit, mip_gap, write_m
         print(json.dumps(json_payload(result), default=str))
     elif result.summary.get("objective_musd") is not None and result.status != FAILED:
         s = result.summary
-        print(f"{s['status']}: objective {s['objective_musd']:,.2f} USD million "
-              f"(baseline {s['baseline_objective_musd']:,.2f}); results: {result.results_path}",
-              file=err)
+        print(
+            f"{s['status']}: objective {s['objective_musd']:,.2f} USD million "
+            f"(baseline {s['baseline_objective_musd']:,.2f}); results: {result.results_path}",
+            file=err,
+        )
     return result.exit_code

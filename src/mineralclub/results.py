@@ -68,8 +68,16 @@ def read_flows(m, ds: Dataset) -> Flows:
             output[key] = ds.yield_[(k, s)] * (fT.get(key, 0.0) + fU.get(key, 0.0))
     imports, mix = scenario_vals(m, m.I), param_values(m.p_mix)
     spot = {key: mix[key] * imports[key[1:]] for key in m.sets.export_keys}
-    return Flows(used, output, trusted, spot, vals(m.oP), scenario_vals(m, m.u),
-                 scenario_vals(m, m.e), scenario_vals(m, m.b))
+    return Flows(
+        used,
+        output,
+        trusted,
+        spot,
+        vals(m.oP),
+        scenario_vals(m, m.u),
+        scenario_vals(m, m.e),
+        scenario_vals(m, m.b),
+    )
 
 
 def country_of(ds: Dataset, owner: str) -> str:
@@ -83,27 +91,81 @@ def supply_table(m, ds: Dataset, fl: Flows) -> pd.DataFrame:
     rows = []
     for (o, k, s, t, w), q in fl.output.items():
         if q > TOL:
-            rows.append(dict(country=country_of(ds, o), producer=o, mineral=k, stage=s, year=t,
-                             scenario=w, source="member", produced_t=q,
-                             used_t=fl.used[(o, k, s, t, w)],
-                             trusted_t=fl.trusted[(o, k, s, t, w)]))
+            rows.append(
+                dict(
+                    country=country_of(ds, o),
+                    producer=o,
+                    mineral=k,
+                    stage=s,
+                    year=t,
+                    scenario=w,
+                    source="member",
+                    produced_t=q,
+                    used_t=fl.used[(o, k, s, t, w)],
+                    trusted_t=fl.trusted[(o, k, s, t, w)],
+                )
+            )
     for (c, k, s, t, w), q in fl.spot.items():
         if q > TOL:
-            rows.append(dict(country=c, producer=c, mineral=k, stage=s, year=t, scenario=w,
-                             source="spot_import", produced_t=None, used_t=q, trusted_t=0.0))
+            rows.append(
+                dict(
+                    country=c,
+                    producer=c,
+                    mineral=k,
+                    stage=s,
+                    year=t,
+                    scenario=w,
+                    source="spot_import",
+                    produced_t=None,
+                    used_t=q,
+                    trusted_t=0.0,
+                )
+            )
     for (c, k, s, t), q in fl.partner.items():
         for w in ds.scenarios:
             if q > TOL:
-                rows.append(dict(country=c, producer=c, mineral=k, stage=s, year=t, scenario=w,
-                                 source="partner_offtake", produced_t=None, used_t=q,
-                                 trusted_t=0.0))
+                rows.append(
+                    dict(
+                        country=c,
+                        producer=c,
+                        mineral=k,
+                        stage=s,
+                        year=t,
+                        scenario=w,
+                        source="partner_offtake",
+                        produced_t=None,
+                        used_t=q,
+                        trusted_t=0.0,
+                    )
+                )
     for (k, t, w), q in fl.release.items():
         if q > TOL:
-            rows.append(dict(country="(stockpile)", producer="(stockpile)", mineral=k,
-                             stage=ds.final_stage[k], year=t, scenario=w, source="stock_release",
-                             produced_t=None, used_t=q, trusted_t=0.0))
-    cols = ["country", "producer", "mineral", "stage", "year", "scenario", "source",
-            "produced_t", "used_t", "trusted_t"]
+            rows.append(
+                dict(
+                    country="(stockpile)",
+                    producer="(stockpile)",
+                    mineral=k,
+                    stage=ds.final_stage[k],
+                    year=t,
+                    scenario=w,
+                    source="stock_release",
+                    produced_t=None,
+                    used_t=q,
+                    trusted_t=0.0,
+                )
+            )
+    cols = [
+        "country",
+        "producer",
+        "mineral",
+        "stage",
+        "year",
+        "scenario",
+        "source",
+        "produced_t",
+        "used_t",
+        "trusted_t",
+    ]
     df = pd.DataFrame(rows, columns=cols)
     df["exported_t"] = (df["produced_t"] - df["used_t"]).where(df["source"] == "member")
     return df.sort_values(cols[:6]).reset_index(drop=True)
@@ -133,15 +195,23 @@ def _scope_rows(m, ds: Dataset, scope: str, k, s, t, w) -> list[dict]:
     num, den = share(m, ds, "max_nonmember_share", k, s, None, t, w)
     denom = pyo.value(den)
     denom = denom if denom > TOL else float("nan")
-    top = max((pyo.value(share(m, ds, "max_country_share", k, s, c, t, w)[0])
-               for c in countries), default=_final_shortfall(m, ds, scope, k, s, t, w))
-    out = {"top_country_share": top / denom, "nonmember_share": pyo.value(num) / denom,
-           "hhi": C.hhi_of(parts)}
+    top = max(
+        (pyo.value(share(m, ds, "max_country_share", k, s, c, t, w)[0]) for c in countries),
+        default=_final_shortfall(m, ds, scope, k, s, t, w),
+    )
+    out = {
+        "top_country_share": top / denom,
+        "nonmember_share": pyo.value(num) / denom,
+        "hhi": C.hhi_of(parts),
+    }
     if scope == "club":
-        out["trusted_share"] = pyo.value(share(m, ds, "min_trusted_share", k, s, None, t, w)[0]) \
-            / denom
-    return [dict(mineral=k, stage=s, year=t, scenario=w, scope=scope, metric=name, value=v)
-            for name, v in out.items()]
+        out["trusted_share"] = (
+            pyo.value(share(m, ds, "min_trusted_share", k, s, None, t, w)[0]) / denom
+        )
+    return [
+        dict(mineral=k, stage=s, year=t, scenario=w, scope=scope, metric=name, value=v)
+        for name, v in out.items()
+    ]
 
 
 def _final_shortfall(m, ds: Dataset, scope: str, k, s, t, w) -> float:
@@ -159,15 +229,19 @@ def concentration_table(plan: pd.DataFrame, base: pd.DataFrame, ds: Dataset) -> 
     prob = df["scenario"].map(ds.prob)
     group = ["mineral", "stage", "year", "scope", "metric"]
     weighted = df.assign(
-        baseline=df["baseline"] * prob, optimised=df["optimised"] * prob,
+        baseline=df["baseline"] * prob,
+        optimised=df["optimised"] * prob,
         baseline_mass=prob.where(df["baseline"].notna()),
-        optimised_mass=prob.where(df["optimised"].notna()))
+        optimised_mass=prob.where(df["optimised"].notna()),
+    )
     sums = weighted.groupby(group, as_index=False)[
-        ["baseline", "optimised", "baseline_mass", "optimised_mass"]].sum(min_count=1)
+        ["baseline", "optimised", "baseline_mass", "optimised_mass"]
+    ].sum(min_count=1)
     exp = sums.assign(  # expectation over the scenarios where the metric is defined
         baseline=sums["baseline"] / sums["baseline_mass"],
         optimised=sums["optimised"] / sums["optimised_mass"],
-        scenario="expected")[group + ["baseline", "optimised", "scenario"]]
+        scenario="expected",
+    )[group + ["baseline", "optimised", "scenario"]]
     worst_max = df.groupby(group, as_index=False)[["baseline", "optimised"]].max()
     worst_min = df.groupby(group, as_index=False)[["baseline", "optimised"]].min()
     is_min = worst_max["metric"] == "trusted_share"
@@ -199,15 +273,34 @@ def projects_table(m, ds: Dataset) -> pd.DataFrame:
     for name, p in ds.projects.items():
         built = float(pyo.value(m.x[name]))
         built = 0.0 if abs(built) < TOL else round(built, 9)
-        rows.append(dict(project=name, built=built,
-                         support_musd=p.support_musd * built if not p.committed else 0.0,
-                         online_year=p.first_year if built > TOL else None,
-                         committed=p.committed, country=p.country, mineral=p.mineral,
-                         stage=p.stage, capacity_t=p.capacity_t * built,
-                         private_capital_musd=(1 - p.support_share) * p.capex_musd * built,
-                         delayed_online=risks.get(name)))
-    cols = ["project", "built", "support_musd", "online_year", "committed", "country", "mineral",
-            "stage", "capacity_t", "private_capital_musd", "delayed_online"]
+        rows.append(
+            dict(
+                project=name,
+                built=built,
+                support_musd=p.support_musd * built if not p.committed else 0.0,
+                online_year=p.first_year if built > TOL else None,
+                committed=p.committed,
+                country=p.country,
+                mineral=p.mineral,
+                stage=p.stage,
+                capacity_t=p.capacity_t * built,
+                private_capital_musd=(1 - p.support_share) * p.capex_musd * built,
+                delayed_online=risks.get(name),
+            )
+        )
+    cols = [
+        "project",
+        "built",
+        "support_musd",
+        "online_year",
+        "committed",
+        "country",
+        "mineral",
+        "stage",
+        "capacity_t",
+        "private_capital_musd",
+        "delayed_online",
+    ]
     return pd.DataFrame(rows, columns=cols)
 
 
@@ -239,12 +332,28 @@ def floors_table(m, ds: Dataset) -> pd.DataFrame:
     for (k, s, lvl, t), v in sorted(agg.items()):
         if v <= TOL:
             continue
-        rows.append(dict(mineral=k, stage=s, level=lvl,
-                         floor_usd_per_t=pyo.value(m.p_floor[k, s, lvl]), year=t, covered_t=v,
-                         expected_payout_musd=_clean(payout.get(((k, s, lvl), t), 0.0)),
-                         upside_share=upside.get((k, s, lvl), 0.0)))
-    cols = ["mineral", "stage", "level", "floor_usd_per_t", "year", "covered_t",
-            "expected_payout_musd", "upside_share"]
+        rows.append(
+            dict(
+                mineral=k,
+                stage=s,
+                level=lvl,
+                floor_usd_per_t=pyo.value(m.p_floor[k, s, lvl]),
+                year=t,
+                covered_t=v,
+                expected_payout_musd=_clean(payout.get(((k, s, lvl), t), 0.0)),
+                upside_share=upside.get((k, s, lvl), 0.0),
+            )
+        )
+    cols = [
+        "mineral",
+        "stage",
+        "level",
+        "floor_usd_per_t",
+        "year",
+        "covered_t",
+        "expected_payout_musd",
+        "upside_share",
+    ]
     return pd.DataFrame(rows, columns=cols)
 
 
@@ -257,8 +366,16 @@ def offtake_table(m, ds: Dataset) -> pd.DataFrame:
         for (sup, k, s, t), v in vals(var).items():
             if v <= TOL:
                 continue
-            rows.append(dict(supplier=sup, mineral=k, stage=s, year=t, volume_t=v,
-                             expected_cost_musd=cost.get(((sup, k, s), t), 0.0)))
+            rows.append(
+                dict(
+                    supplier=sup,
+                    mineral=k,
+                    stage=s,
+                    year=t,
+                    volume_t=v,
+                    expected_cost_musd=cost.get(((sup, k, s), t), 0.0),
+                )
+            )
     cols = ["supplier", "mineral", "stage", "year", "volume_t", "expected_cost_musd"]
     return pd.DataFrame(rows, columns=cols).sort_values(cols[:4]).reset_index(drop=True)
 
@@ -271,19 +388,43 @@ def stockpile_table(m, ds: Dataset) -> pd.DataFrame:
     L, b, e = (scenario_vals(m, var) for var in (m.L, m.b, m.e))
     rep = m.sets.tree.rep
     per_day = {key: pyo.value(d) / 365.0 for key, d in m.p_demand.items()}
-    rows = [dict(mineral=k, capacity_t=K.get(k, 0.0), year=t, scenario=w, level_t=L[(k, t, w)],
-                 purchase_t=ds.duration[t] * b[(k, t, w)],
-                 release_t=ds.duration[t] * e[(k, t, w)], node=node_name(t, rep[(t, w)]),
-                 days_of_demand=L[(k, t, w)] / per_day[(k, t)] if per_day[(k, t)] > TOL
-                 else float("nan"))
-            for k, t, w in m.sets.kt_w]
-    return pd.DataFrame(rows, columns=["mineral", "capacity_t", "year", "scenario", "level_t",
-                                       "purchase_t", "release_t", "node", "days_of_demand"])
+    rows = [
+        dict(
+            mineral=k,
+            capacity_t=K.get(k, 0.0),
+            year=t,
+            scenario=w,
+            level_t=L[(k, t, w)],
+            purchase_t=ds.duration[t] * b[(k, t, w)],
+            release_t=ds.duration[t] * e[(k, t, w)],
+            node=node_name(t, rep[(t, w)]),
+            days_of_demand=L[(k, t, w)] / per_day[(k, t)]
+            if per_day[(k, t)] > TOL
+            else float("nan"),
+        )
+        for k, t, w in m.sets.kt_w
+    ]
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "mineral",
+            "capacity_t",
+            "year",
+            "scenario",
+            "level_t",
+            "purchase_t",
+            "release_t",
+            "node",
+            "days_of_demand",
+        ],
+    )
 
 
 def shortfall_table(m, ds: Dataset, fl: Flows) -> pd.DataFrame:
-    rows = [dict(mineral=k, year=t, scenario=w, shortfall_t=fl.shortfall.get((k, t, w), 0.0))
-            for k, t, w in m.sets.kt_w]
+    rows = [
+        dict(mineral=k, year=t, scenario=w, shortfall_t=fl.shortfall.get((k, t, w), 0.0))
+        for k, t, w in m.sets.kt_w
+    ]
     return pd.DataFrame(rows, columns=["mineral", "year", "scenario", "shortfall_t"])
 
 
@@ -300,19 +441,46 @@ def targets_table(m, ds: Dataset, marginal: dict | None = None) -> pd.DataFrame:
         num, den = pyo.value(inst.numerator), pyo.value(inst.denominator)
         achieved = num / den if abs(den) > TOL else float("nan")
         g = pyo.value(violation_expr(inst))
-        rows.append(dict(target=inst.target, metric=inst.metric, scope=inst.scope,
-                         mineral=inst.mineral, stage=inst.stage, country=inst.country,
-                         year=inst.year, scenario=inst.scenario or "*", value=pyo.value(inst.value),
-                         achieved=achieved, binding=bool(g >= -BINDING_TOL * max(1.0, abs(den))),
-                         violation_t=max(0.0, g), hard=inst.hard,
-                         marginal_cost_musd_per_pp=marginal.get(inst.index, float("nan"))))
+        rows.append(
+            dict(
+                target=inst.target,
+                metric=inst.metric,
+                scope=inst.scope,
+                mineral=inst.mineral,
+                stage=inst.stage,
+                country=inst.country,
+                year=inst.year,
+                scenario=inst.scenario or "*",
+                value=pyo.value(inst.value),
+                achieved=achieved,
+                binding=bool(g >= -BINDING_TOL * max(1.0, abs(den))),
+                violation_t=max(0.0, g),
+                hard=inst.hard,
+                marginal_cost_musd_per_pp=marginal.get(inst.index, float("nan")),
+            )
+        )
     for h in getattr(m, "hhi_instances", []):
         rows.append(h.row(marginal))
-    cols = ["target", "metric", "scope", "mineral", "stage", "country", "year", "scenario",
-            "value", "achieved", "binding", "violation_t", "hard", "marginal_cost_musd_per_pp"]
+    cols = [
+        "target",
+        "metric",
+        "scope",
+        "mineral",
+        "stage",
+        "country",
+        "year",
+        "scenario",
+        "value",
+        "achieved",
+        "binding",
+        "violation_t",
+        "hard",
+        "marginal_cost_musd_per_pp",
+    ]
     df = pd.DataFrame(rows, columns=cols)
     df["marginal_cost_unit"] = df["metric"].map(
-        lambda metric: "musd_per_day" if metric == "min_stock_days" else "musd_per_pp")
+        lambda metric: "musd_per_day" if metric == "min_stock_days" else "musd_per_pp"
+    )
     df["penalty_musd"] = float("nan")
     whole = _whole_target_rows(df, ds.prob)
     penalty = target_penalties(m)
@@ -343,16 +511,26 @@ def _whole_target_rows(df: pd.DataFrame, prob: dict) -> pd.DataFrame:
     for name, g in df.groupby("target", sort=False):
         is_min = g["metric"].iloc[0].startswith("min_")
         worst = g["achieved"].min() if is_min else g["achieved"].max()
-        out.append(dict(target=name, metric=g["metric"].iloc[0], scope=g["scope"].iloc[0],
-                        mineral="*" if g["mineral"].nunique() > 1 else g["mineral"].iloc[0],
-                        stage="*" if g["stage"].nunique() > 1 else g["stage"].iloc[0],
-                        country=None, year="*", scenario="*", value=g["value"].iloc[0],
-                        achieved=worst, binding=bool(g["binding"].any()),
-                        violation_t=_expected_violation_per_year(g, prob),
-                        hard=bool(g["hard"].iloc[0]),
-                        marginal_cost_musd_per_pp=g["marginal_cost_musd_per_pp"].sum(min_count=1),
-                        marginal_cost_unit=g["marginal_cost_unit"].iloc[0],
-                        penalty_musd=float("nan")))
+        out.append(
+            dict(
+                target=name,
+                metric=g["metric"].iloc[0],
+                scope=g["scope"].iloc[0],
+                mineral="*" if g["mineral"].nunique() > 1 else g["mineral"].iloc[0],
+                stage="*" if g["stage"].nunique() > 1 else g["stage"].iloc[0],
+                country=None,
+                year="*",
+                scenario="*",
+                value=g["value"].iloc[0],
+                achieved=worst,
+                binding=bool(g["binding"].any()),
+                violation_t=_expected_violation_per_year(g, prob),
+                hard=bool(g["hard"].iloc[0]),
+                marginal_cost_musd_per_pp=g["marginal_cost_musd_per_pp"].sum(min_count=1),
+                marginal_cost_unit=g["marginal_cost_unit"].iloc[0],
+                penalty_musd=float("nan"),
+            )
+        )
     return pd.DataFrame(out, columns=df.columns)
 
 
@@ -412,9 +590,12 @@ def scenarios_table(m, ds: Dataset) -> pd.DataFrame:
     first = sum(pyo.value(weight(m, c) * m.e_first[c]) for c in CATEGORIES)
     rows = []
     for w in ds.scenarios:
-        row = dict(scenario=w, probability=ds.prob[w],
-                   cost_musd=first + pyo.value(m.e_scenario_total[w]),
-                   first_stage_musd=first)
+        row = dict(
+            scenario=w,
+            probability=ds.prob[w],
+            cost_musd=first + pyo.value(m.e_scenario_total[w]),
+            first_stage_musd=first,
+        )
         for c in CATEGORIES:
             row[f"{c}_musd"] = pyo.value(m.e_scenario[c, w])
         rows.append(row)

@@ -25,8 +25,15 @@ from mineralclub.io.tables import Tables
 from mineralclub.io.template import save_atomic
 
 SHEET = "DisruptionRisks"
-HEADER = ("country", "mineral", "stage", "annual_probability", "duration_years", "export_cut",
-          "announcement_lead_years")
+HEADER = (
+    "country",
+    "mineral",
+    "stage",
+    "annual_probability",
+    "duration_years",
+    "export_cut",
+    "announcement_lead_years",
+)
 DISRUPTION_COLUMNS = (
     "scenario",
     "country",

@@ -112,17 +112,23 @@ def run_solver(solver, m: pyo.ConcreteModel) -> tuple[str, str, float, float | N
     has_solution = res.solution_status in (SolutionStatus.optimal, SolutionStatus.feasible)
     if term == TerminationCondition.convergenceCriteriaSatisfied and has_solution:
         status = OPTIMAL
-    elif term in (TerminationCondition.provenInfeasible, TerminationCondition.locallyInfeasible,
-                  TerminationCondition.infeasibleOrUnbounded):
+    elif term in (
+        TerminationCondition.provenInfeasible,
+        TerminationCondition.locallyInfeasible,
+        TerminationCondition.infeasibleOrUnbounded,
+    ):
         return INFEASIBLE, term.name, float("nan"), None
-    elif has_solution and term in (TerminationCondition.maxTimeLimit,
-                                   TerminationCondition.iterationLimit,
-                                   TerminationCondition.interrupted):
+    elif has_solution and term in (
+        TerminationCondition.maxTimeLimit,
+        TerminationCondition.iterationLimit,
+        TerminationCondition.interrupted,
+    ):
         status = TIME_LIMIT
     else:
         raise SolverFailure(
             f"HiGHS found no feasible plan (termination: {term.name}, solution: "
-            f"{res.solution_status.name})", term.name
+            f"{res.solution_status.name})",
+            term.name,
         )
     res.solution_loader.load_vars()
     bound = res.objective_bound
@@ -152,9 +158,19 @@ def solve_plan(ds: Dataset, opts: SolveOptions, cut_loop=hhi_cut_loop) -> SolveO
     if status == INFEASIBLE:
         m, status, term, obj, bound, solver = solve_elastic(ds, opts, cut_loop)
         elastic = True
-    out = SolveOutcome(m, status, term, obj, bound, relative_gap(obj, bound),
-                       time.perf_counter() - t1, build_s, elastic=elastic, solver=solver,
-                       highs_seconds=solver.highs_seconds)
+    out = SolveOutcome(
+        m,
+        status,
+        term,
+        obj,
+        bound,
+        relative_gap(obj, bound),
+        time.perf_counter() - t1,
+        build_s,
+        elastic=elastic,
+        solver=solver,
+        highs_seconds=solver.highs_seconds,
+    )
     out.hhi_rounds = getattr(m, "hhi_rounds", 0)
     out.hhi_cuts = getattr(m, "hhi_cut_count", 0)
     return out
@@ -216,15 +232,27 @@ def solve_baseline(ds: Dataset, opts: SolveOptions) -> SolveOutcome:
     t0 = time.perf_counter()
     m = build_model(ds, BuildOptions(baseline=True))
     build_s = time.perf_counter() - t0
-    solver = make_solver(ds, SolveOptions(mip_gap=opts.mip_gap, time_limit=opts.time_limit,
-                                          threads=opts.threads), bulk=True)
+    solver = make_solver(
+        ds,
+        SolveOptions(mip_gap=opts.mip_gap, time_limit=opts.time_limit, threads=opts.threads),
+        bulk=True,
+    )
     t1 = time.perf_counter()
     status, term, obj, bound = run_solver(solver, m)
     if status == INFEASIBLE:
         raise SolverFailure("the baseline (no levers) is infeasible: check the input data", term)
-    return SolveOutcome(m, status, term, obj, bound, relative_gap(obj, bound),
-                        time.perf_counter() - t1, build_s, solver=solver,
-                        highs_seconds=solver.highs_seconds)
+    return SolveOutcome(
+        m,
+        status,
+        term,
+        obj,
+        bound,
+        relative_gap(obj, bound),
+        time.perf_counter() - t1,
+        build_s,
+        solver=solver,
+        highs_seconds=solver.highs_seconds,
+    )
 
 
 def spare_core(ds: Dataset, opts: SolveOptions) -> bool:
@@ -234,8 +262,9 @@ def spare_core(ds: Dataset, opts: SolveOptions) -> bool:
     return len(os.sched_getaffinity(0)) >= 2 and threads != 1
 
 
-def solve_plan_and_baseline(ds: Dataset, opts: SolveOptions, concurrent: bool | None = None,
-                            cut_loop=hhi_cut_loop) -> tuple[SolveOutcome, SolveOutcome]:
+def solve_plan_and_baseline(
+    ds: Dataset, opts: SolveOptions, concurrent: bool | None = None, cut_loop=hhi_cut_loop
+) -> tuple[SolveOutcome, SolveOutcome]:
     """The plan and the baseline. With a spare core (`spare_core`, or `concurrent`) the baseline
     is built and solved in a second thread: HiGHS releases the GIL while it runs, so the
     baseline overlaps the plan's solve. The two models share nothing but the read-only dataset;

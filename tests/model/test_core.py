@@ -27,8 +27,12 @@ def test_no_target_runs_viable_member_capacity_and_imports_the_rest():
     assert r.summary["import_premium_musd"] == pytest.approx(0.008)
     assert r.summary["baseline_objective_musd"] == pytest.approx(0.008)
     conc = r.tables["Concentration"]
-    top = conc[(conc.metric == "top_country_share") & (conc.scope == "club")
-               & (conc.stage == "ref") & (conc.scenario == "base")]
+    top = conc[
+        (conc.metric == "top_country_share")
+        & (conc.scope == "club")
+        & (conc.stage == "ref")
+        & (conc.scenario == "base")
+    ]
     assert top["optimised"].iloc[0] == pytest.approx(0.8)
 
 
@@ -49,8 +53,9 @@ def test_target_forces_the_cheapest_lumpy_combination():
 def test_scalable_project_is_built_to_the_fraction_needed():
     """B <= 60%: member refining >= 40 t, A has 20, so x = 20/60 of a scalable 60 t project:
     support 0.5 x 30 x 1/3 = 5 MUSD, plus 60 t imported x 100 USD/t = 0.006."""
-    sheets = one_stage_refinery(Projects=[project("P1", 60, 30, lumpy=False)],
-                                Targets=[cap_target(0.6)])
+    sheets = one_stage_refinery(
+        Projects=[project("P1", 60, 30, lumpy=False)], Targets=[cap_target(0.6)]
+    )
     r = solve(sheets)
     assert built(r)["P1"] == pytest.approx(1 / 3)
     assert r.summary["objective_musd"] == pytest.approx(5.006)
@@ -63,10 +68,14 @@ def test_scalable_project_is_built_to_the_fraction_needed():
 def test_marginal_cost_equals_finite_difference():
     """Tightening 60% -> 59% needs 1 t more: 1/60 of P1's support (0.25) less 1 t of premium
     (0.0001): 0.2499 MUSD per percentage point, as the re-solve shows."""
-    base = solve(one_stage_refinery(Projects=[project("P1", 60, 30, lumpy=False)],
-                                    Targets=[cap_target(0.6)]))
-    tight = solve(one_stage_refinery(Projects=[project("P1", 60, 30, lumpy=False)],
-                                     Targets=[cap_target(0.59)]))
+    base = solve(
+        one_stage_refinery(Projects=[project("P1", 60, 30, lumpy=False)], Targets=[cap_target(0.6)])
+    )
+    tight = solve(
+        one_stage_refinery(
+            Projects=[project("P1", 60, 30, lumpy=False)], Targets=[cap_target(0.59)]
+        )
+    )
     t = base.tables["Targets"]
     mc = t[t.year == "*"]["marginal_cost_musd_per_pp"].iloc[0]
     diff = tight.summary["objective_musd"] - base.summary["objective_musd"]

@@ -60,8 +60,10 @@ def ban():
 
 
 def _expected(m, terms) -> float:
-    return sum((1.0 if t.scenario is None else pyo.value(m.p_prob[t.scenario]))
-               * pyo.value(t.expr) for t in terms)
+    return sum(
+        (1.0 if t.scenario is None else pyo.value(m.p_prob[t.scenario])) * pyo.value(t.expr)
+        for t in terms
+    )
 
 
 def test_objective_is_exactly_the_registered_terms_plus_risk_and_reward():
@@ -71,10 +73,16 @@ def test_objective_is_exactly_the_registered_terms_plus_risk_and_reward():
     m = plan.model
     total = _expected(m, m.reg.costs)
     assert pyo.value(m.obj) == pytest.approx(
-        total + pyo.value(m.e_risk) + pyo.value(m.e_reward), rel=1e-9, abs=1e-9)
-    assert {t.category for t in m.reg.costs} >= {Cost.FLOOR_PAYOUT, Cost.OFFTAKE_COST,
-                                                 Cost.STOCKPILE_COST, Cost.SHORTFALL,
-                                                 Cost.IMPORT_PREMIUM, Cost.PROJECT_SUPPORT}
+        total + pyo.value(m.e_risk) + pyo.value(m.e_reward), rel=1e-9, abs=1e-9
+    )
+    assert {t.category for t in m.reg.costs} >= {
+        Cost.FLOOR_PAYOUT,
+        Cost.OFFTAKE_COST,
+        Cost.STOCKPILE_COST,
+        Cost.SHORTFALL,
+        Cost.IMPORT_PREMIUM,
+        Cost.PROJECT_SUPPORT,
+    }
 
 
 def test_every_category_reaches_summary_scenarios_and_the_ledger(ban):
@@ -91,7 +99,8 @@ def test_every_category_reaches_summary_scenarios_and_the_ledger(ban):
     ledger = result.tables["Ledger"]
     assert ledger["received_musd"].sum() == pytest.approx(summary["fiscal_cost_musd"])
     assert summary["fiscal_cost_musd"] == pytest.approx(
-        sum(summary[f"{c.value}_musd"] for c in FISCAL))
+        sum(summary[f"{c.value}_musd"] for c in FISCAL)
+    )
 
 
 def test_detail_sheets_add_up_to_the_summary(ban):
@@ -101,7 +110,8 @@ def test_detail_sheets_add_up_to_the_summary(ban):
     s, t = result.summary, result.tables
     assert t["Offtake"]["expected_cost_musd"].sum() == pytest.approx(s["offtake_cost_musd"])
     assert t["PriceFloors"]["expected_payout_musd"].sum() == pytest.approx(
-        s["floor_payout_musd"], abs=1e-9)
+        s["floor_payout_musd"], abs=1e-9
+    )
     ledger = t["Ledger"]
     assert ledger["offtake_payments_musd"].sum() == pytest.approx(s["offtake_cost_musd"])
     assert ledger["stockpile_payments_musd"].sum() == pytest.approx(s["stockpile_cost_musd"])
@@ -120,9 +130,11 @@ def test_detail_sheets_add_up_to_the_discounted_summary():
     )
     sheets["Prices"] = [
         {"mineral": "li", "stage": s, "year": y, "scenario": "*", "price_usd_per_t": p}
-        for y in (2026, 2028) for s, p in (("mine", 1000), ("ref", 1500))]
+        for y in (2026, 2028)
+        for s, p in (("mine", 1000), ("ref", 1500))
+    ]
     sheets["Capacity"][1]["unit_cost_usd_per_t"] = 700  # A is unviable: needs the floor
     r = solve(sheets)
     floors = r.tables["PriceFloors"]["expected_payout_musd"].sum()
     assert floors == pytest.approx(r.summary["floor_payout_musd"])
-    assert floors == pytest.approx(0.006 * 2 * (1 + 1.1 ** -2))
+    assert floors == pytest.approx(0.006 * 2 * (1 + 1.1**-2))

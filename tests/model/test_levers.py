@@ -15,14 +15,26 @@ def solve(sheets):
 
 def two_scenarios(sheets, low_ref=1200, p_low=0.5):
     """Scenarios 'base' (ref 1500) and 'low' (ref low_ref), equally likely unless told."""
-    sheets["Scenarios"] = [{"scenario": "base", "probability": 1 - p_low},
-                           {"scenario": "low", "probability": p_low}]
+    sheets["Scenarios"] = [
+        {"scenario": "base", "probability": 1 - p_low},
+        {"scenario": "low", "probability": p_low},
+    ]
     sheets["Prices"] = [
         {"mineral": "li", "stage": "mine", "year": 2026, "scenario": "*", "price_usd_per_t": 1000},
-        {"mineral": "li", "stage": "ref", "year": 2026, "scenario": "base",
-         "price_usd_per_t": 1500},
-        {"mineral": "li", "stage": "ref", "year": 2026, "scenario": "low",
-         "price_usd_per_t": low_ref},
+        {
+            "mineral": "li",
+            "stage": "ref",
+            "year": 2026,
+            "scenario": "base",
+            "price_usd_per_t": 1500,
+        },
+        {
+            "mineral": "li",
+            "stage": "ref",
+            "year": 2026,
+            "scenario": "low",
+            "price_usd_per_t": low_ref,
+        },
     ]
     return sheets
 
@@ -36,11 +48,14 @@ def dear_member(sheets, cost=700):
 def test_unviable_producer_runs_only_under_a_floor():
     """B <= 80% needs A's 20 t, but A's full cost 1700 exceeds the price 1500. A floor at 1800
     (eligible: 1800 >= 1700) on 20 t pays (1800 - 1500) x 20 = 6,000 USD."""
-    sheets = dear_member(one_stage_refinery(
-        Targets=[cap_target(0.8)],
-        FloorLevels=[{"mineral": "li", "stage": "ref", "level": "F1800",
-                      "floor_usd_per_t": 1800}],
-    ))
+    sheets = dear_member(
+        one_stage_refinery(
+            Targets=[cap_target(0.8)],
+            FloorLevels=[
+                {"mineral": "li", "stage": "ref", "level": "F1800", "floor_usd_per_t": 1800}
+            ],
+        )
+    )
     r = solve(sheets)
     assert r.status == OPTIMAL
     floors = r.tables["PriceFloors"]
@@ -50,11 +65,14 @@ def test_unviable_producer_runs_only_under_a_floor():
 
 def test_floor_below_full_cost_is_not_eligible():
     """A floor at 1600 < 1700 cannot cover A: the target cannot be met (elastic plan)."""
-    sheets = dear_member(one_stage_refinery(
-        Targets=[cap_target(0.8)],
-        FloorLevels=[{"mineral": "li", "stage": "ref", "level": "F1600",
-                      "floor_usd_per_t": 1600}],
-    ))
+    sheets = dear_member(
+        one_stage_refinery(
+            Targets=[cap_target(0.8)],
+            FloorLevels=[
+                {"mineral": "li", "stage": "ref", "level": "F1600", "floor_usd_per_t": 1600}
+            ],
+        )
+    )
     r = solve(sheets)
     assert r.status == "INFEASIBLE"
     assert r.tables["PriceFloors"].empty
@@ -63,13 +81,23 @@ def test_floor_below_full_cost_is_not_eligible():
 def test_offtake_wins_when_the_contract_is_close_to_the_market():
     """Offtake at 1710 (just above A's cost) costs 210 x 20 = 4,200 USD; the floor at 1800
     would pay 300 x 20 = 6,000. The club signs the offtake."""
-    sheets = dear_member(one_stage_refinery(
-        Targets=[cap_target(0.8)],
-        FloorLevels=[{"mineral": "li", "stage": "ref", "level": "F1800",
-                      "floor_usd_per_t": 1800}],
-        OfftakeOptions=[{"supplier": "A", "mineral": "li", "stage": "ref",
-                         "contract_price_usd_per_t": 1710, "max_t_per_yr": 20}],
-    ))
+    sheets = dear_member(
+        one_stage_refinery(
+            Targets=[cap_target(0.8)],
+            FloorLevels=[
+                {"mineral": "li", "stage": "ref", "level": "F1800", "floor_usd_per_t": 1800}
+            ],
+            OfftakeOptions=[
+                {
+                    "supplier": "A",
+                    "mineral": "li",
+                    "stage": "ref",
+                    "contract_price_usd_per_t": 1710,
+                    "max_t_per_yr": 20,
+                }
+            ],
+        )
+    )
     r = solve(sheets)
     assert r.tables["PriceFloors"].empty
     assert r.tables["Offtake"]["volume_t"].sum() == pytest.approx(20)
@@ -77,13 +105,23 @@ def test_offtake_wins_when_the_contract_is_close_to_the_market():
 
 
 def test_floor_wins_when_the_contract_is_dear():
-    sheets = dear_member(one_stage_refinery(
-        Targets=[cap_target(0.8)],
-        FloorLevels=[{"mineral": "li", "stage": "ref", "level": "F1800",
-                      "floor_usd_per_t": 1800}],
-        OfftakeOptions=[{"supplier": "A", "mineral": "li", "stage": "ref",
-                         "contract_price_usd_per_t": 1900, "max_t_per_yr": 20}],
-    ))
+    sheets = dear_member(
+        one_stage_refinery(
+            Targets=[cap_target(0.8)],
+            FloorLevels=[
+                {"mineral": "li", "stage": "ref", "level": "F1800", "floor_usd_per_t": 1800}
+            ],
+            OfftakeOptions=[
+                {
+                    "supplier": "A",
+                    "mineral": "li",
+                    "stage": "ref",
+                    "contract_price_usd_per_t": 1900,
+                    "max_t_per_yr": 20,
+                }
+            ],
+        )
+    )
     r = solve(sheets)
     assert r.tables["Offtake"].empty
     assert r.summary["floor_payout_musd"] == pytest.approx(0.006)
@@ -94,13 +132,23 @@ def test_floor_wins_under_volatility_because_it_pays_only_when_prices_are_low():
     Floor 1300 pays (1300 - 1200) x 20 in 'low' only: expected 0.5 x 2,000 = 1,000 USD.
     Offtake at 1420 costs (1420 - 1500) x 20 in 'base' and (1420 - 1200) x 20 in 'low':
     expected 0.5 x (-1,600) + 0.5 x 4,400 = 1,400 USD > 1,000, so the floor wins."""
-    sheets = two_scenarios(one_stage_refinery(
-        Targets=[cap_target(0.8)],
-        FloorLevels=[{"mineral": "li", "stage": "ref", "level": "F1300",
-                      "floor_usd_per_t": 1300}],
-        OfftakeOptions=[{"supplier": "A", "mineral": "li", "stage": "ref",
-                         "contract_price_usd_per_t": 1420, "max_t_per_yr": 20}],
-    ))
+    sheets = two_scenarios(
+        one_stage_refinery(
+            Targets=[cap_target(0.8)],
+            FloorLevels=[
+                {"mineral": "li", "stage": "ref", "level": "F1300", "floor_usd_per_t": 1300}
+            ],
+            OfftakeOptions=[
+                {
+                    "supplier": "A",
+                    "mineral": "li",
+                    "stage": "ref",
+                    "contract_price_usd_per_t": 1420,
+                    "max_t_per_yr": 20,
+                }
+            ],
+        )
+    )
     r = solve(sheets)
     assert r.tables["Offtake"].empty
     assert r.summary["floor_payout_musd"] == pytest.approx(0.001)
@@ -115,8 +163,7 @@ def test_bankability_forces_cover_on_a_built_project():
     sheets = one_stage_refinery(
         Projects=[project("P1", 60, 30, min_contracted_share=0.5)],
         Targets=[cap_target(0.5)],
-        FloorLevels=[{"mineral": "li", "stage": "ref", "level": "F1500",
-                      "floor_usd_per_t": 1500}],
+        FloorLevels=[{"mineral": "li", "stage": "ref", "level": "F1500", "floor_usd_per_t": 1500}],
     )
     r = solve(sheets)
     assert r.tables["PriceFloors"]["covered_t"].sum() >= 30 - 1e-6
@@ -128,8 +175,7 @@ def test_bankability_with_a_paying_floor_adds_its_cost():
     sheets = one_stage_refinery(
         Projects=[project("P1", 60, 30, min_contracted_share=0.5)],
         Targets=[cap_target(0.5)],
-        FloorLevels=[{"mineral": "li", "stage": "ref", "level": "F1600",
-                      "floor_usd_per_t": 1600}],
+        FloorLevels=[{"mineral": "li", "stage": "ref", "level": "F1600", "floor_usd_per_t": 1600}],
     )
     r = solve(sheets)
     assert r.tables["PriceFloors"]["covered_t"].sum() == pytest.approx(30)
@@ -142,13 +188,20 @@ def test_partner_offtake_bypasses_the_export_mix():
     20 t from partner C at 1500 (cost 0) lets spot imports fall to 60 t: B = 48 t."""
     sheets = one_stage_refinery(
         Targets=[cap_target(0.6)],
-        OfftakeOptions=[{"supplier": "C", "mineral": "li", "stage": "ref",
-                         "contract_price_usd_per_t": 1500, "max_t_per_yr": 20}],
+        OfftakeOptions=[
+            {
+                "supplier": "C",
+                "mineral": "li",
+                "stage": "ref",
+                "contract_price_usd_per_t": 1500,
+                "max_t_per_yr": 20,
+            }
+        ],
     )
-    sheets["Countries"].append({"country": "C", "partner": True,
-                                "import_premium_usd_per_t": 50})
-    sheets["Capacity"].append({"country": "C", "mineral": "li", "stage": "ref", "year": 2026,
-                               "capacity_t": 50})
+    sheets["Countries"].append({"country": "C", "partner": True, "import_premium_usd_per_t": 50})
+    sheets["Capacity"].append(
+        {"country": "C", "mineral": "li", "stage": "ref", "year": 2026, "capacity_t": 50}
+    )
     r = solve(sheets)
     assert r.status == OPTIMAL
     assert r.tables["Offtake"]["volume_t"].sum() == pytest.approx(20)
@@ -161,8 +214,16 @@ def test_partner_without_capacity_cannot_supply_from_nowhere():
     """Partner C has no Capacity rows: an offtake option with it delivers nothing; the plan is
     the no-lever plan (80 t from B at 100 USD/t)."""
     sheets = one_stage_refinery(
-        OfftakeOptions=[{"supplier": "C", "mineral": "li", "stage": "ref",
-                         "contract_price_usd_per_t": 1000, "max_t_per_yr": 100}])
+        OfftakeOptions=[
+            {
+                "supplier": "C",
+                "mineral": "li",
+                "stage": "ref",
+                "contract_price_usd_per_t": 1000,
+                "max_t_per_yr": 100,
+            }
+        ]
+    )
     sheets["Countries"].append({"country": "C", "partner": True})
     r = solve(sheets)
     assert r.tables["Offtake"].empty
@@ -178,24 +239,51 @@ def test_take_or_pay_is_relieved_by_a_disruption_of_the_producer():
     0.5 x 50 x 10 + 0.5 x 70 x 10 = 600 USD; objective 5,600 USD."""
     sheets = {
         "Settings": [{"key": "name", "value": "take-or-pay"}],
-        "Countries": [{"country": "A", "member": True},
-                      {"country": "B", "import_premium_usd_per_t": 10}],
+        "Countries": [
+            {"country": "A", "member": True},
+            {"country": "B", "import_premium_usd_per_t": 10},
+        ],
         "Minerals": [{"mineral": "li"}],
         "Stages": [{"mineral": "li", "stage": "x", "order": 1, "final": True}],
         "Periods": [{"year": 2026}],
         "Demand": [{"mineral": "li", "year": 2026, "demand_t": 100}],
-        "Capacity": [{"country": "B", "mineral": "li", "stage": "x", "year": 2026,
-                      "capacity_t": 600},
-                     {"country": "A", "mineral": "li", "stage": "x", "year": 2026,
-                      "capacity_t": 50, "unit_cost_usd_per_t": 1100}],
-        "Scenarios": [{"scenario": "base", "probability": 0.5},
-                      {"scenario": "ban", "probability": 0.5}],
-        "Prices": [{"mineral": "li", "stage": "x", "year": 2026, "scenario": "*",
-                    "price_usd_per_t": 1000}],
-        "Disruptions": [{"scenario": "ban", "country": "A", "mineral": "li", "stage": "x",
-                         "year_from": 2026, "export_cut": 0.4}],
-        "OfftakeOptions": [{"supplier": "A", "mineral": "li", "stage": "x",
-                            "contract_price_usd_per_t": 1100, "max_t_per_yr": 50}],
+        "Capacity": [
+            {"country": "B", "mineral": "li", "stage": "x", "year": 2026, "capacity_t": 600},
+            {
+                "country": "A",
+                "mineral": "li",
+                "stage": "x",
+                "year": 2026,
+                "capacity_t": 50,
+                "unit_cost_usd_per_t": 1100,
+            },
+        ],
+        "Scenarios": [
+            {"scenario": "base", "probability": 0.5},
+            {"scenario": "ban", "probability": 0.5},
+        ],
+        "Prices": [
+            {"mineral": "li", "stage": "x", "year": 2026, "scenario": "*", "price_usd_per_t": 1000}
+        ],
+        "Disruptions": [
+            {
+                "scenario": "ban",
+                "country": "A",
+                "mineral": "li",
+                "stage": "x",
+                "year_from": 2026,
+                "export_cut": 0.4,
+            }
+        ],
+        "OfftakeOptions": [
+            {
+                "supplier": "A",
+                "mineral": "li",
+                "stage": "x",
+                "contract_price_usd_per_t": 1100,
+                "max_t_per_yr": 50,
+            }
+        ],
         "Targets": [cap_target(0.5, stage="x", scenarios="base")],
     }
     r = solve(sheets)

@@ -23,8 +23,16 @@ def whole(result):
 
 def stock_days(days: float) -> dict:
     sheets = ban_case(penalty=100)
-    sheets["Targets"] = [{"target": "days", "metric": "min_stock_days", "mineral": "li",
-                          "stage": "*", "year_from": 2026, "value": days}]
+    sheets["Targets"] = [
+        {
+            "target": "days",
+            "metric": "min_stock_days",
+            "mineral": "li",
+            "stage": "*",
+            "year_from": 2026,
+            "value": days,
+        }
+    ]
     return sheets
 
 
@@ -41,16 +49,19 @@ def test_stock_days_marginal_cost_per_day():
     per_day = 100 / 365 * 360 * 1e-6
     assert whole(r)["marginal_cost_musd_per_pp"] == pytest.approx(per_day, rel=1e-6)
     more = solve(stock_days(74))
-    assert more.summary["objective_musd"] - r.summary["objective_musd"] == \
-        pytest.approx(per_day, rel=1e-6)
+    assert more.summary["objective_musd"] - r.summary["objective_musd"] == pytest.approx(
+        per_day, rel=1e-6
+    )
 
 
 def three_suppliers(h: float) -> dict:
     return single_stage(
-        Projects=[project("PA", 100, 0.1, support=1.0, cost=100, lumpy=False, stage="x"),
-                  project("PE", 100, 0.2, support=1.0, cost=100, lumpy=False, stage="x",
-                          country="E")],
-        Targets=[hhi_target(h)])
+        Projects=[
+            project("PA", 100, 0.1, support=1.0, cost=100, lumpy=False, stage="x"),
+            project("PE", 100, 0.2, support=1.0, cost=100, lumpy=False, stage="x", country="E"),
+        ],
+        Targets=[hhi_target(h)],
+    )
 
 
 def test_hhi_marginal_cost_is_the_first_order_change_of_the_objective():

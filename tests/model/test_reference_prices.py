@@ -183,7 +183,8 @@ def test_zone_transfers_are_registered_costs_tagged_with_their_reference_level()
     assert _registered(m, Cost.LEVY_REVENUE) == pytest.approx(-0.012)
     assert _registered(m, Cost.PRODUCER_GAIN) == pytest.approx(-0.008)
     assert pyo.value(m.e_cost) == pytest.approx(
-        sum(_registered(m, c) for c in Cost) + pyo.value(m.e_risk), abs=1e-12)
+        sum(_registered(m, c) for c in Cost) + pyo.value(m.e_risk), abs=1e-12
+    )
 
 
 def test_partner_rent_is_the_consumer_cost_owned_by_the_partner():

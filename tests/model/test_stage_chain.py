@@ -19,20 +19,36 @@ def three_stages() -> dict:
     prices = {"mine": 100, "ref": 500, "cat": 1000}
     return {
         "Settings": [{"key": "name", "value": "chain"}],
-        "Countries": [{"country": "A", "member": True},
-                      {"country": "B", "import_premium_usd_per_t": 100}],
+        "Countries": [
+            {"country": "A", "member": True},
+            {"country": "B", "import_premium_usd_per_t": 100},
+        ],
         "Minerals": [{"mineral": "li"}],
-        "Stages": [{"mineral": "li", "stage": s, "order": o, "yield": y, "final": s == "cat"}
-                   for s, o, y in stages],
+        "Stages": [
+            {"mineral": "li", "stage": s, "order": o, "yield": y, "final": s == "cat"}
+            for s, o, y in stages
+        ],
         "Periods": [{"year": 2026}],
         "Demand": [{"mineral": "li", "year": 2026, "demand_t": 100}],
-        "Capacity": [{"country": "B", "mineral": "li", "stage": s, "year": 2026,
-                      "capacity_t": 1000} for s, _o, _y in stages]
-        + [{"country": "A", "mineral": "li", "stage": "cat", "year": 2026, "capacity_t": 40,
-            "unit_cost_usd_per_t": 100}],
+        "Capacity": [
+            {"country": "B", "mineral": "li", "stage": s, "year": 2026, "capacity_t": 1000}
+            for s, _o, _y in stages
+        ]
+        + [
+            {
+                "country": "A",
+                "mineral": "li",
+                "stage": "cat",
+                "year": 2026,
+                "capacity_t": 40,
+                "unit_cost_usd_per_t": 100,
+            }
+        ],
         "Scenarios": [{"scenario": "base", "probability": 1}],
-        "Prices": [{"mineral": "li", "stage": s, "year": 2026, "scenario": "*",
-                    "price_usd_per_t": p} for s, p in prices.items()],
+        "Prices": [
+            {"mineral": "li", "stage": s, "year": 2026, "scenario": "*", "price_usd_per_t": p}
+            for s, p in prices.items()
+        ],
     }
 
 
@@ -58,5 +74,5 @@ def test_three_stage_chain_yields_premiums_and_embedded_content():
     assert share("cat") == pytest.approx(0.6)
     assert share("ref") == pytest.approx(1.0)
     assert share("mine") == pytest.approx(1.0)
-    assert share("cat", "hhi") == pytest.approx(0.4 ** 2 + 0.6 ** 2)
+    assert share("cat", "hhi") == pytest.approx(0.4**2 + 0.6**2)
     assert share("ref", "top_country_share") == pytest.approx(50 / 125)

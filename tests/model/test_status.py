@@ -24,9 +24,13 @@ class FakeSolver:
     def __init__(self, term, sol, objective=10.0, bound=9.0):
         self.loaded = False
         loader = SimpleNamespace(load_vars=lambda: setattr(self, "loaded", True))
-        self.result = SimpleNamespace(termination_condition=term, solution_status=sol,
-                                      incumbent_objective=objective, objective_bound=bound,
-                                      solution_loader=loader)
+        self.result = SimpleNamespace(
+            termination_condition=term,
+            solution_status=sol,
+            incumbent_objective=objective,
+            objective_bound=bound,
+            solution_loader=loader,
+        )
 
     def solve(self, model):
         return self.result
@@ -49,6 +53,7 @@ def test_time_limit_without_incumbent_is_a_solver_failure():
 def test_infeasible_and_optimal():
     inf = FakeSolver(TerminationCondition.provenInfeasible, SolutionStatus.noSolution)
     assert run_solver(inf, None)[0] == INFEASIBLE
-    opt = FakeSolver(TerminationCondition.convergenceCriteriaSatisfied, SolutionStatus.optimal,
-                     bound=10.0)
+    opt = FakeSolver(
+        TerminationCondition.convergenceCriteriaSatisfied, SolutionStatus.optimal, bound=10.0
+    )
     assert run_solver(opt, None)[0] == OPTIMAL

@@ -13,29 +13,48 @@ from mineralclub.pipeline import solve_dataset
 from mineralclub.solve import OPTIMAL, SolveOptions
 
 
-def ban_case(p_ban=0.2, penalty=5000, capacity_cost=200, holding=100, stock_max=None,
-             risk_weight=0.0):
-    mineral = {"mineral": "li", "shortfall_penalty_usd_per_t": penalty,
-               "stock_capacity_cost_usd_per_t": capacity_cost,
-               "stock_holding_usd_per_t_yr": holding}
+def ban_case(
+    p_ban=0.2, penalty=5000, capacity_cost=200, holding=100, stock_max=None, risk_weight=0.0
+):
+    mineral = {
+        "mineral": "li",
+        "shortfall_penalty_usd_per_t": penalty,
+        "stock_capacity_cost_usd_per_t": capacity_cost,
+        "stock_holding_usd_per_t_yr": holding,
+    }
     if stock_max is not None:
         mineral["stock_max_t"] = stock_max
     return {
-        "Settings": [{"key": "objective_risk_weight", "value": risk_weight},
-                     {"key": "cvar_alpha", "value": 0.9}],
+        "Settings": [
+            {"key": "objective_risk_weight", "value": risk_weight},
+            {"key": "cvar_alpha", "value": 0.9},
+        ],
         "Countries": [{"country": "A", "member": True}, {"country": "B"}],
         "Minerals": [mineral],
         "Stages": [{"mineral": "li", "stage": "x", "order": 1, "final": True}],
         "Periods": [{"year": 2026}, {"year": 2027}],
         "Demand": [{"mineral": "li", "year": y, "demand_t": 100} for y in (2026, 2027)],
-        "Capacity": [{"country": "B", "mineral": "li", "stage": "x", "year": 2026,
-                      "capacity_t": 300}],
-        "Scenarios": [{"scenario": "base", "probability": 1 - p_ban},
-                      {"scenario": "ban", "probability": p_ban}],
-        "Prices": [{"mineral": "li", "stage": "x", "year": y, "scenario": "*",
-                    "price_usd_per_t": 1000} for y in (2026, 2027)],
-        "Disruptions": [{"scenario": "ban", "country": "B", "mineral": "li", "stage": "x",
-                         "year_from": 2027, "export_cut": 1.0}],
+        "Capacity": [
+            {"country": "B", "mineral": "li", "stage": "x", "year": 2026, "capacity_t": 300}
+        ],
+        "Scenarios": [
+            {"scenario": "base", "probability": 1 - p_ban},
+            {"scenario": "ban", "probability": p_ban},
+        ],
+        "Prices": [
+            {"mineral": "li", "stage": "x", "year": y, "scenario": "*", "price_usd_per_t": 1000}
+            for y in (2026, 2027)
+        ],
+        "Disruptions": [
+            {
+                "scenario": "ban",
+                "country": "B",
+                "mineral": "li",
+                "stage": "x",
+                "year_from": 2027,
+                "export_cut": 1.0,
+            }
+        ],
     }
 
 
@@ -125,8 +144,16 @@ def test_min_stock_days_requires_stock_outside_disruptions():
     """Penalty 100 (no stock on cost grounds) but a 73-day target (= 20 t of 100 t/yr): the
     capacity must be 20 t and the level at least 20 t in every undisrupted (t, w)."""
     sheets = ban_case(penalty=100)
-    sheets["Targets"] = [{"target": "days", "metric": "min_stock_days", "mineral": "li",
-                          "stage": "*", "year_from": 2026, "value": 73}]
+    sheets["Targets"] = [
+        {
+            "target": "days",
+            "metric": "min_stock_days",
+            "mineral": "li",
+            "stage": "*",
+            "year_from": 2026,
+            "value": 73,
+        }
+    ]
     r = solve(sheets)
     assert stock_capacity(r) == pytest.approx(20)
     stock = r.tables["Stockpile"]
@@ -153,8 +180,17 @@ def test_min_stock_days_for_a_named_scenario_still_sizes_the_stock():
     """A 73-day target for the 'ban' scenario only: the first-stage capacity condition holds
     even though the stock may be drawn during the ban."""
     sheets = ban_case(penalty=100)
-    sheets["Targets"] = [{"target": "days", "metric": "min_stock_days", "mineral": "li",
-                          "stage": "*", "year_from": 2026, "value": 73, "scenarios": "ban"}]
+    sheets["Targets"] = [
+        {
+            "target": "days",
+            "metric": "min_stock_days",
+            "mineral": "li",
+            "stage": "*",
+            "year_from": 2026,
+            "value": 73,
+            "scenarios": "ban",
+        }
+    ]
     r = solve(sheets)
     assert r.status == OPTIMAL
     cap = r.tables["Stockpile"].groupby("mineral")["capacity_t"].first()["li"]
@@ -167,8 +203,10 @@ def test_stock_releases_are_tonnes_over_the_period():
     sheets = ban_case()
     sheets["Periods"] = [{"year": 2026, "duration_years": 2}, {"year": 2028, "duration_years": 2}]
     sheets["Demand"] = [{"mineral": "li", "year": y, "demand_t": 100} for y in (2026, 2028)]
-    sheets["Prices"] = [{"mineral": "li", "stage": "x", "year": y, "scenario": "*",
-                         "price_usd_per_t": 1000} for y in (2026, 2028)]
+    sheets["Prices"] = [
+        {"mineral": "li", "stage": "x", "year": y, "scenario": "*", "price_usd_per_t": 1000}
+        for y in (2026, 2028)
+    ]
     sheets["Disruptions"][0].update(year_from=2028, year_to=2029)
     r = solve(sheets)
     stock = r.tables["Stockpile"]

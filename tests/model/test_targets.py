@@ -50,10 +50,20 @@ def test_trusted_share_needs_member_ore_and_member_refining():
     support 10) fed by 60 t of member ore (A 40 + 20 from the mine project M1, x = 0.4,
     support 4). The other 40 t are imported (premium 0.004)."""
     sheets = one_stage_refinery(
-        Projects=[project("P1", 60, 30, lumpy=False),
-                  project("M1", 50, 20, lumpy=False, stage="mine", cost=500)],
-        Targets=[{"target": "trust", "metric": "min_trusted_share", "mineral": "li",
-                  "stage": "ref", "year_from": 2026, "value": 0.6}],
+        Projects=[
+            project("P1", 60, 30, lumpy=False),
+            project("M1", 50, 20, lumpy=False, stage="mine", cost=500),
+        ],
+        Targets=[
+            {
+                "target": "trust",
+                "metric": "min_trusted_share",
+                "mineral": "li",
+                "stage": "ref",
+                "year_from": 2026,
+                "value": 0.6,
+            }
+        ],
     )
     sheets["Capacity"][0]["capacity_t"] = 40  # A mines 40 t
     r = solve(sheets)
@@ -68,10 +78,12 @@ def test_hhi_half_forces_an_even_split_between_two_suppliers():
     """Two suppliers (member A via a scalable project, non-member B): a^2 + (1-a)^2 <= 0.5 only
     at a = 0.5, so the project is built to 50 t; the cut loop converges to within 1e-4. The
     project (1,000 USD/t of support) is cheaper than buying less (shortfall 5,000 USD/t)."""
-    r = solve(single_stage(
-        Projects=[project("PA", 100, 0.2, lumpy=False, stage="x", cost=100)],
-        Targets=[hhi_target(0.5)],
-    ))
+    r = solve(
+        single_stage(
+            Projects=[project("PA", 100, 0.2, lumpy=False, stage="x", cost=100)],
+            Targets=[hhi_target(0.5)],
+        )
+    )
     assert r.status == OPTIMAL
     assert built(r)["PA"] == pytest.approx(0.5, abs=5e-3)
     row = whole(r, "hhi")
@@ -84,12 +96,15 @@ def test_hhi_three_suppliers_needs_several_rounds():
     """A (cheap project), E (dear project) and B: H = 0.34 needs all three near 1/3 each, since
     1/3 is the least HHI of three. Several rounds of cuts; the true HHI ends within tolerance and
     the cheaper project is used at least as much as the dearer one."""
-    r = solve(single_stage(
-        Projects=[project("PA", 100, 0.2, lumpy=False, stage="x", cost=100),
-                  project("PE", 100, 0.4, lumpy=False, stage="x", cost=100,
-                          country="E")],
-        Targets=[hhi_target(0.34)],
-    ))
+    r = solve(
+        single_stage(
+            Projects=[
+                project("PA", 100, 0.2, lumpy=False, stage="x", cost=100),
+                project("PE", 100, 0.4, lumpy=False, stage="x", cost=100, country="E"),
+            ],
+            Targets=[hhi_target(0.34)],
+        )
+    )
     assert r.status == OPTIMAL
     b = built(r)
     assert whole(r, "hhi")["achieved"] <= 0.34 * (1 + 1e-4)
@@ -101,9 +116,11 @@ def test_hhi_three_suppliers_needs_several_rounds():
 
 def test_budget_too_small_is_reported_with_what_the_plan_needs():
     """The target needs 1/3 of P1 (support 5 MUSD) but the budget allows 4 MUSD/yr."""
-    sheets = one_stage_refinery(Projects=[project("P1", 60, 30, lumpy=False)],
-                                Targets=[cap_target(0.6)], Budget=[{"year": 2026,
-                                                                    "max_spend_musd": 4}])
+    sheets = one_stage_refinery(
+        Projects=[project("P1", 60, 30, lumpy=False)],
+        Targets=[cap_target(0.6)],
+        Budget=[{"year": 2026, "max_spend_musd": 4}],
+    )
     r = solve(sheets)
     assert r.status == INFEASIBLE
     text = "\n".join(r.messages)
@@ -116,10 +133,12 @@ def test_budget_too_small_is_reported_with_what_the_plan_needs():
 def test_budget_spreads_support_over_the_period_duration():
     """A 2-year period: support 5 MUSD for the project online in 2026 is 2.5 MUSD/yr, within a
     budget of 3 MUSD/yr."""
-    sheets = one_stage_refinery(Projects=[project("P1", 60, 30, lumpy=False)],
-                                Targets=[cap_target(0.6)],
-                                Budget=[{"year": 2026, "max_spend_musd": 3}],
-                                Periods=[{"year": 2026, "duration_years": 2}])
+    sheets = one_stage_refinery(
+        Projects=[project("P1", 60, 30, lumpy=False)],
+        Targets=[cap_target(0.6)],
+        Budget=[{"year": 2026, "max_spend_musd": 3}],
+        Periods=[{"year": 2026, "duration_years": 2}],
+    )
     r = solve(sheets)
     assert r.status == OPTIMAL
     assert built(r)["P1"] == pytest.approx(1 / 3, rel=1e-6)
@@ -135,10 +154,11 @@ def test_discounting_and_durations_weight_scenario_costs():
     )
     sheets["Prices"] = [
         {"mineral": "li", "stage": s, "year": y, "scenario": "*", "price_usd_per_t": p}
-        for y in (2026, 2028) for s, p in (("mine", 1000), ("ref", 1500))
+        for y in (2026, 2028)
+        for s, p in (("mine", 1000), ("ref", 1500))
     ]
     r = solve(sheets)
-    assert r.summary["import_premium_musd"] == pytest.approx(0.016 * (1 + 1.1 ** -2), rel=1e-9)
+    assert r.summary["import_premium_musd"] == pytest.approx(0.016 * (1 + 1.1**-2), rel=1e-9)
 
 
 def test_nonmember_share_cap_builds_a_refinery():
@@ -148,8 +168,16 @@ def test_nonmember_share_cap_builds_a_refinery():
     USD premium = 3.339333 USD million."""
     sheets = one_stage_refinery(
         Projects=[project("P", 30, 10, lumpy=False)],
-        Targets=[{"target": "nm", "metric": "max_nonmember_share", "mineral": "li",
-                  "stage": "ref", "year_from": 2026, "value": 0.6}],
+        Targets=[
+            {
+                "target": "nm",
+                "metric": "max_nonmember_share",
+                "mineral": "li",
+                "stage": "ref",
+                "year_from": 2026,
+                "value": 0.6,
+            }
+        ],
     )
     r = solve(sheets)
     assert r.status == OPTIMAL
@@ -158,10 +186,12 @@ def test_nonmember_share_cap_builds_a_refinery():
     assert whole(r, "nm")["achieved"] == pytest.approx(0.6, rel=1e-6)
     assert bool(whole(r, "nm")["binding"])
     conc = r.tables["Concentration"].set_index(["stage", "scope", "scenario", "metric"])
-    assert conc.loc[("ref", "club", "base", "nonmember_share"), "optimised"] == \
-        pytest.approx(0.6, rel=1e-6)
-    assert conc.loc[("ref", "club", "base", "nonmember_share"), "baseline"] == \
-        pytest.approx(0.8, rel=1e-6)
+    assert conc.loc[("ref", "club", "base", "nonmember_share"), "optimised"] == pytest.approx(
+        0.6, rel=1e-6
+    )
+    assert conc.loc[("ref", "club", "base", "nonmember_share"), "baseline"] == pytest.approx(
+        0.8, rel=1e-6
+    )
 
 
 def test_world_scope_hhi_counts_member_output():
@@ -171,12 +201,14 @@ def test_world_scope_hhi_counts_member_output():
     (600^2 + 100^2 + e^2) = 0.6 (700 + e)^2, e = 1050 - sqrt(912500) = 94.75 t (exported: the
     club needs only 100). Objective 0.1 + 0.2 e / 100 = 0.2895 USD million (cut tolerance)."""
     sheets = single_stage(
-        Projects=[project("PA", 100, 0.1, support=1.0, cost=100, lumpy=False, stage="x"),
-                  project("PE", 100, 0.2, support=1.0, cost=100, lumpy=False, stage="x",
-                          country="E")],
-        Targets=[{**hhi_target(0.6), "scope": "world"}])
+        Projects=[
+            project("PA", 100, 0.1, support=1.0, cost=100, lumpy=False, stage="x"),
+            project("PE", 100, 0.2, support=1.0, cost=100, lumpy=False, stage="x", country="E"),
+        ],
+        Targets=[{**hhi_target(0.6), "scope": "world"}],
+    )
     r = solve(sheets)
-    e = 1050 - 912500 ** 0.5
+    e = 1050 - 912500**0.5
     assert r.status == OPTIMAL
     assert built(r)["PA"] == pytest.approx(1.0, abs=1e-6)
     assert built(r)["PE"] == pytest.approx(e / 100, rel=2e-3)
@@ -190,8 +222,10 @@ def test_zero_probability_scenario_cannot_absorb_the_violation():
     """B <= 50% cannot be met (best 80%). A third scenario of probability 0 must not take the
     whole violation: the best achievable value stays 0.8 in every scenario."""
     sheets = one_stage_refinery(Targets=[cap_target(0.5)])
-    sheets["Scenarios"] = [{"scenario": "base", "probability": 1.0},
-                           {"scenario": "zero", "probability": 0.0}]
+    sheets["Scenarios"] = [
+        {"scenario": "base", "probability": 1.0},
+        {"scenario": "zero", "probability": 0.0},
+    ]
     r = solve(sheets)
     t = r.tables["Targets"]
     assert t[t.year != "*"]["achieved"].tolist() == pytest.approx([0.8, 0.8])

@@ -110,8 +110,10 @@ def test_a_plan_that_misses_a_soft_target_is_not_the_price_of_meeting_it(tmp_pat
     assert "the price of meeting the targets" not in text
     assert "does **not** meet every target" in text
     assert "costs 0.00 more than doing nothing" in text
-    assert ("**Missed (soft):** soft cap: 80.0% at worst against 10.0%; short by 70 t a year "
-            "(expected); penalty 0.07.") in text
+    assert (
+        "**Missed (soft):** soft cap: 80.0% at worst against 10.0%; short by 70 t a year "
+        "(expected); penalty 0.07."
+    ) in text
 
 
 def test_a_plan_that_meets_every_target_has_its_price(small_run):
@@ -126,9 +128,12 @@ def test_the_costliest_scenario_is_explained_by_what_differs_from_the_expected_o
     line = next(ln for ln in text.splitlines() if "costliest scenario" in ln)
     sc = ban_run.tables["Scenarios"]
     worst = sc.loc[sc["cost_musd"].idxmax()]
-    parts = {"offtake": "offtake_cost_musd", "stockpiles": "stockpile_cost_musd",
-             "the import premium": "import_premium_musd", "unmet demand": "shortfall_musd"}
-    excess = {name: worst[col] - (sc["probability"] * sc[col]).sum()
-              for name, col in parts.items()}
+    parts = {
+        "offtake": "offtake_cost_musd",
+        "stockpiles": "stockpile_cost_musd",
+        "the import premium": "import_premium_musd",
+        "unmet demand": "shortfall_musd",
+    }
+    excess = {name: worst[col] - (sc["probability"] * sc[col]).sum() for name, col in parts.items()}
     top = max(excess, key=excess.get)
     assert f"mostly {top} (+" in line and "against its expected" in line

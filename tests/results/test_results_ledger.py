@@ -14,9 +14,12 @@ from mineralclub.solve import OPTIMAL, SolveOptions
 
 def countries(cost_share=(None,) * 3, gdp_busd=(None,) * 3) -> list[Country]:
     """Members A, C and non-member B, with the given columns (lists in that order)."""
-    return [Country(c, member, False, 0.0, gdp, share)
-            for c, member, gdp, share in zip("ABC", (True, False, True), gdp_busd, cost_share,
-                                             strict=True)]
+    return [
+        Country(c, member, False, 0.0, gdp, share)
+        for c, member, gdp, share in zip(
+            "ABC", (True, False, True), gdp_busd, cost_share, strict=True
+        )
+    ]
 
 
 def test_explicit_cost_share_is_normalised():

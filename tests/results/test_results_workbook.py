@@ -111,11 +111,17 @@ def test_headline_says_what_is_missed_and_by_how_much(soft_run):
 
 def test_headline_says_less_when_the_plan_saves_and_nets_the_levy():
     """A plan cheaper than doing nothing (a trade zone's levy) reads "less", not "-X more"."""
-    summary = {"cost_over_baseline_musd": -2175.9, "fiscal_cost_musd": -7988.9,
-               "project_support_musd": 2817.0, "floor_payout_musd": 182.0,
-               "offtake_cost_musd": 0.0, "stockpile_cost_musd": 3491.0,
-               "levy_revenue_musd": 14471.6, "import_premium_musd": 37415.0,
-               "shortfall_musd": 3467.0}
+    summary = {
+        "cost_over_baseline_musd": -2175.9,
+        "fiscal_cost_musd": -7988.9,
+        "project_support_musd": 2817.0,
+        "floor_payout_musd": 182.0,
+        "offtake_cost_musd": 0.0,
+        "stockpile_cost_musd": 3491.0,
+        "levy_revenue_musd": 14471.6,
+        "import_premium_musd": 37415.0,
+        "shortfall_musd": 3467.0,
+    }
     first, spending, _barely = money_lines(summary, None)
     assert first.startswith("Costs 2,176 less than doing nothing")
     assert spending.endswith("minus levy revenue 14,472")
@@ -208,9 +214,7 @@ def test_stock_day_targets_are_priced_per_day():
     assert set(t["marginal_cost_unit"]) == {"musd_per_day"}
     # one more day is 100/365 t: capacity 100 USD/t, the 100 USD/t import premium and 10 USD/t-yr
     # of holding (the stock is bought at the 1,500 market price and valued at it, SPEC 4.10)
-    assert t.iloc[0]["marginal_cost_musd_per_pp"] == pytest.approx(
-        210 * 100 / 365 * 1e-6, rel=1e-6
-    )
+    assert t.iloc[0]["marginal_cost_musd_per_pp"] == pytest.approx(210 * 100 / 365 * 1e-6, rel=1e-6)
     stock = r.tables["Stockpile"].iloc[0]
     assert stock["level_t"] == pytest.approx(10 * 100 / 365)
     assert stock["days_of_demand"] == pytest.approx(10)

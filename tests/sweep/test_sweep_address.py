@@ -36,24 +36,30 @@ def ban() -> Base:
 
 def test_an_address_names_sheet_filters_and_column():
     a = parse_address(" targets[ target = Bigland refining cap ].value ")
-    assert (a.sheet, a.filters, a.column) == ("Targets", (("target", "Bigland refining cap"),),
-                                              "value")
+    assert (a.sheet, a.filters, a.column) == (
+        "Targets",
+        (("target", "Bigland refining cap"),),
+        "value",
+    )
     assert a.text == CAP
     assert parse_address("Settings[key=discount_rate].value").is_setting
     address, values = split_assignment(f"{CAP}=0.8,0.7")
     assert address.text == CAP and values == "0.8,0.7"
 
 
-@pytest.mark.parametrize("text, says", [
-    ("Foo[x=1].bar", "unknown sheet Foo"),
-    ("Targets[target=x].val", "Targets has no column val"),
-    ("Targets[target=x].target", "target is a key column of Targets"),
-    ("Targets[target].value", '"target" is not column=value of Targets'),
-    ("Targets[nope=1].value", '"nope=1" is not column=value of Targets'),
-    ("Settings.value", "address a setting as Settings[key=NAME].value"),
-    ("Targets value", "cannot read"),
-    ("Sweeps[sweep=a].values", "unknown sheet Sweeps"),
-])
+@pytest.mark.parametrize(
+    "text, says",
+    [
+        ("Foo[x=1].bar", "unknown sheet Foo"),
+        ("Targets[target=x].val", "Targets has no column val"),
+        ("Targets[target=x].target", "target is a key column of Targets"),
+        ("Targets[target].value", '"target" is not column=value of Targets'),
+        ("Targets[nope=1].value", '"nope=1" is not column=value of Targets'),
+        ("Settings.value", "address a setting as Settings[key=NAME].value"),
+        ("Targets value", "cannot read"),
+        ("Sweeps[sweep=a].values", "unknown sheet Sweeps"),
+    ],
+)
 def test_address_errors_say_what_is_wrong(text, says):
     with pytest.raises(AddressError, match=says.replace("[", r"\[").replace("]", r"\]")):
         parse_address(text)
@@ -89,15 +95,20 @@ def test_changing_one_probability_rescales_the_others(small, ban):
     t = ban.apply([("Scenarios[scenario=ban].probability", 0.6)])
     assert t["Scenarios"]["probability"].tolist() == pytest.approx([0.3, 0.1, 0.6])
     # two changed together keep their values; the third takes the rest
-    t = ban.apply([("Scenarios[scenario=ban].probability", 0.5),
-                   ("Scenarios[scenario=low].probability", 0.1)])
+    t = ban.apply(
+        [("Scenarios[scenario=ban].probability", 0.5), ("Scenarios[scenario=low].probability", 0.1)]
+    )
     assert t["Scenarios"]["probability"].tolist() == pytest.approx([0.4, 0.1, 0.5])
 
 
 def test_probabilities_that_cannot_be_rescaled_are_bad_values(small, ban):
     with pytest.raises(BadValues, match="sum to 1.1, more than 1"):
-        ban.apply([("Scenarios[scenario=ban].probability", 0.6),
-                   ("Scenarios[scenario=low].probability", 0.5)])
+        ban.apply(
+            [
+                ("Scenarios[scenario=ban].probability", 0.6),
+                ("Scenarios[scenario=low].probability", 0.5),
+            ]
+        )
     t = small.apply([("Scenarios[scenario=base].probability", 1.0)])
     assert t["Scenarios"]["probability"].tolist() == pytest.approx([1.0, 0.0])
     with pytest.raises(BadValues, match="cannot be rescaled"):
@@ -117,7 +128,7 @@ def test_multipliers_scale_every_matched_cell(small):
 def test_bad_values_name_the_address_and_the_rule(small):
     cases = {
         ("Scenarios[scenario=base].probability", 1.5): "probability must be a number between "
-                                                       "0 and 1, found 1.5",
+        "0 and 1, found 1.5",
         (CAP, "abc"): "value must be a number >= 0",
         ("Targets[target=nope].value", 0.3): "matches no row of Targets",
         ("Settings[key=mip_gap].value", 2): "between 0 and 1",
@@ -125,7 +136,7 @@ def test_bad_values_name_the_address_and_the_rule(small):
         ("Projects[project=Alliedia Refinery A].lumpy", "maybe"): "TRUE or FALSE",
         ("Projects[project=Alliedia Refinery A].first_year", 20): "a year such as 2030",
         ("Projects[project=Alliedia Refinery A].status", "x2"): "a multiplier needs a number "
-                                                                "column; status is enum",
+        "column; status is enum",
     }
     for (address, value), says in cases.items():
         with pytest.raises(BadValues) as exc:
@@ -146,7 +157,8 @@ def test_cross_sheet_rules_run_on_the_changed_workbook(small):
 
 
 def test_check_changes_reports_each_bad_value_once(small):
-    messages = check_changes(small, [(CAP, 0.3), (CAP, -1.0), (CAP, -1.0),
-                                     ("Scenarios[scenario=base].probability", 2.0)])
+    messages = check_changes(
+        small, [(CAP, 0.3), (CAP, -1.0), (CAP, -1.0), ("Scenarios[scenario=base].probability", 2.0)]
+    )
     assert len(messages) == 2
     assert messages[0].startswith(f"{CAP}=-1")

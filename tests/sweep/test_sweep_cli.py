@@ -26,8 +26,9 @@ def sheets(path: Path) -> dict[str, pd.DataFrame]:
 def test_sweep_sheet_of_example_sweep_writes_runs_tornado_frontier_and_charts(tmp_path):
     workbook = INPUTS / "example_sweep.xlsx"
     before = hashlib.sha256(workbook.read_bytes()).hexdigest()
-    res = runner.invoke(app, ["sweep", str(workbook), "--out", str(tmp_path), "--figures",
-                              "--quiet"])
+    res = runner.invoke(
+        app, ["sweep", str(workbook), "--out", str(tmp_path), "--figures", "--quiet"]
+    )
     assert res.exit_code == 0, res.output
     out = tmp_path / "example_sweep_sweep.xlsx"
     book = sheets(out)
@@ -36,10 +37,18 @@ def test_sweep_sheet_of_example_sweep_writes_runs_tornado_frontier_and_charts(tm
     assert len(runs) == 6 + 9 + 4 and (runs["status"] == "OPTIMAL").all()
     assert runs["run"].tolist() == list(range(1, 20))
     assert not runs["rebuilt"].any()
-    for column in ("changes", "seconds", "objective_musd", "fiscal_cost_musd",
-                   "projects_built", "stock_capacity_t", "offtake_t",
-                   "nonmember_share[lithium,2027]", "top_country_share[lithium,2027]",
-                   f"set:{CAP}"):
+    for column in (
+        "changes",
+        "seconds",
+        "objective_musd",
+        "fiscal_cost_musd",
+        "projects_built",
+        "stock_capacity_t",
+        "offtake_t",
+        "nonmember_share[lithium,2027]",
+        "top_country_share[lithium,2027]",
+        f"set:{CAP}",
+    ):
         assert column in runs.columns, column
     base = runs[(runs["sweep"] == "tornado") & runs["changes"].isna()]
     assert base["objective_musd"].iloc[0] == pytest.approx(0.0277, abs=1e-9)
@@ -56,10 +65,24 @@ def test_sweep_sheet_of_example_sweep_writes_runs_tornado_frontier_and_charts(tm
 
 
 def test_morris_and_sobol_write_a_sheet_of_indices(tmp_path):
-    res = runner.invoke(app, [
-        "sweep", str(INPUTS / "example_small.xlsx"), "--out", str(tmp_path), "--quiet",
-        "--morris", "2", "--sobol", "4", "--uncertain", f"{CAP}=0.2:0.6",
-        "--uncertain", "Prices[stage=refine,scenario=low].price_usd_per_t=x0.8:x1.2"])
+    res = runner.invoke(
+        app,
+        [
+            "sweep",
+            str(INPUTS / "example_small.xlsx"),
+            "--out",
+            str(tmp_path),
+            "--quiet",
+            "--morris",
+            "2",
+            "--sobol",
+            "4",
+            "--uncertain",
+            f"{CAP}=0.2:0.6",
+            "--uncertain",
+            "Prices[stage=refine,scenario=low].price_usd_per_t=x0.8:x1.2",
+        ],
+    )
     assert res.exit_code == 0, res.output
     book = sheets(tmp_path / "example_small_sweep.xlsx")
     runs, sens = book["Runs"], book["Sensitivity"]
@@ -71,19 +94,25 @@ def test_morris_and_sobol_write_a_sheet_of_indices(tmp_path):
     assert set(sens["method"]) == {"morris", "sobol"}
 
 
-@pytest.mark.parametrize("args, says", [
-    (["--param", f"{CAP}=0.5,-0.2"], f"error: {CAP}=-0.2: value must be a number >= 0"),
-    (["--param", "Scenarios[scenario=base].probability=1.2"], "between 0 and 1, found 1.2"),
-    (["--param", "Targets[target=nope].value=0.5"], "matches no row of Targets"),
-    (["--param", "Targetz[target=x].value=0.5"], "unknown sheet Targetz"),
-    (["--param", f"{CAP}=0.5", "--param", "Demand.demand_t=1", "--mode", "frontier"],
-     "exactly one parameter"),
-    ([], "nothing to run"),
-    (["--uncertain", f"{CAP}=0.2:0.6"], "--uncertain needs --morris N or --sobol N"),
-])
+@pytest.mark.parametrize(
+    "args, says",
+    [
+        (["--param", f"{CAP}=0.5,-0.2"], f"error: {CAP}=-0.2: value must be a number >= 0"),
+        (["--param", "Scenarios[scenario=base].probability=1.2"], "between 0 and 1, found 1.2"),
+        (["--param", "Targets[target=nope].value=0.5"], "matches no row of Targets"),
+        (["--param", "Targetz[target=x].value=0.5"], "unknown sheet Targetz"),
+        (
+            ["--param", f"{CAP}=0.5", "--param", "Demand.demand_t=1", "--mode", "frontier"],
+            "exactly one parameter",
+        ),
+        ([], "nothing to run"),
+        (["--uncertain", f"{CAP}=0.2:0.6"], "--uncertain needs --morris N or --sobol N"),
+    ],
+)
 def test_bad_sweep_input_exits_2_before_any_solve(tmp_path, args, says):
-    res = runner.invoke(app, ["sweep", str(INPUTS / "example_small.xlsx"), "--out",
-                              str(tmp_path), "--quiet", *args])
+    res = runner.invoke(
+        app, ["sweep", str(INPUTS / "example_small.xlsx"), "--out", str(tmp_path), "--quiet", *args]
+    )
     assert res.exit_code == 2, res.output
     assert says in res.output
     assert "run(s) of" not in res.output  # nothing solved
@@ -91,16 +120,25 @@ def test_bad_sweep_input_exits_2_before_any_solve(tmp_path, args, says):
 
 
 def test_bad_workbook_exits_2(tmp_path):
-    res = runner.invoke(app, ["sweep", str(tmp_path / "missing.xlsx"), "--param",
-                              f"{CAP}=0.5"])
+    res = runner.invoke(app, ["sweep", str(tmp_path / "missing.xlsx"), "--param", f"{CAP}=0.5"])
     assert res.exit_code == 2
     assert "workbook not found" in res.output
 
 
 def test_scheduler_without_dask_says_how_to_install_it(tmp_path, monkeypatch):
     monkeypatch.setitem(sys.modules, "distributed", None)
-    res = runner.invoke(app, ["sweep", str(INPUTS / "example_small.xlsx"), "--param",
-                              f"{CAP}=0.5", "--scheduler", "tcp://127.0.0.1:8786", "--out",
-                              str(tmp_path)])
+    res = runner.invoke(
+        app,
+        [
+            "sweep",
+            str(INPUTS / "example_small.xlsx"),
+            "--param",
+            f"{CAP}=0.5",
+            "--scheduler",
+            "tcp://127.0.0.1:8786",
+            "--out",
+            str(tmp_path),
+        ],
+    )
     assert res.exit_code == 2
     assert "pip install 'mineralclub[distributed]'" in res.output

@@ -23,8 +23,16 @@ import synthetic  # noqa: E402
 
 CAP = "Targets[target=Bigland refining cap].value"
 DECISIONS = ("projects", "stock", "floor_levels")
-AMOUNTS = ("objective_musd", "fiscal_cost_musd", "damage_musd", "target_penalty_musd",
-           "stock_capacity_t", "floor_covered_t", "offtake_t", "shortfall_t")
+AMOUNTS = (
+    "objective_musd",
+    "fiscal_cost_musd",
+    "damage_musd",
+    "target_penalty_musd",
+    "stock_capacity_t",
+    "floor_covered_t",
+    "offtake_t",
+    "shortfall_t",
+)
 
 
 def fresh_row(base: Base, changes) -> dict:
@@ -101,8 +109,7 @@ def test_synthetic_instance_persistent_resolves_equal_fresh_builds():
         [("Targets[target=cap_M00].value", 0.3)],
         [("Targets[target=cap_M00].value", 0.15), ("Demand[mineral=M01].demand_t", "x1.3")],
         [("Prices[mineral=M00,stage=refine].price_usd_per_t", "x0.7")],
-        [("Scenarios[scenario=S1].probability", 0.8), ("Settings[key=discount_rate].value",
-                                                       0.05)],
+        [("Scenarios[scenario=S1].probability", 0.8), ("Settings[key=discount_rate].value", 0.05)],
         [("Capacity[country=C000,mineral=M00,stage=refine].capacity_t", 500)],
     ):
         row = session.run_row(changes)
@@ -114,10 +121,12 @@ def single_stage_hhi(value: float) -> dict:
     """One final stage: non-member B (600 t) and two scalable member projects (PE's support
     twice PA's); an HHI cap."""
     return single_stage(
-        Projects=[project("PA", 100, 0.1, support=1.0, cost=100, lumpy=False, stage="x"),
-                  project("PE", 100, 0.2, support=1.0, cost=100, lumpy=False, stage="x",
-                          country="E")],
-        Targets=[hhi_target(value)])
+        Projects=[
+            project("PA", 100, 0.1, support=1.0, cost=100, lumpy=False, stage="x"),
+            project("PE", 100, 0.2, support=1.0, cost=100, lumpy=False, stage="x", country="E"),
+        ],
+        Targets=[hhi_target(value)],
+    )
 
 
 def test_hhi_cuts_from_earlier_runs_stay_valid_for_other_caps():

@@ -39,8 +39,9 @@ def small() -> Base:
 def oat_rows(small) -> list[dict]:
     """A one-at-a-time sweep whose 4th run is infeasible (1,000 t of demand in 2027: Bigland
     must stay under 500 t, and members, projects and Partneria have 170 t)."""
-    spec = cli_sweep([f"{CAP}=0.4,0.2", f"{DEMAND}=1000,120",
-                      "Scenarios[scenario=low].probability=0.5"])
+    spec = cli_sweep(
+        [f"{CAP}=0.4,0.2", f"{DEMAND}=1000,120", "Scenarios[scenario=low].probability=0.5"]
+    )
     return run_all(small, expand([spec]), SolveOptions())
 
 
@@ -77,8 +78,9 @@ def test_one_at_a_time_runs_equal_separate_fresh_solves(small, oat_rows):
         if row["status"] != "OPTIMAL":
             continue
         fresh = solve_dataset(build(small, row["changes"]), SolveOptions())
-        assert row["objective_musd"] == pytest.approx(fresh.summary["objective_musd"],
-                                                      rel=1e-9, abs=1e-12)
+        assert row["objective_musd"] == pytest.approx(
+            fresh.summary["objective_musd"], rel=1e-9, abs=1e-12
+        )
         built = fresh.tables["Projects"].query("built > 1e-6")
         assert row["projects_built"] == len(built)
         offtake = fresh.tables["Offtake"]["volume_t"].sum()
@@ -109,8 +111,10 @@ def test_a_bad_value_in_one_run_is_a_failed_row():
     """example_ban (base 0.6, low 0.2, ban 0.2): two probabilities each fine alone but together
     above 1 make that grid run BAD_INPUT; the other run is solved with ban = 0.2."""
     ban = Base(load_tables(INPUTS / "example_ban.xlsx"))
-    spec = cli_sweep(["Scenarios[scenario=base].probability=0.5,0.8",
-                      "Scenarios[scenario=low].probability=0.3"], mode="grid")
+    spec = cli_sweep(
+        ["Scenarios[scenario=base].probability=0.5,0.8", "Scenarios[scenario=low].probability=0.3"],
+        mode="grid",
+    )
     rows = run_all(ban, expand([spec]), SolveOptions())
     assert [r["status"] for r in rows] == ["OPTIMAL", "BAD_INPUT"]
     assert "sum to 1.1, more than 1" in rows[1]["message"]
@@ -119,17 +123,17 @@ def test_a_bad_value_in_one_run_is_a_failed_row():
 def test_sheet_sweeps_expand_into_runs():
     tables = load_tables(INPUTS / "example_sweep.xlsx")
     specs = sheet_sweeps(tables)
-    assert [(s.name, s.mode) for s in specs] == [("cap_frontier", "frontier"),
-                                                ("tornado", "one_at_a_time"),
-                                                ("cap_x_crash", "grid")]
+    assert [(s.name, s.mode) for s in specs] == [
+        ("cap_frontier", "frontier"),
+        ("tornado", "one_at_a_time"),
+        ("cap_x_crash", "grid"),
+    ]
     runs = expand(specs)
-    assert [r.value for r in runs if r.sweep == "cap_frontier"] == [0.6, 0.5, 0.4, 0.3, 0.2,
-                                                                     0.1]
+    assert [r.value for r in runs if r.sweep == "cap_frontier"] == [0.6, 0.5, 0.4, 0.3, 0.2, 0.1]
     oat = [r for r in runs if r.sweep == "tornado"]
     assert oat[0].changes == () and len(oat) == 1 + 4 * 2
     grid = [r.changes for r in runs if r.sweep == "cap_x_crash"]
-    assert len(grid) == 4 and grid[1] == ((CAP, 0.5), ("Scenarios[scenario=low].probability",
-                                                        0.4))
+    assert len(grid) == 4 and grid[1] == ((CAP, 0.5), ("Scenarios[scenario=low].probability", 0.4))
     assert [r.id for r in runs] == list(range(1, len(runs) + 1))
     assert [s.name for s in sheet_sweeps(tables, ["tornado"])] == ["tornado"]
     with pytest.raises(PlanError, match="no sweep named nope"):
@@ -156,18 +160,20 @@ def strip(rows: list[dict]) -> pd.DataFrame:
 
 
 def test_workers_give_the_serial_results(small, oat_rows):
-    spec = cli_sweep([f"{CAP}=0.4,0.2", f"{DEMAND}=1000,120",
-                      "Scenarios[scenario=low].probability=0.5"])
+    spec = cli_sweep(
+        [f"{CAP}=0.4,0.2", f"{DEMAND}=1000,120", "Scenarios[scenario=low].probability=0.5"]
+    )
     rows = run_all(small, expand([spec]), SolveOptions(), workers=2)
     pd.testing.assert_frame_equal(strip(rows), strip(oat_rows))
 
 
 def test_an_in_process_dask_cluster_gives_the_serial_results(small, oat_rows):
     distributed = pytest.importorskip("distributed")
-    spec = cli_sweep([f"{CAP}=0.4,0.2", f"{DEMAND}=1000,120",
-                      "Scenarios[scenario=low].probability=0.5"])
-    with distributed.LocalCluster(processes=False, n_workers=2, threads_per_worker=1,
-                                  dashboard_address=None) as cluster:
-        rows = run_all(small, expand([spec]), SolveOptions(),
-                       scheduler=cluster.scheduler_address)
+    spec = cli_sweep(
+        [f"{CAP}=0.4,0.2", f"{DEMAND}=1000,120", "Scenarios[scenario=low].probability=0.5"]
+    )
+    with distributed.LocalCluster(
+        processes=False, n_workers=2, threads_per_worker=1, dashboard_address=None
+    ) as cluster:
+        rows = run_all(small, expand([spec]), SolveOptions(), scheduler=cluster.scheduler_address)
     pd.testing.assert_frame_equal(strip(rows), strip(oat_rows))

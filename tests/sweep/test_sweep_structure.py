@@ -50,24 +50,43 @@ def hhi_club(country: str = "Australia") -> dict:
     remain, and two suppliers give an HHI of at least 0.5: infeasible."""
     return {
         "Settings": [{"key": "name", "value": "repro"}],
-        "Countries": [{"country": "Australia", "member": True},
-                      {"country": "Canada", "member": True},
-                      {"country": "B", "import_premium_usd_per_t": 10}],
+        "Countries": [
+            {"country": "Australia", "member": True},
+            {"country": "Canada", "member": True},
+            {"country": "B", "import_premium_usd_per_t": 10},
+        ],
         "Minerals": [{"mineral": "li"}],
         "Stages": [{"mineral": "li", "stage": "x", "order": 1, "final": True}],
         "Periods": [{"year": 2026}],
         "Demand": [{"mineral": "li", "year": 2026, "demand_t": 100}],
-        "Capacity": [{"country": "B", "mineral": "li", "stage": "x", "year": 2026,
-                      "capacity_t": 600},
-                     {"country": "Canada", "mineral": "li", "stage": "x", "year": 2026,
-                      "capacity_t": 35, "unit_cost_usd_per_t": 100}],
+        "Capacity": [
+            {"country": "B", "mineral": "li", "stage": "x", "year": 2026, "capacity_t": 600},
+            {
+                "country": "Canada",
+                "mineral": "li",
+                "stage": "x",
+                "year": 2026,
+                "capacity_t": 35,
+                "unit_cost_usd_per_t": 100,
+            },
+        ],
         "Scenarios": [{"scenario": "base", "probability": 1}],
-        "Prices": [{"mineral": "li", "stage": "x", "year": 2026, "scenario": "*",
-                    "price_usd_per_t": 1000}],
-        "Projects": [project("S1", 100, 1.0, support=1.0, cost=100, lumpy=False, stage="x",
-                             country=country)],
-        "Targets": [{"target": "hhi", "metric": "max_hhi", "mineral": "li", "stage": "x",
-                     "year_from": 2026, "value": 0.34}],
+        "Prices": [
+            {"mineral": "li", "stage": "x", "year": 2026, "scenario": "*", "price_usd_per_t": 1000}
+        ],
+        "Projects": [
+            project("S1", 100, 1.0, support=1.0, cost=100, lumpy=False, stage="x", country=country)
+        ],
+        "Targets": [
+            {
+                "target": "hhi",
+                "metric": "max_hhi",
+                "mineral": "li",
+                "stage": "x",
+                "year_from": 2026,
+                "value": 0.34,
+            }
+        ],
     }
 
 
@@ -128,40 +147,90 @@ def property_workbook() -> dict:
     bankable refinery, a soft trusted-share target, an HHI cap, a budget, a project delay, a
     reference price and a stated disruption risk (read only by `mineralclub sample`)."""
     tables = load_tables(ROOT / "inputs" / "example_ban.xlsx")
-    sheets = {name: [{k: v for k, v in r.items() if k not in ("_row", "source")}
-                     for r in frame.to_dict("records")]
-              for name, frame in tables.frames.items()
-              if name not in ("Sweeps", "Sources") and not frame.empty}  # empty = absent
-    sheets["Settings"] = [{"key": k, "value": v} for k, v in tables.settings.items()
-                          if v is not None] + [{"key": "mip_gap", "value": 0}]
-    sheets["Settings"] = [r for r in sheets["Settings"] if r["key"] != "mip_gap"
-                          or r["value"] == 0]
-    sheets["Countries"].append({"country": "Canadia", "iso3": "CND", "member": True,
-                                "partner": False, "region": "West", "gdp_busd": 500.0})
-    sheets["Capacity"].append({"country": "Canadia", "mineral": "lithium", "stage": "refine",
-                               "year": 2026, "capacity_t": 10.0,
-                               "unit_cost_usd_per_t": 2500.0})
-    sheets["OfftakeOptions"].append({"supplier": "Alliedia Refinery B", "mineral": "lithium",
-                                     "stage": "refine", "contract_price_usd_per_t": 16000.0,
-                                     "max_t_per_yr": 20.0})
+    sheets = {
+        name: [
+            {k: v for k, v in r.items() if k not in ("_row", "source")}
+            for r in frame.to_dict("records")
+        ]
+        for name, frame in tables.frames.items()
+        if name not in ("Sweeps", "Sources") and not frame.empty
+    }  # empty = absent
+    sheets["Settings"] = [
+        {"key": k, "value": v} for k, v in tables.settings.items() if v is not None
+    ] + [{"key": "mip_gap", "value": 0}]
+    sheets["Settings"] = [r for r in sheets["Settings"] if r["key"] != "mip_gap" or r["value"] == 0]
+    sheets["Countries"].append(
+        {
+            "country": "Canadia",
+            "iso3": "CND",
+            "member": True,
+            "partner": False,
+            "region": "West",
+            "gdp_busd": 500.0,
+        }
+    )
+    sheets["Capacity"].append(
+        {
+            "country": "Canadia",
+            "mineral": "lithium",
+            "stage": "refine",
+            "year": 2026,
+            "capacity_t": 10.0,
+            "unit_cost_usd_per_t": 2500.0,
+        }
+    )
+    sheets["OfftakeOptions"].append(
+        {
+            "supplier": "Alliedia Refinery B",
+            "mineral": "lithium",
+            "stage": "refine",
+            "contract_price_usd_per_t": 16000.0,
+            "max_t_per_yr": 20.0,
+        }
+    )
     sheets["Targets"] += [
-        {"target": "trusted", "metric": "min_trusted_share", "mineral": "lithium",
-         "stage": "refine", "year_from": 2027, "value": 0.3, "hard": False,
-         "penalty_usd_per_t": 3000.0},
-        {"target": "hhi", "metric": "max_hhi", "mineral": "lithium", "stage": "refine",
-         "year_from": 2027, "value": 0.33},
+        {
+            "target": "trusted",
+            "metric": "min_trusted_share",
+            "mineral": "lithium",
+            "stage": "refine",
+            "year_from": 2027,
+            "value": 0.3,
+            "hard": False,
+            "penalty_usd_per_t": 3000.0,
+        },
+        {
+            "target": "hhi",
+            "metric": "max_hhi",
+            "mineral": "lithium",
+            "stage": "refine",
+            "year_from": 2027,
+            "value": 0.33,
+        },
     ]
-    sheets["Budget"] = [{"year": 2026, "max_spend_musd": 50.0},
-                        {"year": 2027, "max_spend_musd": 50.0}]
+    sheets["Budget"] = [
+        {"year": 2026, "max_spend_musd": 50.0},
+        {"year": 2027, "max_spend_musd": 50.0},
+    ]
     # the trade zone (issue 14): a candidate reference price between the low and base prices, so
     # its columns (and the transfer weights) are swept on a model that has the zone's binaries
-    sheets["ReferencePrices"] = [{"mineral": "lithium", "stage": "refine", "level": "R",
-                                  "reference_usd_per_t": 12000.0}]
-    sheets["ProjectRisks"] = [{"scenario": "low", "project": "Alliedia Refinery A",
-                               "delay_years": 1, "known_year": 2027}]
-    sheets["DisruptionRisks"] = [{"country": "Bigland", "mineral": "lithium", "stage": "refine",
-                                  "annual_probability": 0.1, "duration_years": 1,
-                                  "export_cut": 1.0, "announcement_lead_years": 0}]
+    sheets["ReferencePrices"] = [
+        {"mineral": "lithium", "stage": "refine", "level": "R", "reference_usd_per_t": 12000.0}
+    ]
+    sheets["ProjectRisks"] = [
+        {"scenario": "low", "project": "Alliedia Refinery A", "delay_years": 1, "known_year": 2027}
+    ]
+    sheets["DisruptionRisks"] = [
+        {
+            "country": "Bigland",
+            "mineral": "lithium",
+            "stage": "refine",
+            "annual_probability": 0.1,
+            "duration_years": 1,
+            "export_cut": 1.0,
+            "announcement_lead_years": 0,
+        }
+    ]
     return sheets
 
 
@@ -175,9 +244,13 @@ def prop_session(prop_base) -> Session:
     return Session(prop_base)
 
 
-SWEEPABLE = [(s.name, c.name) for s in SHEETS
-             if s.name not in ("Sweeps", "Sources") and not s.key_value
-             for c in s.columns if c.name != "source" and not c.key]
+SWEEPABLE = [
+    (s.name, c.name)
+    for s in SHEETS
+    if s.name not in ("Sweeps", "Sources") and not s.key_value
+    for c in s.columns
+    if c.name != "source" and not c.key
+]
 SWEEPABLE += [("Settings", c.name) for c in SETTINGS]
 TEXT_CHOICES = {  # free-text and reference columns: values a user could write
     ("Targets", "scenarios"): ["*", "ban", "base;low"],
@@ -188,8 +261,12 @@ TEXT_CHOICES = {  # free-text and reference columns: values a user could write
     ("Targets", "mineral"): ["lithium", "*"],
     ("Targets", "stage"): ["mine", "refine", "*"],
 }
-SETTING_CHOICES = {"time_limit_s": [60, 600], "mip_gap": [0, 1e-6],
-                   "name": ["other name"], "base_year": [2025, 2026]}
+SETTING_CHOICES = {
+    "time_limit_s": [60, 600],
+    "mip_gap": [0, 1e-6],
+    "name": ["other name"],
+    "base_year": [2025, 2026],
+}
 
 
 def value_strategy(sheet: str, col: Column) -> st.SearchStrategy:
@@ -256,8 +333,9 @@ def assert_same(row: dict, status: str, fresh: dict | None) -> None:
     assert row["status"] == status, row.get("message")
     if fresh is None:
         return
-    assert row["objective_musd"] == pytest.approx(fresh["objective_musd"], rel=OBJECTIVE_REL,
-                                                  abs=1e-6)
+    assert row["objective_musd"] == pytest.approx(
+        fresh["objective_musd"], rel=OBJECTIVE_REL, abs=1e-6
+    )
     for key in DECISIONS:
         assert _amounts(row[key]) == pytest.approx(_amounts(fresh[key]), rel=2e-2, abs=1e-2), key
 
@@ -278,13 +356,19 @@ def _amounts(text: str) -> dict:
 @pytest.mark.parametrize(("sheet", "column"), SWEEPABLE, ids=[f"{s}.{c}" for s, c in SWEEPABLE])
 def test_swept_column_matches_a_fresh_solve(prop_base, prop_session, sheet, column):
     spec = next(s for s in SHEETS if s.name == sheet)
-    col = (next(c for c in SETTINGS if c.name == column) if sheet == "Settings"
-           else spec.column(column))
+    col = (
+        next(c for c in SETTINGS if c.name == column)
+        if sheet == "Settings"
+        else spec.column(column)
+    )
 
-    @settings(max_examples=2, deadline=None, derandomize=True,
-              suppress_health_check=[HealthCheck.too_slow])
-    @given(address=address_strategy(prop_base, sheet, column),
-           value=value_strategy(sheet, col))
+    @settings(
+        max_examples=2,
+        deadline=None,
+        derandomize=True,
+        suppress_health_check=[HealthCheck.too_slow],
+    )
+    @given(address=address_strategy(prop_base, sheet, column), value=value_strategy(sheet, col))
     def check(address, value):
         changes = [(address, value)]
         row = prop_session.run_row(changes)

@@ -57,9 +57,7 @@ def lever_name(category) -> str:
 def expected(m: pyo.ConcreteModel, category):
     """First-stage plus probability-weighted scenario cost of one category (USD million)."""
     name = category_name(category)
-    return m.e_first[name] + sum(
-        m.p_prob[w] * m.e_scenario[name, w] for w in m.scenario_names
-    )
+    return m.e_first[name] + sum(m.p_prob[w] * m.e_scenario[name, w] for w in m.scenario_names)
 
 
 def penalty_expr(m: pyo.ConcreteModel):
@@ -72,8 +70,11 @@ def cost_expr(m: pyo.ConcreteModel):
     transfers, else 1), plus risk."""
     penalties = {category_name(c) for c in penalty_categories()}
     return (
-        sum(weight(m, category_name(c)) * expected(m, c) for c in all_categories()
-            if category_name(c) not in penalties)
+        sum(
+            weight(m, category_name(c)) * expected(m, c)
+            for c in all_categories()
+            if category_name(c) not in penalties
+        )
         + m.e_risk
     )
 
@@ -81,8 +82,11 @@ def cost_expr(m: pyo.ConcreteModel):
 def lever_exprs(m: pyo.ConcreteModel) -> dict[str, object]:
     """Lever name -> expected money on it (USD million, discounted like the Summary); the levy
     revenue only where the model has reference prices to choose (else it is 0 in every plan)."""
-    return {lever_name(c): expected(m, c) for c in fiscal_categories()
-            if category_name(c) != "levy_revenue" or m.sets.ref_levels}
+    return {
+        lever_name(c): expected(m, c)
+        for c in fiscal_categories()
+        if category_name(c) != "levy_revenue" or m.sets.ref_levels
+    }
 
 
 def candidates(m: pyo.ConcreteModel, ds: Dataset) -> list[str]:

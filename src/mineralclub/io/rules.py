@@ -702,8 +702,11 @@ def check_project_risks(view: View, report: Report) -> None:
                 r[ROW],
                 "known_year",
             )
-        if project is not None and project.get("status") == "committed" and (
-                r["fails"] or (r["delay_years"] or 0) > 0):
+        if (
+            project is not None
+            and project.get("status") == "committed"
+            and (r["fails"] or (r["delay_years"] or 0) > 0)
+        ):
             report.warn(
                 "ProjectRisks",
                 f"project {r['project']} is committed; its delay or failure still applies "
@@ -780,16 +783,25 @@ def check_discounting(view: View, report: Report) -> None:
     far = [y for y in view.periods if abs(y - base) > limit]
     if far:
         cell = "base_year" if settings.get("base_year") is not None else "discount_rate"
-        report.error("Settings", f"base_year {base} with discount_rate {rate:g} gives period "
-                     f"{far[0]} a discount factor outside 1e-6..1e6; bring base_year within "
-                     f"{int(limit)} years of the periods or lower the rate",
-                     view.settings_row(cell), "value")
+        report.error(
+            "Settings",
+            f"base_year {base} with discount_rate {rate:g} gives period "
+            f"{far[0]} a discount factor outside 1e-6..1e6; bring base_year within "
+            f"{int(limit)} years of the periods or lower the rate",
+            view.settings_row(cell),
+            "value",
+        )
         return
     for r in view.rows("Projects"):
         if r["first_year"] is not None and abs(r["first_year"] - base) > limit:
-            report.error("Projects", f"first_year {r['first_year']} is more than {int(limit)} "
-                         f"years from base_year {base}: at discount_rate {rate:g} its discount "
-                         "factor is outside 1e-6..1e6", r[ROW], "first_year")
+            report.error(
+                "Projects",
+                f"first_year {r['first_year']} is more than {int(limit)} "
+                f"years from base_year {base}: at discount_rate {rate:g} its discount "
+                "factor is outside 1e-6..1e6",
+                r[ROW],
+                "first_year",
+            )
 
 
 RULES = (

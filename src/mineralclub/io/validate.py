@@ -132,8 +132,11 @@ def match_sheets(raw: Mapping[str, pd.DataFrame], report: Report) -> dict[str, p
             continue
         if schema_name in matched:
             first = report.sheet_names[schema_name]
-            report.error(name, f'sheets "{first}" and "{name}" both match {schema_name} (names '
-                         "differ only by case or spaces); delete or rename one")
+            report.error(
+                name,
+                f'sheets "{first}" and "{name}" both match {schema_name} (names '
+                "differ only by case or spaces); delete or rename one",
+            )
             continue
         spec = next(s for s in SHEETS if s.name == schema_name)
         if not spec.required and _blank(frame):
@@ -244,11 +247,15 @@ def convert(col: Column, value: Any) -> Any:
     if isinstance(typed, int | float) and not isinstance(typed, bool) and not in_range(col, typed):
         raise CellError(f"{col.name} must be {expected(col)}, found {show(value)}")
     if col.upper is not None and isinstance(typed, int | float) and typed > col.upper:
-        raise CellError(f"{col.name} must be at most {col.upper:g}{unit_text(col)} (a sane upper "
-                        f"bound), found {show(value)}")
+        raise CellError(
+            f"{col.name} must be at most {col.upper:g}{unit_text(col)} (a sane upper "
+            f"bound), found {show(value)}"
+        )
     if isinstance(typed, str) and (bad := control_character(typed, names=bool(col.key or col.ref))):
-        raise CellError(f"{col.name} contains the control character U+{ord(bad):04X}; "
-                        "delete it (it cannot be written to a workbook)")
+        raise CellError(
+            f"{col.name} contains the control character U+{ord(bad):04X}; "
+            "delete it (it cannot be written to a workbook)"
+        )
     if typed == "*" and not col.star and (col.key or col.ref):
         raise CellError(f"{col.name} cannot be *: the wildcard is allowed only in {STAR_PLACES}")
     return typed

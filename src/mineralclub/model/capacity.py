@@ -33,8 +33,14 @@ def add_capacity(m: pyo.ConcreteModel, ds: Dataset) -> None:
         if m.opts.baseline:
             continue
         p = ds.projects[name]
-        m.reg.cost(Cost.PROJECT_SUPPORT, m.p_support_pv[name] * m.x[name],
-                   owner=("project", name), country=p.country, item=(name,), period=None)
+        m.reg.cost(
+            Cost.PROJECT_SUPPORT,
+            m.p_support_pv[name] * m.x[name],
+            owner=("project", name),
+            country=p.country,
+            item=(name,),
+            period=None,
+        )
         t = support_period(ds, p)
         if t is None:
             continue  # first_year outside the horizon: in no period's budget (SPEC §4 Budget)

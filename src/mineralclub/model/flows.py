@@ -25,8 +25,7 @@ def country_direct(m, c, k, s, t, w):
 
 def nonmember_direct(m, ds: Dataset, k, s, t, w):
     """Direct non-member supply at stage s: I + sum_c o^P_c."""
-    partners = sum(partner_offtake(m, c, k, s, t)
-                   for c in m.sets.partners_at.get((k, s, t), []))
+    partners = sum(partner_offtake(m, c, k, s, t) for c in m.sets.partners_at.get((k, s, t), []))
     return imports(m, k, s, t, w) + partners
 
 

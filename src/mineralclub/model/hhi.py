@@ -50,11 +50,22 @@ class HHIInstance:
 
     def row(self, marginal: dict) -> dict:
         h, limit = self.hhi(), pyo.value(self.value)
-        return dict(target=self.target, metric="max_hhi", scope=self.scope, mineral=self.mineral,
-                    stage=self.stage, country=None, year=self.year, scenario=self.scenario,
-                    value=limit, achieved=h, binding=bool(h >= limit * (1 - HHI_BINDING_TOL)),
-                    violation_t=0.0, hard=True,
-                    marginal_cost_musd_per_pp=marginal.get(("hhi", self.index), float("nan")))
+        return dict(
+            target=self.target,
+            metric="max_hhi",
+            scope=self.scope,
+            mineral=self.mineral,
+            stage=self.stage,
+            country=None,
+            year=self.year,
+            scenario=self.scenario,
+            value=limit,
+            achieved=h,
+            binding=bool(h >= limit * (1 - HHI_BINDING_TOL)),
+            violation_t=0.0,
+            hard=True,
+            marginal_cost_musd_per_pp=marginal.get(("hhi", self.index), float("nan")),
+        )
 
 
 def add_hhi(m: pyo.ConcreteModel, ds: Dataset) -> None:
@@ -73,8 +84,18 @@ def add_hhi(m: pyo.ConcreteModel, ds: Dataset) -> None:
                 continue
             for k, s, _c, t, w in expand_scope(ds, row):
                 make = world_parts if row.scope == "world" else club_parts
-                insts.append(HHIInstance(row.target, row.scope, k, s, t, w,
-                                         m.p_target[row.target], make(m, ds, k, s, t, w)))
+                insts.append(
+                    HHIInstance(
+                        row.target,
+                        row.scope,
+                        k,
+                        s,
+                        t,
+                        w,
+                        m.p_target[row.target],
+                        make(m, ds, k, s, t, w),
+                    )
+                )
     for i, inst in enumerate(insts):
         inst.index = i
     m.hhi_instances = insts
@@ -83,8 +104,7 @@ def add_hhi(m: pyo.ConcreteModel, ds: Dataset) -> None:
     m.hhi_converged = True
     m.c_hhi_cuts = pyo.ConstraintList()
     m.c_hhi_static = pyo.ConstraintList()
-    m.hhi_slack = pyo.Var(range(len(insts)) if m.opts.elastic else [],
-                          within=pyo.NonNegativeReals)
+    m.hhi_slack = pyo.Var(range(len(insts)) if m.opts.elastic else [], within=pyo.NonNegativeReals)
     nonmember = frozenset(ds.nonmembers)
     for inst in insts:
         if inst.scope == "club" and inst.stage == ds.final_stage[inst.mineral]:

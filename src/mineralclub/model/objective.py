@@ -32,8 +32,7 @@ def add_objective(m: pyo.ConcreteModel, ds: Dataset) -> None:
             first[term.category.value].append(term.expr)
         else:
             scenario[(term.category.value, term.scenario)].append(term.expr)
-    m.e_first = pyo.Expression(list(CATEGORIES),
-                               initialize={c: sum(first[c]) for c in CATEGORIES})
+    m.e_first = pyo.Expression(list(CATEGORIES), initialize={c: sum(first[c]) for c in CATEGORIES})
     keys = [(c, w) for c in CATEGORIES for w in ds.scenarios]
     m.e_scenario = pyo.Expression(keys, initialize={key: sum(scenario[key]) for key in keys})
     m.e_scenario_total = pyo.Expression(

@@ -52,8 +52,15 @@ def _register_cost(m, ds: Dataset, sup, k, s, t, var) -> None:
         if (sup, t, w) in m.sets.offline:
             continue  # a project that is not online delivers nothing and is paid nothing
         term = m.p_offtake_cost[sup, k, s, t, w] * var
-        m.reg.cost(Cost.OFFTAKE_COST, m.p_weight[t] * term, owner=("contract", sup),
-                   country=ds.country_of(sup), item=(sup, k, s), period=t, scenario=w)
+        m.reg.cost(
+            Cost.OFFTAKE_COST,
+            m.p_weight[t] * term,
+            owner=("contract", sup),
+            country=ds.country_of(sup),
+            item=(sup, k, s),
+            period=t,
+            scenario=w,
+        )
         m.reg.outlay[(t, w)].append(term)
 
 
@@ -65,5 +72,12 @@ def _register_partner_delivery(m, ds: Dataset, c, k, s, t, var) -> None:
         else:
             m.reg.untrusted_supply[(k, s, t, w)].append(var)
         premium = m.p_weight[t] * m.p_partner_premium[c, k, s, t, w] * var
-        m.reg.cost(Cost.IMPORT_PREMIUM, premium, owner=("country", c), country=c,
-                   item=(k, s), period=t, scenario=w)
+        m.reg.cost(
+            Cost.IMPORT_PREMIUM,
+            premium,
+            owner=("country", c),
+            country=c,
+            item=(k, s),
+            period=t,
+            scenario=w,
+        )

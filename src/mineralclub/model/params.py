@@ -30,9 +30,17 @@ WHOLE = "whole"  # a scalar field read only through Params
 # (and the Sets) is unchanged (`model.structure`): a dataset field not named here is structural
 # by default, so a new field can at worst cost a rebuild, never a wrong re-solve.
 PARAMETRIC: dict[str, str | tuple[str, ...]] = {
-    "settings": ("base_year", "discount_rate", "objective_risk_weight", "cvar_alpha",
-                 "mip_gap", "time_limit_s", "shortfall_penalty_multiple",
-                 "consumer_cost_weight", "producer_gain_weight"),
+    "settings": (
+        "base_year",
+        "discount_rate",
+        "objective_risk_weight",
+        "cvar_alpha",
+        "mip_gap",
+        "time_limit_s",
+        "shortfall_penalty_multiple",
+        "consumer_cost_weight",
+        "producer_gain_weight",
+    ),
     "base_year": WHOLE,
     "weight": VALUES,
     "prob": VALUES,
@@ -50,8 +58,7 @@ PARAMETRIC: dict[str, str | tuple[str, ...]] = {
     "mix": VALUES,
     "budget": VALUES,
     "stock": ("initial", "max", "capacity_cost", "holding"),
-    "projects": ("capacity_t", "capex_musd", "support_share", "unit_cost",
-                 "min_contracted_share"),
+    "projects": ("capacity_t", "capex_musd", "support_share", "unit_cost", "min_contracted_share"),
     "country_rows": ("import_premium_usd_per_t", "import_premium_share"),
     "floor_levels": ("floor_usd_per_t", "upside_share"),
     "reference_prices": ("reference_usd_per_t",),
@@ -107,22 +114,25 @@ def param_values(ds: Dataset, S: Sets) -> dict[str, dict]:
     v["p_avail"] = {key: ds.available.get(key, 0.0) for key in S.export_keys}
     share = premium_shares(ds)
     v["p_premium_cost"] = {
-        (k, s, t, w): USD_TO_MUSD * sum(
+        (k, s, t, w): USD_TO_MUSD
+        * sum(
             premium(ds, share, c, k, s, t, w) * ds.mix.get((c, k, s, t, w), 0.0)
-            for c in S.suppliers_at[(k, s, t, w)])
+            for c in S.suppliers_at[(k, s, t, w)]
+        )
         for k, s, t, w in S.import_keys
     }
     v["p_short"] = {(k, t, w): USD_TO_MUSD * ds.shortfall_penalty[(k, t, w)] for k, t, w in S.kt_w}
-    v["p_ncap"] = {key: ds.capacity[key] * ds.utilization[key]
-                   for key in S.nonmember_capacity_keys}
+    v["p_ncap"] = {key: ds.capacity[key] * ds.utilization[key] for key in S.nonmember_capacity_keys}
     v.update(_project_values(ds, S))
     v.update(_lever_values(ds, S))
     v.update(_stock_values(ds))
     v.update(zone_values(ds, S))
     v["p_budget"] = {year: ds.budget[year] for year in S.budget_years}
     v.update(_target_values(ds, S))
-    v["p_risk"] = {"lambda": float(ds.settings.get("objective_risk_weight") or 0.0),
-                   "alpha": _setting(ds, "cvar_alpha", 0.9)}
+    v["p_risk"] = {
+        "lambda": float(ds.settings.get("objective_risk_weight") or 0.0),
+        "alpha": _setting(ds, "cvar_alpha", 0.9),
+    }
     return v
 
 
@@ -136,11 +146,13 @@ def _project_values(ds: Dataset, S: Sets) -> dict:
     projects = ds.projects
     return {
         "p_support": {p: projects[p].support_musd for p in S.candidates},
-        "p_support_pv": {p: projects[p].support_musd
-                         * (1 + rate) ** -(projects[p].first_year - ds.base_year)
-                         for p in S.candidates},
-        "p_min_contract": {p: pr.min_contracted_share * pr.capacity_t
-                           for p, pr in projects.items()},
+        "p_support_pv": {
+            p: projects[p].support_musd * (1 + rate) ** -(projects[p].first_year - ds.base_year)
+            for p in S.candidates
+        },
+        "p_min_contract": {
+            p: pr.min_contracted_share * pr.capacity_t for p, pr in projects.items()
+        },
     }
 
 
@@ -152,18 +164,23 @@ def contract_level(S: Sets, eligible: dict, strike: dict) -> dict:
         if eligible[(o, k, s, lvl, t)]:
             key, cand = (o, k, s, t), (strike[(k, s, lvl)], lvl)
             best[key] = min(best.get(key, cand), cand)
-    return {(o, k, s, lvl, t): float(best.get((o, k, s, t), (None, None))[1] == lvl)
-            for o, k, s, lvl, t in S.cover}
+    return {
+        (o, k, s, lvl, t): float(best.get((o, k, s, t), (None, None))[1] == lvl)
+        for o, k, s, lvl, t in S.cover
+    }
 
 
 def _lever_values(ds: Dataset, S: Sets) -> dict:
     share = premium_shares(ds)
     floors = floor_terms(ds)
     levels = {key: f for key, (f, _s) in floors.items()}
-    worst = {rt: max(ds.producer_cost[(rt[0], rt[1], w)] for w in ds.scenarios)
-             for rt in ds.producer_cap}
-    eligible = {(o, k, s, lvl, t): float(levels[(k, s, lvl)] >= worst[((o, k, s), t)] - 1e-9)
-                for o, k, s, lvl, t in S.cover}
+    worst = {
+        rt: max(ds.producer_cost[(rt[0], rt[1], w)] for w in ds.scenarios) for rt in ds.producer_cap
+    }
+    eligible = {
+        (o, k, s, lvl, t): float(levels[(k, s, lvl)] >= worst[((o, k, s), t)] - 1e-9)
+        for o, k, s, lvl, t in S.cover
+    }
     terms = {r.key: (r.contract_price_usd_per_t, r.max_t_per_yr) for r in ds.offtake_options}
     offtake_keys = S.offtake_member + S.offtake_partner
     years = {r.key: (r.first_year, r.last_year) for r in ds.offtake_options}
@@ -171,20 +188,29 @@ def _lever_values(ds: Dataset, S: Sets) -> dict:
         "p_floor": {key: levels[key] for key in S.floor_levels},
         "p_eligible": eligible,
         "p_contract_level": contract_level(S, eligible, levels)
-        if S.floor_design == "per_contract" else {},
-        "p_floor_pay": {(k, s, lvl, t, w): USD_TO_MUSD * floor_pay(*floors[(k, s, lvl)],
-                                                                  ds.price[(k, s, t, w)])
-                        for k, s, lvl in S.floor_levels for t in ds.periods
-                        for w in ds.scenarios},
+        if S.floor_design == "per_contract"
+        else {},
+        "p_floor_pay": {
+            (k, s, lvl, t, w): USD_TO_MUSD * floor_pay(*floors[(k, s, lvl)], ds.price[(k, s, t, w)])
+            for k, s, lvl in S.floor_levels
+            for t in ds.periods
+            for w in ds.scenarios
+        },
         "p_offtake_max": {key: terms[key][1] for key in S.offtake_options},
-        "p_offtake_share": {key: contract_share(ds, years[key[:3]], key[3])
-                            for key in offtake_keys},
+        "p_offtake_share": {
+            key: contract_share(ds, years[key[:3]], key[3]) for key in offtake_keys
+        },
         "p_offtake_price": {key: terms[key][0] for key in S.offtake_options},
-        "p_offtake_cost": {(sup, k, s, t, w): USD_TO_MUSD * (terms[(sup, k, s)][0]
-                                                     - ds.price[(k, s, t, w)])
-                           for sup, k, s, t in offtake_keys for w in ds.scenarios},
-        "p_partner_premium": {(c, k, s, t, w): USD_TO_MUSD * premium(ds, share, c, k, s, t, w)
-                              for c, k, s, t in S.offtake_partner for w in ds.scenarios},
+        "p_offtake_cost": {
+            (sup, k, s, t, w): USD_TO_MUSD * (terms[(sup, k, s)][0] - ds.price[(k, s, t, w)])
+            for sup, k, s, t in offtake_keys
+            for w in ds.scenarios
+        },
+        "p_partner_premium": {
+            (c, k, s, t, w): USD_TO_MUSD * premium(ds, share, c, k, s, t, w)
+            for c, k, s, t in S.offtake_partner
+            for w in ds.scenarios
+        },
     }
 
 
@@ -201,13 +227,18 @@ def _stock_values(ds: Dataset) -> dict:
     st = ds.stock
     return {
         "p_stock_initial": {k: st[k]["initial"] for k in ds.minerals},
-        "p_stock_room": {k: max(0.0, st[k]["max"] - st[k]["initial"])
-                         if st[k]["max"] is not None else BIG_STOCK_T for k in ds.minerals},
+        "p_stock_room": {
+            k: max(0.0, st[k]["max"] - st[k]["initial"])
+            if st[k]["max"] is not None
+            else BIG_STOCK_T
+            for k in ds.minerals
+        },
         "p_stock_capacity_cost": {k: USD_TO_MUSD * st[k]["capacity_cost"] for k in ds.minerals},
         "p_stock_holding": {k: USD_TO_MUSD * st[k]["holding"] for k in ds.minerals},
         "p_book_price": {k: USD_TO_MUSD * book_price(ds, k) for k in ds.minerals},
-        "p_stock_end_value": {k: USD_TO_MUSD * end_discount(ds) * book_price(ds, k)
-                              for k in ds.minerals},
+        "p_stock_end_value": {
+            k: USD_TO_MUSD * end_discount(ds) * book_price(ds, k) for k in ds.minerals
+        },
     }
 
 
@@ -222,16 +253,18 @@ def _target_values(ds: Dataset, S: Sets) -> dict:
     rows = {r.target: r for r in ds.targets}
     return {
         "p_target": {name: rows[name].value for name in S.target_names},
-        "p_target_penalty": {name: USD_TO_MUSD * rows[name].penalty_usd_per_t
-                             for name in S.target_names},
+        "p_target_penalty": {
+            name: USD_TO_MUSD * rows[name].penalty_usd_per_t for name in S.target_names
+        },
     }
 
 
 def add_params(m: pyo.ConcreteModel, ds: Dataset) -> None:
     """Declare one mutable Param per entry of `param_values`."""
     for name, values in param_values(ds, m.sets).items():
-        m.add_component(name, pyo.Param(list(values), initialize=values, mutable=True,
-                                         within=pyo.Reals))
+        m.add_component(
+            name, pyo.Param(list(values), initialize=values, mutable=True, within=pyo.Reals)
+        )
 
 
 def update_params(m: pyo.ConcreteModel, ds: Dataset) -> list:

@@ -57,13 +57,13 @@ def add_price_floors(m: pyo.ConcreteModel, ds: Dataset) -> None:
 
     m.c_one_level = pyo.Constraint(sorted(by_stage) if uniform else [], rule=c_one_level)
     m.c_cover_if_chosen = pyo.Constraint(S.cover if uniform else [], rule=c_cover_if_chosen)
-    m.c_cover_per_contract = pyo.Constraint([] if uniform else S.cover,
-                                            rule=c_cover_per_contract)
+    m.c_cover_per_contract = pyo.Constraint([] if uniform else S.cover, rule=c_cover_per_contract)
     for o, k, s, lvl, t in S.cover:
         m.reg.supported[((o, k, s), t)].append(m.v[o, k, s, lvl, t])
         for w in ds.scenarios:
-            add_floor_term(m, ds, (o, k, s, lvl, t, w),
-                           m.p_floor_pay[k, s, lvl, t, w] * m.v[o, k, s, lvl, t])
+            add_floor_term(
+                m, ds, (o, k, s, lvl, t, w), m.p_floor_pay[k, s, lvl, t, w] * m.v[o, k, s, lvl, t]
+            )
 
 
 def add_floor_term(m: pyo.ConcreteModel, ds: Dataset, key: tuple, term) -> None:
@@ -74,8 +74,15 @@ def add_floor_term(m: pyo.ConcreteModel, ds: Dataset, key: tuple, term) -> None:
     o, k, s, lvl, t, w = key
     if (o, t, w) in m.sets.offline:
         return
-    m.reg.cost(Cost.FLOOR_PAYOUT, m.p_weight[t] * term, owner=_producer(ds, o),
-               country=ds.country_of(o), item=(k, s, lvl), period=t, scenario=w)
+    m.reg.cost(
+        Cost.FLOOR_PAYOUT,
+        m.p_weight[t] * term,
+        owner=_producer(ds, o),
+        country=ds.country_of(o),
+        item=(k, s, lvl),
+        period=t,
+        scenario=w,
+    )
     m.reg.outlay[(t, w)].append(term)
 
 
@@ -101,11 +108,17 @@ def add_support_limits(m: pyo.ConcreteModel, ds: Dataset) -> None:
         [(*r, t) for r, t in keys], rule=c_support_within_capacity
     )
     offline = m.sets.offline
-    bank = [] if m.opts.baseline else [
-        (o, k, s, t) for o, k, s, t in m.sets.producer_time
-        if o in ds.projects and ds.projects[o].min_contracted_share > 0
-        and any((o, t, w) not in offline for w in ds.scenarios)  # online somewhere
-    ]
+    bank = (
+        []
+        if m.opts.baseline
+        else [
+            (o, k, s, t)
+            for o, k, s, t in m.sets.producer_time
+            if o in ds.projects
+            and ds.projects[o].min_contracted_share > 0
+            and any((o, t, w) not in offline for w in ds.scenarios)  # online somewhere
+        ]
+    )
 
     def c_bankability(m, o, k, s, t):
         r"""\sum_l v_{r,l,t} + o_{r,t} \ge \mu_p \, capacity_p \, x_p (every operating period)"""

@@ -38,8 +38,13 @@ class Cost(enum.Enum):
     PRODUCER_GAIN = "producer_gain"
 
 
-FISCAL = (Cost.PROJECT_SUPPORT, Cost.STOCKPILE_COST, Cost.FLOOR_PAYOUT, Cost.OFFTAKE_COST,
-          Cost.LEVY_REVENUE)
+FISCAL = (
+    Cost.PROJECT_SUPPORT,
+    Cost.STOCKPILE_COST,
+    Cost.FLOOR_PAYOUT,
+    Cost.OFFTAKE_COST,
+    Cost.LEVY_REVENUE,
+)
 DAMAGE = (Cost.IMPORT_PREMIUM, Cost.SHORTFALL)
 PENALTY = (Cost.TARGET_PENALTY,)
 # Transfers inside the club under reference prices (SPEC §4.13), weighted in the objective by
@@ -132,8 +137,17 @@ class Registry:
     _costs: list[CostTerm] = field(default_factory=list)
     sealed: bool = False
 
-    def cost(self, category: Cost, expr, *, owner: tuple[str, str], country: str | None = None,
-             item: tuple = (), period: int | None = None, scenario: str | None = None) -> None:
+    def cost(
+        self,
+        category: Cost,
+        expr,
+        *,
+        owner: tuple[str, str],
+        country: str | None = None,
+        item: tuple = (),
+        period: int | None = None,
+        scenario: str | None = None,
+    ) -> None:
         """Register one objective term (USD million, discounted) with its tags."""
         if not isinstance(category, Cost):
             raise RegistryError(f"unknown cost category {category!r}: add it to Cost")
@@ -142,8 +156,7 @@ class Registry:
         kind, name = owner
         if kind not in OWNER_KINDS:
             raise RegistryError(f"unknown owner kind {kind!r}")
-        self._costs.append(CostTerm(category, expr, kind, name, country, item, period,
-                                    scenario))
+        self._costs.append(CostTerm(category, expr, kind, name, country, item, period, scenario))
 
     def seal(self) -> tuple[CostTerm, ...]:
         """Freeze the cost terms (the objective reads them) and return them."""

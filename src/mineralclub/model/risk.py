@@ -27,7 +27,6 @@ def add_risk(m: pyo.ConcreteModel, ds: Dataset, scenario_cost) -> object:
 
     m.c_cvar_excess = pyo.Constraint(ds.scenarios, rule=c_cvar_excess)
     m.e_cvar = pyo.Expression(
-        expr=m.eta + sum(m.p_prob[w] * m.xi[w] for w in ds.scenarios)
-        / (1 - m.p_risk["alpha"])
+        expr=m.eta + sum(m.p_prob[w] * m.xi[w] for w in ds.scenarios) / (1 - m.p_risk["alpha"])
     )
     return m.p_risk["lambda"] * m.e_cvar

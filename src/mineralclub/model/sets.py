@@ -88,10 +88,29 @@ def build_sets(ds: Dataset, baseline: bool = False) -> Sets:
     nm_keys = _nonmember_keys(ds)
     options, member, partner = ((), (), ()) if baseline else _offtake(ds, nm_keys)
     cover = _cover(ds, producer_time, levels)
-    zone = zone_sets(ds, () if baseline else reference_levels(ds), producer_time, cover,
-                     dict(suppliers_at), _group(partner))
-    sets = _sets(ds, baseline, producer_time, producers_at, tws, suppliers_at, nonmember, levels,
-                 options, member, partner, cover, zone)
+    zone = zone_sets(
+        ds,
+        () if baseline else reference_levels(ds),
+        producer_time,
+        cover,
+        dict(suppliers_at),
+        _group(partner),
+    )
+    sets = _sets(
+        ds,
+        baseline,
+        producer_time,
+        producers_at,
+        tws,
+        suppliers_at,
+        nonmember,
+        levels,
+        options,
+        member,
+        partner,
+        cover,
+        zone,
+    )
     return Sets(
         **sets,
         tree=tree,
@@ -107,8 +126,21 @@ def build_sets(ds: Dataset, baseline: bool = False) -> Sets:
     )
 
 
-def _sets(ds, baseline, producer_time, producers_at, tws, suppliers_at, nonmember, levels,
-          options, member, partner, cover, zone) -> dict:
+def _sets(
+    ds,
+    baseline,
+    producer_time,
+    producers_at,
+    tws,
+    suppliers_at,
+    nonmember,
+    levels,
+    options,
+    member,
+    partner,
+    cover,
+    zone,
+) -> dict:
     """The per-scenario part of Sets (the node sets are derived from it)."""
     return dict(
         producer_time=producer_time,
@@ -120,8 +152,13 @@ def _sets(ds, baseline, producer_time, producers_at, tws, suppliers_at, nonmembe
         suppliers_at=dict(suppliers_at),
         export_keys=tuple((c, *kstw) for kstw in sorted(suppliers_at) for c in suppliers_at[kstw]),
         kt_w=_kt_w(ds),
-        kst_w=tuple((k, s, t, w) for k in ds.minerals for s in ds.stages[k]
-                    for t in ds.periods for w in ds.scenarios),
+        kst_w=tuple(
+            (k, s, t, w)
+            for k in ds.minerals
+            for s in ds.stages[k]
+            for t in ds.periods
+            for w in ds.scenarios
+        ),
         floor_levels=levels,
         cover=cover,
         offtake_options=options,
@@ -136,15 +173,16 @@ def _sets(ds, baseline, producer_time, producers_at, tws, suppliers_at, nonmembe
         yields=tuple(sorted(ds.yield_.items())),
         durations=tuple(sorted(ds.duration.items())),
         disrupted=ds.disrupted,
-        nonmember_capacity_keys=tuple(sorted(
-            key for key in ds.capacity if key[0] in nonmember)),
-        stage_countries=tuple(sorted((ks, tuple(sorted(cs)))
-                                     for ks, cs in ds.producers_of_stage.items())),
+        nonmember_capacity_keys=tuple(sorted(key for key in ds.capacity if key[0] in nonmember)),
+        stage_countries=tuple(
+            sorted((ks, tuple(sorted(cs))) for ks, cs in ds.producers_of_stage.items())
+        ),
         nonmembers_at=_group(key for key in ds.capacity if key[0] in nonmember),
         partners_at=_group(partner),
         project_kinds=tuple(
             (p.name, p.lumpy, p.committed, p.min_contracted_share > 0, support_period(ds, p))
-            for p in ds.projects.values()),
+            for p in ds.projects.values()
+        ),
         target_rows=() if baseline else _target_rows(ds),
         final_stages=tuple(sorted(ds.final_stage.items())),
         floor_design=floor_design(ds),
@@ -166,9 +204,19 @@ def support_period(ds: Dataset, p) -> int | None:
 
 def _target_rows(ds: Dataset) -> tuple:
     return tuple(
-        (r.target, r.metric, r.mineral, r.stage, r.country, r.scope, r.scenarios, r.hard,
-         tuple(t for t in ds.periods if ds.period_end(t) >= r.year_from))
-        for r in ds.targets)
+        (
+            r.target,
+            r.metric,
+            r.mineral,
+            r.stage,
+            r.country,
+            r.scope,
+            r.scenarios,
+            r.hard,
+            tuple(t for t in ds.periods if ds.period_end(t) >= r.year_from),
+        )
+        for r in ds.targets
+    )
 
 
 def _group(keys) -> dict:
@@ -198,8 +246,9 @@ def _cover(ds: Dataset, producer_time, levels) -> tuple:
     by_stage = defaultdict(list)
     for k, s, lvl in levels:
         by_stage[(k, s)].append(lvl)
-    return tuple((o, k, s, lvl, t) for o, k, s, t in producer_time
-                 for lvl in by_stage.get((k, s), []))
+    return tuple(
+        (o, k, s, lvl, t) for o, k, s, t in producer_time for lvl in by_stage.get((k, s), [])
+    )
 
 
 def _offtake(ds: Dataset, nonmember_keys: set) -> tuple:
@@ -220,4 +269,3 @@ def _offtake(ds: Dataset, nonmember_keys: set) -> tuple:
             elif ((sup, k, s), t) in ds.producer_cap:
                 member.append((sup, k, s, t))
     return tuple(sorted(options)), tuple(sorted(member)), tuple(sorted(partner))
-

@@ -55,8 +55,7 @@ def add_stockpiles(m: pyo.ConcreteModel, ds: Dataset) -> None:
 
     def c_stock_level(m, k, t, n):
         r"""L_{k,t,n} = L_{k,t-1,a(n)} + d_t (b_{k,t,n} - e_{k,t,n})"""
-        before = (m.p_stock_initial[k] if prev[t] is None
-                  else m.L[k, prev[t], tree.parent[(t, n)]])
+        before = m.p_stock_initial[k] if prev[t] is None else m.L[k, prev[t], tree.parent[(t, n)]]
         return m.L[k, t, n] == before + ds.duration[t] * (m.b[k, t, n] - m.e[k, t, n])
 
     def c_stock_capacity(m, k, t, n):
@@ -76,9 +75,7 @@ def add_stockpiles(m: pyo.ConcreteModel, ds: Dataset) -> None:
     m.c_stock_level = pyo.Constraint(S.kt_n, rule=c_stock_level)
     m.c_stock_capacity = pyo.Constraint(S.kt_n, rule=c_stock_capacity)
     m.c_stock_max = pyo.Constraint(S.bounded_stock, rule=c_stock_max)
-    m.c_stock_end = pyo.Constraint(
-        [(k, n) for k, t, n in S.kt_n if t == last], rule=c_stock_end
-    )
+    m.c_stock_end = pyo.Constraint([(k, n) for k, t, n in S.kt_n if t == last], rule=c_stock_end)
     _register(m, ds)
 
 
@@ -86,19 +83,35 @@ def _register(m, ds: Dataset) -> None:
     reg = m.reg
     t0, last = ds.periods[0], ds.periods[-1]
     for k in ds.minerals:
-        reg.cost(Cost.STOCKPILE_COST, m.p_stock_capacity_cost[k] * m.K[k],
-                 owner=("stockpile", k), item=(k,))
+        reg.cost(
+            Cost.STOCKPILE_COST,
+            m.p_stock_capacity_cost[k] * m.K[k],
+            owner=("stockpile", k),
+            item=(k,),
+        )
         for w in ds.scenarios:
             reg.outlay[(t0, w)].append(m.p_stock_capacity_cost[k] / ds.duration[t0] * m.K[k])
             end = m.L[k, last, node(m, last, w)] - m.p_stock_initial[k]
-            reg.cost(Cost.STOCKPILE_COST, -m.p_stock_end_value[k] * end,
-                     owner=("stockpile", k), item=(k,), period=last, scenario=w)
+            reg.cost(
+                Cost.STOCKPILE_COST,
+                -m.p_stock_end_value[k] * end,
+                owner=("stockpile", k),
+                item=(k,),
+                period=last,
+                scenario=w,
+            )
         for t in ds.periods:
             for w in ds.scenarios:
                 n = node(m, t, w)
                 ops = m.p_book_price[k] * (m.b[k, t, n] - m.e[k, t, n])
                 hold = m.p_stock_holding[k] * m.L[k, t, n]
-                reg.cost(Cost.STOCKPILE_COST, m.p_weight[t] * (ops + hold),
-                         owner=("stockpile", k), item=(k,), period=t, scenario=w)
+                reg.cost(
+                    Cost.STOCKPILE_COST,
+                    m.p_weight[t] * (ops + hold),
+                    owner=("stockpile", k),
+                    item=(k,),
+                    period=t,
+                    scenario=w,
+                )
                 reg.outlay[(t, w)].append(ops + hold)
                 reg.final_supply[(k, t, w)].append(m.e[k, t, n] - m.b[k, t, n])

@@ -31,8 +31,9 @@ class Structure:
 
 
 def structure(ds: Dataset) -> Structure:
-    fields = tuple((f.name, _mask(getattr(ds, f.name), PARAMETRIC.get(f.name)))
-                   for f in dataclasses.fields(ds))
+    fields = tuple(
+        (f.name, _mask(getattr(ds, f.name), PARAMETRIC.get(f.name))) for f in dataclasses.fields(ds)
+    )
     return Structure(build_sets(ds), fields)
 
 
@@ -52,8 +53,9 @@ def _mask(value: Any, part: str | tuple[str, ...] | None) -> Any:
 
 
 def _is_record(value: Any) -> bool:
-    return isinstance(value, dict) or (dataclasses.is_dataclass(value)
-                                       and not isinstance(value, type))
+    return isinstance(value, dict) or (
+        dataclasses.is_dataclass(value) and not isinstance(value, type)
+    )
 
 
 def _mask_record(record: Any, names: tuple[str, ...]) -> Any:

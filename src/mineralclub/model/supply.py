@@ -138,11 +138,23 @@ def _register_costs(m, ds: Dataset) -> None:
     reg = m.reg
     for k, s, t, w in m.sets.import_keys:
         premium = m.p_weight[t] * m.p_premium_cost[k, s, t, w] * m.I[k, s, t, node(m, t, w)]
-        reg.cost(Cost.IMPORT_PREMIUM, premium, owner=("mineral", k), item=(k, s), period=t,
-                 scenario=w)
+        reg.cost(
+            Cost.IMPORT_PREMIUM, premium, owner=("mineral", k), item=(k, s), period=t, scenario=w
+        )
     for k, t, w in m.sets.kt_w:
-        reg.cost(Cost.SHORTFALL, m.p_weight[t] * m.p_short[k, t, w] * m.u[k, t, node(m, t, w)],
-                 owner=("mineral", k), item=(k,), period=t, scenario=w)
+        reg.cost(
+            Cost.SHORTFALL,
+            m.p_weight[t] * m.p_short[k, t, w] * m.u[k, t, node(m, t, w)],
+            owner=("mineral", k),
+            item=(k,),
+            period=t,
+            scenario=w,
+        )
     for o, k, s, t, w in m.sets.producer_tws:
-        reg.reward.append(-USD_TO_MUSD * REWARD_USD_PER_T * m.p_weight[t] * m.p_prob[w]
-                          * output(m, ds, o, k, s, t, w))
+        reg.reward.append(
+            -USD_TO_MUSD
+            * REWARD_USD_PER_T
+            * m.p_weight[t]
+            * m.p_prob[w]
+            * output(m, ds, o, k, s, t, w)
+        )

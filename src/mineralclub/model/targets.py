@@ -44,8 +44,14 @@ class TargetInstance:
 
     @property
     def key(self) -> tuple:
-        return (self.target, self.mineral, self.stage, self.country or "", self.year,
-                self.scenario or "*")
+        return (
+            self.target,
+            self.mineral,
+            self.stage,
+            self.country or "",
+            self.year,
+            self.scenario or "*",
+        )
 
 
 def expand_scope(ds: Dataset, row: TargetRow) -> list[tuple]:
@@ -91,8 +97,17 @@ def expand_targets(m, ds: Dataset) -> list[TargetInstance]:
 
 
 def _base(m, row: TargetRow, k, s, c, t) -> dict:
-    return dict(target=row.target, metric=row.metric, scope=row.scope, mineral=k, stage=s,
-                country=c, year=t, hard=row.hard, value=m.p_target[row.target])
+    return dict(
+        target=row.target,
+        metric=row.metric,
+        scope=row.scope,
+        mineral=k,
+        stage=s,
+        country=c,
+        year=t,
+        hard=row.hard,
+        value=m.p_target[row.target],
+    )
 
 
 def _share_instance(m, ds: Dataset, row, k, s, c, t, w) -> TargetInstance:
@@ -104,8 +119,9 @@ def _share_instance(m, ds: Dataset, row, k, s, c, t, w) -> TargetInstance:
         num, den = concentration.club_share(m, ds, row.metric, k, s, c, t, w)
         scale = pyo.value(flows.stage_demand(m, ds, k, s, t))  # b has no value at build
     sense = "min" if row.metric.startswith("min_") else "max"
-    return TargetInstance(**base, scenario=w, sense=sense, scale=max(scale, 1e-9),
-                          numerator=num, denominator=den)
+    return TargetInstance(
+        **base, scenario=w, sense=sense, scale=max(scale, 1e-9), numerator=num, denominator=den
+    )
 
 
 def _stock_instances(m, ds: Dataset, row) -> list[TargetInstance]:
@@ -119,13 +135,27 @@ def _stock_instances(m, ds: Dataset, row) -> list[TargetInstance]:
         base = _base(m, row, k, s, None, t)
         if (k, t) not in first_done:
             first_done.add((k, t))
-            out.append(TargetInstance(**base, scenario=None, sense="min", scale=scale,
-                                      numerator=m.p_stock_initial[k] + m.K[k],
-                                      denominator=per_day))
+            out.append(
+                TargetInstance(
+                    **base,
+                    scenario=None,
+                    sense="min",
+                    scale=scale,
+                    numerator=m.p_stock_initial[k] + m.K[k],
+                    denominator=per_day,
+                )
+            )
         if (k, t, w) not in ds.disrupted:
-            out.append(TargetInstance(**base, scenario=w, sense="min", scale=scale,
-                                      numerator=m.L[k, t, node(m, t, w)],
-                                      denominator=per_day))
+            out.append(
+                TargetInstance(
+                    **base,
+                    scenario=w,
+                    sense="min",
+                    scale=scale,
+                    numerator=m.L[k, t, node(m, t, w)],
+                    denominator=per_day,
+                )
+            )
     return out
 
 
@@ -169,5 +199,11 @@ def add_targets(m: pyo.ConcreteModel, ds: Dataset) -> None:
         if inst.hard:
             continue
         cost = m.p_weight[inst.year] * m.p_target_penalty[inst.target] * m.target_slack[i]
-        m.reg.cost(Cost.TARGET_PENALTY, cost, owner=("target", inst.target),
-                   item=(inst.mineral, inst.stage), period=inst.year, scenario=inst.scenario)
+        m.reg.cost(
+            Cost.TARGET_PENALTY,
+            cost,
+            owner=("target", inst.target),
+            item=(inst.mineral, inst.stage),
+            period=inst.year,
+            scenario=inst.scenario,
+        )

@@ -89,11 +89,13 @@ def _news(ds: Dataset) -> dict:
     for r in ds.disruptions:
         if r.announced_year <= last and r.export_cut > 0:  # a row without effect reveals nothing
             rows[(period(r.announced_year), r.scenario)].append(
-                ("cut", r.country, r.mineral, r.stage, r.year_from, r.year_to, r.export_cut))
+                ("cut", r.country, r.mineral, r.stage, r.year_from, r.year_to, r.export_cut)
+            )
     for r in ds.risks:
         if r.known_year <= last and (r.delay_years > 0 or r.fails):
             rows[(period(r.known_year), r.scenario)].append(
-                ("risk", r.project, 0 if r.fails else r.delay_years, r.fails))
+                ("risk", r.project, 0 if r.fails else r.delay_years, r.fails)
+            )
     stage_keys = ds.stage_keys()
     return {
         (t, w): (

@@ -7,5 +7,4 @@ from mineralclub.sweep.address import BadValues, Base, parse_address
 from mineralclub.sweep.session import Session
 from mineralclub.sweep.sweep import SweepRequest, frontier
 
-__all__ = ["Base", "BadValues", "Session", "SweepRequest", "frontier", "parse_address",
-           "structure"]
+__all__ = ["Base", "BadValues", "Session", "SweepRequest", "frontier", "parse_address", "structure"]

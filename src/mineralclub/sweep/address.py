@@ -85,11 +85,14 @@ def parse_address(text: str) -> Address:
         raise AddressError(f'"{text}": unknown sheet {sheet_name} (sheets: {known})')
     names = {c.name for c in spec.columns if c.name != "source"}
     if column not in names:
-        raise AddressError(f'"{text}": {spec.name} has no column {column} '
-                           f"(columns: {', '.join(c.name for c in spec.columns)})")
+        raise AddressError(
+            f'"{text}": {spec.name} has no column {column} '
+            f"(columns: {', '.join(c.name for c in spec.columns)})"
+        )
     if spec.column(column).key and not spec.key_value:
-        raise AddressError(f'"{text}": {column} is a key column of {spec.name}; '
-                           "sweep a value column")
+        raise AddressError(
+            f'"{text}": {column} is a key column of {spec.name}; sweep a value column'
+        )
     filters = []
     for pair in (p.strip() for p in (inside or "").split(",")):
         if not pair:
@@ -101,16 +104,18 @@ def parse_address(text: str) -> Address:
     if spec.key_value and [f[0] for f in filters] != ["key"]:
         raise AddressError(f'"{text}": address a setting as Settings[key=NAME].value')
     canonical = f"{spec.name}[{','.join(f'{n}={v}' for n, v in filters)}].{column}"
-    return Address(canonical if filters else f"{spec.name}.{column}", spec.name,
-                   tuple(filters), column)
+    return Address(
+        canonical if filters else f"{spec.name}.{column}", spec.name, tuple(filters), column
+    )
 
 
 def split_assignment(text: str) -> tuple[Address, str]:
     """``ADDRESS=values`` -> (address, the values text)."""
     match = ASSIGNMENT.match(text or "")
     if not match:
-        raise AddressError(f'cannot read "{text}": expected Sheet[column=value,...].column='
-                           "v1,v2,...")
+        raise AddressError(
+            f'cannot read "{text}": expected Sheet[column=value,...].column=v1,v2,...'
+        )
     return parse_address(match.group(1)), match.group(2).strip()
 
 
@@ -139,11 +144,14 @@ def parse_bounds(text: str) -> tuple[Any, Any]:
     if len(parts) != 2 or not all(parts):
         raise AddressError(f'"{text}": a range is low:high (or x0.8:x1.2 for multipliers)')
     low, high = (number_or_text(p) for p in parts)
-    kinds = ["x" if multiplier(v) is not None else "n" if isinstance(v, float) else "?"
-             for v in (low, high)]
+    kinds = [
+        "x" if multiplier(v) is not None else "n" if isinstance(v, float) else "?"
+        for v in (low, high)
+    ]
     if "?" in kinds or kinds[0] != kinds[1]:
-        raise AddressError(f'"{text}": give both bounds as numbers or both as multipliers '
-                           "(x0.8:x1.2)")
+        raise AddressError(
+            f'"{text}": give both bounds as numbers or both as multipliers (x0.8:x1.2)'
+        )
     lo, hi = (multiplier(v) if k == "x" else v for v, k in zip((low, high), kinds, strict=True))
     if not lo < hi:
         raise AddressError(f'"{text}": low must be below high')
@@ -159,8 +167,10 @@ def value_range(start: float, stop: float, step: float) -> list[float]:
     sign = 1 if stop >= start else -1
     count = math.floor(abs(stop - start) / step + 1e-9) + 1
     if count > MAX_RANGE_VALUES:  # counted before any list is built
-        raise AddressError(f"range {start:g}:{stop:g}:{step:g} gives {count:,} values; at most "
-                           f"{MAX_RANGE_VALUES:,} per range")
+        raise AddressError(
+            f"range {start:g}:{stop:g}:{step:g} gives {count:,} values; at most "
+            f"{MAX_RANGE_VALUES:,} per range"
+        )
     return [round(start + sign * i * step, 12) for i in range(count)]
 
 
@@ -201,8 +211,11 @@ class Base:
     def __init__(self, tables: Tables, letters: Mapping[str, Mapping[str, str]] | None = None):
         self.tables = tables
         self.letters = dict(letters or {})
-        self.raw = {name: raw_frame(df, self.letters.get(name)) for name, df in
-                    tables.frames.items() if name != "Sources"}
+        self.raw = {
+            name: raw_frame(df, self.letters.get(name))
+            for name, df in tables.frames.items()
+            if name != "Sources"
+        }
 
     def __getstate__(self):  # workers get the typed tables and rebuild the raw frames
         return {"tables": self.tables, "letters": self.letters}
@@ -227,8 +240,9 @@ class Base:
         if not messages and "Scenarios" in touched:
             rescaled = [a for a, _ in changes if a.is_probability]
             if rescaled:
-                messages += rescale_probabilities(touched["Scenarios"], self.raw["Scenarios"],
-                                                  rescaled)
+                messages += rescale_probabilities(
+                    touched["Scenarios"], self.raw["Scenarios"], rescaled
+                )
         if messages:
             raise BadValues(messages)
         frames.update(touched)
@@ -264,13 +278,15 @@ def set_cells(frame: pd.DataFrame, address: Address, value: Any, tables: Tables)
     factor = multiplier(value)
     if factor is not None:
         if column.kind not in ("number", "integer"):
-            raise AddressError(f"a multiplier needs a number column; {column.name} is "
-                               f"{column.kind}")
+            raise AddressError(
+                f"a multiplier needs a number column; {column.name} is {column.kind}"
+            )
         base = base_values(frame, address, tables, mask)
         if any(b is None for b in base):
             raise AddressError("a multiplier needs a base value, found a blank cell")
         frame.loc[mask, address.column] = pd.Series(
-            [typed(column, b * factor) for b in base], index=frame.index[mask], dtype=object)
+            [typed(column, b * factor) for b in base], index=frame.index[mask], dtype=object
+        )
         return frame
     frame.loc[mask, address.column] = typed(column, value)
     return frame
@@ -290,8 +306,16 @@ def setting_column(address: Address) -> Column:
     column = SETTING_BY_NAME.get(name)
     if column is None:
         raise AddressError(f'unknown setting "{name}" (settings: {", ".join(SETTING_BY_NAME)})')
-    return Column("value", column.kind, column.description, column.unit, column.default,
-                  allowed=column.allowed, minimum=column.minimum, maximum=column.maximum)
+    return Column(
+        "value",
+        column.kind,
+        column.description,
+        column.unit,
+        column.default,
+        allowed=column.allowed,
+        minimum=column.minimum,
+        maximum=column.maximum,
+    )
 
 
 def base_values(frame, address: Address, tables: Tables, mask) -> list:
@@ -303,8 +327,9 @@ def base_values(frame, address: Address, tables: Tables, mask) -> list:
 def add_setting_row(frame: pd.DataFrame, key: str) -> pd.DataFrame:
     row = {c: None for c in frame.columns}
     row.update(key=key, **{ROW: int(frame[ROW].max()) + 1 if len(frame) else 2})
-    out = pd.concat([frame, pd.DataFrame([row], columns=frame.columns, dtype=object)],
-                    ignore_index=True)
+    out = pd.concat(
+        [frame, pd.DataFrame([row], columns=frame.columns, dtype=object)], ignore_index=True
+    )
     out.attrs = frame.attrs
     return out
 
@@ -347,12 +372,15 @@ def rescale_probabilities(frame: pd.DataFrame, before: pd.DataFrame, changed: li
         return [f"{label}: the changed probabilities sum to {total_fixed:g}, more than 1"]
     if rest <= TOLERANCE:
         if abs(total_fixed - 1) > 1e-6:
-            return [f"{label}: the other scenarios have probability 0, so the probabilities "
-                    f"cannot be rescaled to sum to 1 (they sum to {total_fixed:g})"]
+            return [
+                f"{label}: the other scenarios have probability 0, so the probabilities "
+                f"cannot be rescaled to sum to 1 (they sum to {total_fixed:g})"
+            ]
         return []
     scale = (1 - total_fixed) / rest
     frame.loc[~fixed, "probability"] = (
-        before.loc[~fixed, "probability"].astype(float) * scale).astype(object)
+        before.loc[~fixed, "probability"].astype(float) * scale
+    ).astype(object)
     return []
 
 
@@ -367,6 +395,18 @@ def check_changes(base: Base, changes: Iterable[Change]) -> list[str]:
     return messages
 
 
-__all__ = ["Address", "AddressError", "BadValues", "Base", "Change", "check_changes",
-           "describe", "multiplier", "parse_address", "parse_bounds", "parse_values",
-           "split_assignment", "value_range"]
+__all__ = [
+    "Address",
+    "AddressError",
+    "BadValues",
+    "Base",
+    "Change",
+    "check_changes",
+    "describe",
+    "multiplier",
+    "parse_address",
+    "parse_bounds",
+    "parse_values",
+    "split_assignment",
+    "value_range",
+]

@@ -57,8 +57,9 @@ class Uncertain:
 
     @property
     def bounds(self) -> tuple[float, float]:
-        return tuple(multiplier(v) if multiplier(v) is not None else float(v)
-                     for v in (self.low, self.high))
+        return tuple(
+            multiplier(v) if multiplier(v) is not None else float(v) for v in (self.low, self.high)
+        )
 
     def value(self, x: float) -> Any:
         """The change for a sampled x: a number, or a multiplier when the range is one."""
@@ -146,15 +147,16 @@ def spec_problems(spec: SweepSpec) -> list[str]:
     if twice and spec.mode != ONE_AT_A_TIME:
         out.append(f"sweep {spec.name}: {', '.join(twice)} given twice")
     if spec.mode == FRONTIER and len(spec.parameters) != 1:
-        out.append(f"sweep {spec.name}: a frontier sweeps exactly one parameter (usually "
-                   f"Targets[target=NAME].value), found {len(spec.parameters)}")
+        out.append(
+            f"sweep {spec.name}: a frontier sweeps exactly one parameter (usually "
+            f"Targets[target=NAME].value), found {len(spec.parameters)}"
+        )
     if spec.mode == GRID:
         size = 1
         for _, values in spec.parameters:
             size *= len(values)
         if size > MAX_GRID_RUNS:
-            out.append(f"sweep {spec.name}: the grid has {size:,} runs (at most "
-                       f"{MAX_GRID_RUNS:,})")
+            out.append(f"sweep {spec.name}: the grid has {size:,} runs (at most {MAX_GRID_RUNS:,})")
     return out
 
 
@@ -169,8 +171,7 @@ def parse_uncertain(texts: list[str]) -> list[Uncertain]:
         except AddressError as exc:
             messages.append(f"--uncertain {exc}")
     names = [u.address for u in out]
-    messages += [f"--uncertain {a} given twice" for a in sorted(set(names))
-                 if names.count(a) > 1]
+    messages += [f"--uncertain {a} given twice" for a in sorted(set(names)) if names.count(a) > 1]
     if messages:
         raise PlanError(messages)
     return out
@@ -203,15 +204,18 @@ def expand_one(spec: SweepSpec, start: int) -> list[Run]:
     if spec.mode == GRID:
         names = [a for a, _ in spec.parameters]
         combos = itertools.product(*(values for _, values in spec.parameters))
-        return [Run(start + i, spec.name, GRID, tuple(zip(names, combo, strict=True)))
-                for i, combo in enumerate(combos)]
+        return [
+            Run(start + i, spec.name, GRID, tuple(zip(names, combo, strict=True)))
+            for i, combo in enumerate(combos)
+        ]
     runs = []
     if spec.mode == ONE_AT_A_TIME:
         runs.append(Run(start, spec.name, ONE_AT_A_TIME, ()))
     for address, values in spec.parameters:
         for value in values:
-            runs.append(Run(start + len(runs), spec.name, spec.mode, ((address, value),),
-                            address, value))
+            runs.append(
+                Run(start + len(runs), spec.name, spec.mode, ((address, value),), address, value)
+            )
     return runs
 
 
@@ -221,8 +225,9 @@ def frontier_runs(target: str, values, start: int = 1, sweep: str = "frontier") 
     return expand_one(SweepSpec(sweep, FRONTIER, ((address, tuple(values)),)), start)
 
 
-def sample_runs(uncertain: list[Uncertain], method: str, n: int, seed: int = 0,
-                start: int = 1) -> tuple[list[Run], dict]:
+def sample_runs(
+    uncertain: list[Uncertain], method: str, n: int, seed: int = 0, start: int = 1
+) -> tuple[list[Run], dict]:
     """Morris trajectories (`n` of them, 4 levels) or a Saltelli/Sobol sample (base size `n`,
     first and total order) over the uncertain inputs. Returns the runs and the SALib problem
     with its sample matrix."""
@@ -233,15 +238,24 @@ def sample_runs(uncertain: list[Uncertain], method: str, n: int, seed: int = 0,
         raise PlanError([f"--{method} needs at least one --uncertain 'ADDRESS=low:high'"])
     if n < 2:
         raise PlanError([f"--{method} needs a sample size of at least 2, found {n}"])
-    problem = {"num_vars": len(uncertain), "names": [u.address for u in uncertain],
-               "bounds": [list(u.bounds) for u in uncertain]}
+    problem = {
+        "num_vars": len(uncertain),
+        "names": [u.address for u in uncertain],
+        "bounds": [list(u.bounds) for u in uncertain],
+    }
     if method == MORRIS:
         x = morris_sample.sample(problem, n, num_levels=4, seed=seed)
     else:
         x = sobol_sample.sample(problem, n, calc_second_order=False, seed=seed)
-    runs = [Run(start + i, method, method,
-                tuple((u.address, u.value(v)) for u, v in zip(uncertain, row, strict=True)))
-            for i, row in enumerate(x)]
+    runs = [
+        Run(
+            start + i,
+            method,
+            method,
+            tuple((u.address, u.value(v)) for u, v in zip(uncertain, row, strict=True)),
+        )
+        for i, row in enumerate(x)
+    ]
     return runs, {"method": method, "problem": problem, "X": x, "uncertain": uncertain}
 
 
@@ -254,5 +268,15 @@ def distinct_changes(runs: list[Run], uncertain: list[Uncertain] = ()) -> list[t
 
 
 def runs_frame(runs: list[Run]) -> pd.DataFrame:
-    return pd.DataFrame([{"run": r.id, "sweep": r.sweep, "mode": r.mode,
-                          "parameter": r.parameter, "value": r.value} for r in runs])
+    return pd.DataFrame(
+        [
+            {
+                "run": r.id,
+                "sweep": r.sweep,
+                "mode": r.mode,
+                "parameter": r.parameter,
+                "value": r.value,
+            }
+            for r in runs
+        ]
+    )

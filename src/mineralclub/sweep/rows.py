@@ -16,10 +16,21 @@ from mineralclub.dataset import Dataset
 
 TOL = 1e-6
 SUMMARY_KEYS = (
-    "objective_musd", "fiscal_cost_musd", "damage_musd", "target_penalty_musd", "risk_musd",
-    "project_support_musd", "floor_payout_musd", "offtake_cost_musd", "stockpile_cost_musd",
-    "import_premium_musd", "shortfall_musd", "levy_revenue_musd", "consumer_cost_musd",
-    "producer_gain_musd", "mip_gap",
+    "objective_musd",
+    "fiscal_cost_musd",
+    "damage_musd",
+    "target_penalty_musd",
+    "risk_musd",
+    "project_support_musd",
+    "floor_payout_musd",
+    "offtake_cost_musd",
+    "stockpile_cost_musd",
+    "import_premium_musd",
+    "shortfall_musd",
+    "levy_revenue_musd",
+    "consumer_cost_musd",
+    "producer_gain_musd",
+    "mip_gap",
 )
 SHARE_METRICS = ("nonmember_share", "top_country_share")
 
@@ -39,14 +50,16 @@ def decisions(m: pyo.ConcreteModel, ds: Dataset) -> dict:
     for (_o, k, s, lvl, t), v in R.vals(m.v).items():
         by_level[(k, s, lvl)] = by_level.get((k, s, lvl), 0.0) + ds.duration[t] * v
     levels = [f"{k}/{s}={lvl}" for (k, s, lvl), v in by_level.items() if v > TOL]
-    offtake = sum(ds.duration[key[-1]] * v
-                  for var in (m.o, m.oP) for key, v in R.vals(var).items())
-    short = sum(ds.prob[w] * ds.duration[t] * v
-                for (_k, t, w), v in R.scenario_vals(m, m.u).items())
+    offtake = sum(ds.duration[key[-1]] * v for var in (m.o, m.oP) for key, v in R.vals(var).items())
+    short = sum(
+        ds.prob[w] * ds.duration[t] * v for (_k, t, w), v in R.scenario_vals(m, m.u).items()
+    )
     chosen = getattr(m, "y_ref", None)
-    references = [f"{k}/{s}={j}" for (k, s, j), y in
-                  (chosen.extract_values().items() if chosen is not None else [])
-                  if y is not None and y > 0.5]
+    references = [
+        f"{k}/{s}={j}"
+        for (k, s, j), y in (chosen.extract_values().items() if chosen is not None else [])
+        if y is not None and y > 0.5
+    ]
     return {
         "projects_built": len(built),
         "projects": "; ".join(f"{p}={_num(x)}" for p, x in sorted(built.items())),
@@ -66,12 +79,19 @@ def final_stage_shares(m: pyo.ConcreteModel, ds: Dataset) -> dict:
     metrics = R.concentration_metrics(m, ds, R.read_flows(m, ds))
     last = ds.periods[-1]
     final = metrics["stage"] == metrics["mineral"].map(ds.final_stage)
-    pick = metrics[final & (metrics["year"] == last) & (metrics["scope"] == "club")
-                   & metrics["metric"].isin(SHARE_METRICS)]
+    pick = metrics[
+        final
+        & (metrics["year"] == last)
+        & (metrics["scope"] == "club")
+        & metrics["metric"].isin(SHARE_METRICS)
+    ]
     weighted = pick.assign(value=pick["value"] * pick["scenario"].map(ds.prob))
     exp = weighted.groupby(["mineral", "metric"])["value"].sum(min_count=1)
-    return {f"{metric}[{k},{last}]": float(exp.get((k, metric), float("nan")))
-            for metric in SHARE_METRICS for k in ds.minerals}
+    return {
+        f"{metric}[{k},{last}]": float(exp.get((k, metric), float("nan")))
+        for metric in SHARE_METRICS
+        for k in ds.minerals
+    }
 
 
 def _num(x: float) -> str:

@@ -20,8 +20,18 @@ from mineralclub.sweep.plan import MORRIS
 OUTPUTS = ("objective_musd", "fiscal_cost_musd", "damage_musd")
 MORRIS_COLUMNS = ("mu", "mu_star", "sigma", "mu_star_conf")
 SOBOL_COLUMNS = ("S1", "S1_conf", "ST", "ST_conf")
-COLUMNS = ["method", "output", "parameter", "low", "high", "runs", "failed",
-           *MORRIS_COLUMNS, *SOBOL_COLUMNS, "note"]
+COLUMNS = [
+    "method",
+    "output",
+    "parameter",
+    "low",
+    "high",
+    "runs",
+    "failed",
+    *MORRIS_COLUMNS,
+    *SOBOL_COLUMNS,
+    "note",
+]
 
 
 def indices(sample: dict, rows: list[dict], seed: int = 0) -> pd.DataFrame:
@@ -30,15 +40,25 @@ def indices(sample: dict, rows: list[dict], seed: int = 0) -> pd.DataFrame:
 
     method, problem = sample["method"], sample["problem"]
     mine = sorted((r for r in rows if r["mode"] == method), key=lambda r: r["run"])
-    outputs = list(OUTPUTS) + sorted({k for r in mine for k in r if k.startswith(
-        ("nonmember_share[", "top_country_share["))})
+    outputs = list(OUTPUTS) + sorted(
+        {k for r in mine for k in r if k.startswith(("nonmember_share[", "top_country_share["))}
+    )
     out = []
     for output in outputs:
         y = np.array([_number(r.get(output)) for r in mine], dtype=float)
         failed = int(np.isnan(y).sum())
-        base = [dict(method=method, output=output, parameter=u.address, low=str(u.low),
-                     high=str(u.high), runs=len(y), failed=failed)
-                for u in sample["uncertain"]]
+        base = [
+            dict(
+                method=method,
+                output=output,
+                parameter=u.address,
+                low=str(u.low),
+                high=str(u.high),
+                runs=len(y),
+                failed=failed,
+            )
+            for u in sample["uncertain"]
+        ]
         if failed or len(y) != len(sample["X"]):
             for row in base:
                 row["note"] = f"{failed} run(s) failed: no index"

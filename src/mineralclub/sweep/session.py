@@ -106,7 +106,8 @@ class ParamPusher:
         columns = [h.var_map[h.pyomo_var_id] for h in helpers]
         values = [pyo.value(h.expr) for h in helpers]
         self.solver._solver_model.changeColsCost(
-            len(columns), np.array(columns, dtype=np.int32), np.array(values, dtype=float))
+            len(columns), np.array(columns, dtype=np.int32), np.array(values, dtype=float)
+        )
 
     def _bounds(self, helpers: list) -> None:
         """Constraint bounds (right-hand sides) in one HiGHS call."""
@@ -116,8 +117,11 @@ class ParamPusher:
         lower = [pyo.value(h.lower_expr) for h in helpers]
         upper = [pyo.value(h.upper_expr) for h in helpers]
         self.solver._solver_model.changeRowsBounds(
-            len(rows), np.array(rows, dtype=np.int32), np.array(lower, dtype=float),
-            np.array(upper, dtype=float))
+            len(rows),
+            np.array(rows, dtype=np.int32),
+            np.array(lower, dtype=float),
+            np.array(upper, dtype=float),
+        )
 
     def _index(self) -> None:
         for con, helpers in self.solver._mutable_helpers.items():
@@ -125,8 +129,12 @@ class ParamPusher:
                 continue
             self.indexed.add(con)
             for helper in helpers:
-                self._add(helper, getattr(helper, "expr", None),
-                          getattr(helper, "lower_expr", None), getattr(helper, "upper_expr", None))
+                self._add(
+                    helper,
+                    getattr(helper, "expr", None),
+                    getattr(helper, "lower_expr", None),
+                    getattr(helper, "upper_expr", None),
+                )
         objective = self.solver._mutable_objective
         if objective is not self.objective:
             self.objective = objective
@@ -174,8 +182,13 @@ class Solved:
 class Session:
     """Persistent re-solves of one workbook's variants. Not thread-safe: one per worker."""
 
-    def __init__(self, base: Base | Tables, opts: SolveOptions | None = None,
-                 keep_basis: bool = False, fast_updates: bool = True):
+    def __init__(
+        self,
+        base: Base | Tables,
+        opts: SolveOptions | None = None,
+        keep_basis: bool = False,
+        fast_updates: bool = True,
+    ):
         self.base = base if isinstance(base, Base) else Base(base)
         self.opts = opts or SolveOptions()
         self.keep_basis = keep_basis
@@ -222,26 +235,36 @@ class Session:
                 clear()
         t2 = time.perf_counter()
         try:
-            status, _term, obj, bound = cut_loop(m, held.solver,
-                                                 lambda s, mm: self._run(held, s, mm))
+            status, _term, obj, bound = cut_loop(
+                m, held.solver, lambda s, mm: self._run(held, s, mm)
+            )
         except SolverFailure as exc:
             return Solved(FAILED, m, ds, rebuilt, message=str(exc), timings=self._t(t0, t1, t2))
         except Exception as exc:  # a broken solver instance: drop it, record the run
             self._forget(held)
-            return Solved(FAILED, m, ds, rebuilt, message=f"solver error: {exc}",
-                          timings=self._t(t0, t1, t2))
+            return Solved(
+                FAILED, m, ds, rebuilt, message=f"solver error: {exc}", timings=self._t(t0, t1, t2)
+            )
         message = ""
         if status == INFEASIBLE:
             message = "the hard targets or budget cannot all be met"
         elif not getattr(m, "hhi_converged", True):
             message = "HHI cutting planes did not converge"
-        return Solved(status, m, ds, rebuilt, obj, relative_gap(obj, bound),
-                      getattr(m, "hhi_rounds", 0), message, self._t(t0, t1, t2))
+        return Solved(
+            status,
+            m,
+            ds,
+            rebuilt,
+            obj,
+            relative_gap(obj, bound),
+            getattr(m, "hhi_rounds", 0),
+            message,
+            self._t(t0, t1, t2),
+        )
 
     @staticmethod
     def _t(t0, t1, t2) -> dict:
-        return {"start": t0, "build": t1 - t0, "update": t2 - t1,
-                "solve": time.perf_counter() - t2}
+        return {"start": t0, "build": t1 - t0, "update": t2 - t1, "solve": time.perf_counter() - t2}
 
     def _run(self, held: Held, solver, m):
         """One HiGHS solve: load the instance the first time, else pass new HHI cuts."""
@@ -249,8 +272,7 @@ class Session:
         if not held.loaded:
             held.loaded, held.cuts_loaded = True, cuts
         elif cuts > held.cuts_loaded:
-            solver.add_constraints([m.c_hhi_cuts[i] for i in range(held.cuts_loaded + 1,
-                                                                  cuts + 1)])
+            solver.add_constraints([m.c_hhi_cuts[i] for i in range(held.cuts_loaded + 1, cuts + 1)])
             held.cuts_loaded = cuts
         with SOLVE_LOCK:
             return run_solver(solver, m)
@@ -294,8 +316,12 @@ class Session:
         concentration; `seconds` is the wall time of the whole run."""
         t0 = time.perf_counter()
         solved = self.solve_changes(changes)
-        row = {"status": solved.status, "message": solved.message,
-               "rebuilt": solved.rebuilt, "hhi_cut_rounds": solved.hhi_rounds}
+        row = {
+            "status": solved.status,
+            "message": solved.message,
+            "rebuilt": solved.rebuilt,
+            "hhi_cut_rounds": solved.hhi_rounds,
+        }
         if solved.status not in (BAD_INPUT, FAILED, INFEASIBLE) and solved.ds is not None:
             row.update(plan_row(solved.model, solved.ds, solved.status, solved.gap))
         row["seconds"] = time.perf_counter() - t0

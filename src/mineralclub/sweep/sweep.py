@@ -87,9 +87,13 @@ def plan_runs(base: Base, req: SweepRequest) -> tuple[list[P.Run], list[dict], l
     if uncertain and not (req.morris or req.sobol):
         raise P.PlanError(["--uncertain needs --morris N or --sobol N"])
     if not runs:
-        raise P.PlanError(["nothing to run: the workbook has no Sweeps rows; give --param "
-                           "'Sheet[key=value].column=v1,v2' or --morris / --sobol with "
-                           "--uncertain"])
+        raise P.PlanError(
+            [
+                "nothing to run: the workbook has no Sweeps rows; give --param "
+                "'Sheet[key=value].column=v1,v2' or --morris / --sobol with "
+                "--uncertain"
+            ]
+        )
     return runs, samples, check_changes(base, P.distinct_changes(runs, uncertain))
 
 
@@ -100,16 +104,28 @@ def check_run_count(specs: list[P.SweepSpec], uncertain: list, req: SweepRequest
         if n and uncertain:
             total += P.sample_count(method, n, len(uncertain))
     if total > req.max_runs:
-        raise P.PlanError([f"the sweep has {total:,} runs, more than the limit of "
-                           f"{req.max_runs:,}; nothing was solved (raise the limit with "
-                           "--max-runs N)"])
+        raise P.PlanError(
+            [
+                f"the sweep has {total:,} runs, more than the limit of "
+                f"{req.max_runs:,}; nothing was solved (raise the limit with "
+                "--max-runs N)"
+            ]
+        )
 
 
-def solve_sweep(base: Base, runs: list[P.Run], samples: list[dict], req: SweepRequest,
-                opts: SolveOptions) -> dict[str, pd.DataFrame]:
+def solve_sweep(
+    base: Base, runs: list[P.Run], samples: list[dict], req: SweepRequest, opts: SolveOptions
+) -> dict[str, pd.DataFrame]:
     started = dt.datetime.now(dt.UTC)
-    rows = run_all(base, runs, opts, workers=req.workers, scheduler=req.scheduler,
-                   progress=req.progress, keep_basis=req.keep_basis)
+    rows = run_all(
+        base,
+        runs,
+        opts,
+        workers=req.workers,
+        scheduler=req.scheduler,
+        progress=req.progress,
+        keep_basis=req.keep_basis,
+    )
     finished = dt.datetime.now(dt.UTC)
     runs_df = runs_table(rows)
     sens = [indices(s, rows, req.seed) for s in samples]
@@ -123,8 +139,9 @@ def solve_sweep(base: Base, runs: list[P.Run], samples: list[dict], req: SweepRe
     return sheets
 
 
-def sweep_info(base: Base, runs: pd.DataFrame, req: SweepRequest, opts: SolveOptions,
-               started, finished) -> dict:
+def sweep_info(
+    base: Base, runs: pd.DataFrame, req: SweepRequest, opts: SolveOptions, started, finished
+) -> dict:
     periods = base.tables["Periods"]["year"]
     statuses = Counter(runs["status"]) if len(runs) else Counter()
     return {
@@ -134,19 +151,20 @@ def sweep_info(base: Base, runs: pd.DataFrame, req: SweepRequest, opts: SolveOpt
         "python": platform.python_version(),
         "runs": len(runs),
         **{f"runs_{s.lower()}": n for s, n in sorted(statuses.items())},
-        "runs_rebuilt": int(runs["rebuilt"].fillna(False).astype(bool).sum()) if len(runs)
-        else 0,
+        "runs_rebuilt": int(runs["rebuilt"].fillna(False).astype(bool).sum()) if len(runs) else 0,
         "seconds_total_wall": round((finished - started).total_seconds(), 3),
         "seconds_per_run_mean": round(float(runs["seconds"].mean()), 4) if len(runs) else 0,
         "workers": "dask " + str(req.scheduler) if req.scheduler is not None else req.workers,
         "warm_start": req.keep_basis,
-        "mip_gap_option": opts.mip_gap if opts.mip_gap is not None
+        "mip_gap_option": opts.mip_gap
+        if opts.mip_gap is not None
         else base.tables.settings.get("mip_gap"),
-        "time_limit_option": opts.time_limit if opts.time_limit is not None
+        "time_limit_option": opts.time_limit
+        if opts.time_limit is not None
         else base.tables.settings.get("time_limit_s"),
         "seed": req.seed,
         "shares": f"nonmember_share[k,{int(periods.max())}] and top_country_share[...]: "
-                  "expected over scenarios, club scope, final stage, last period",
+        "expected over scenarios, club scope, final stage, last period",
         "started_utc": started.isoformat(timespec="seconds"),
         "finished_utc": finished.isoformat(timespec="seconds"),
     }
@@ -157,17 +175,23 @@ def solver_version() -> str:
     try:
         import highspy
 
-        return ".".join(str(getattr(highspy, f"HIGHS_VERSION_{part}"))
-                        for part in ("MAJOR", "MINOR", "PATCH"))
+        return ".".join(
+            str(getattr(highspy, f"HIGHS_VERSION_{part}")) for part in ("MAJOR", "MINOR", "PATCH")
+        )
     except (ImportError, AttributeError):  # pragma: no cover - informative only
         return "unknown"
 
 
-def write_sweep(path: Path, sheets: dict[str, pd.DataFrame], figures: bool = False,
-                extra_info: dict | None = None) -> SweepResult:
+def write_sweep(
+    path: Path,
+    sheets: dict[str, pd.DataFrame],
+    figures: bool = False,
+    extra_info: dict | None = None,
+) -> SweepResult:
     if extra_info:
-        sheets["SweepInfo"] = pd.concat([sheets["SweepInfo"], info_table(extra_info)],
-                                        ignore_index=True)
+        sheets["SweepInfo"] = pd.concat(
+            [sheets["SweepInfo"], info_table(extra_info)], ignore_index=True
+        )
     written = write_sweep_workbook(path, sheets)
     pngs = write_figures(written, sheets["Tornado"], sheets["Frontier"]) if figures else []
     return SweepResult(written, sheets, pngs)
@@ -176,8 +200,13 @@ def write_sweep(path: Path, sheets: dict[str, pd.DataFrame], figures: bool = Fal
 # --- the frontier helper (issue 6) ---------------------------------------------------------
 
 
-def frontier(tables: Tables | Base, target_name: str, values, opts: SolveOptions | None = None,
-             session: Session | None = None) -> pd.DataFrame:
+def frontier(
+    tables: Tables | Base,
+    target_name: str,
+    values,
+    opts: SolveOptions | None = None,
+    session: Session | None = None,
+) -> pd.DataFrame:
     """Minimum cost at each value of a target (ε-constraint frontier), re-solving one
     persistent model: columns target, value, status, objective_musd, fiscal_cost_musd,
     damage_musd, target_penalty_musd, message. An infeasible value has status INFEASIBLE and
