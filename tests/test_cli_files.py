@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from mineralclub.cli import app
 from mineralclub.dataset import Country
-from mineralclub.ledger import basis_reason, cost_shares
+from mineralclub.report.ledger import basis_reason, cost_shares
 
 runner = CliRunner()
 

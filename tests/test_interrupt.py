@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from mineralclub.interrupt import Interrupted, signals_interrupt
-from mineralclub.io.write_results import write_atomic
+from mineralclub.io.atomic import write_atomic
 
 ROOT = Path(__file__).resolve().parents[1]
 BASE = ROOT / "inputs" / "base_case.xlsx"

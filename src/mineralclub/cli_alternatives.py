@@ -88,7 +88,7 @@ def run_alternatives(
 
     from mineralclub.alternatives import Infeasible, find_alternatives, write_alternatives
     from mineralclub.dataset import build_dataset
-    from mineralclub.files import write_atomic
+    from mineralclub.io.atomic import write_atomic
     from mineralclub.io.tables import InputError
     from mineralclub.pipeline import load_tables, output_problem, sha256, warning_text
     from mineralclub.solve import SolveOptions, SolverFailure
@@ -176,8 +176,8 @@ def write_alternatives_files(
 
 def infeasibility(ds, opts) -> list[str]:
     """Each unmet hard target with its best achievable value (the elastic plan of `solve`)."""
-    from mineralclub import results as R
     from mineralclub.pipeline import infeasibility_messages
+    from mineralclub.report import extract as R
     from mineralclub.solve import SolverFailure, solve_elastic
 
     try:

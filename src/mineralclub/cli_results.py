@@ -28,8 +28,8 @@ def explain_command(
     happens in the worst scenario, from the results workbook alone. Prints the brief on
     standard output and writes it to a file.
     """
-    from mineralclub.explain import NotAResultsWorkbook, explain_to_files
     from mineralclub.io.paths import overwrite_problem
+    from mineralclub.report.explain import NotAResultsWorkbook, explain_to_files
 
     refuse(overwrite_problem([results], [("--out", out)]))
     try:
@@ -62,9 +62,9 @@ def diff_command(
     """
     from rich.console import Console
 
-    from mineralclub.diff import default_out, diff, render, write_diff
-    from mineralclub.explain import NotAResultsWorkbook
     from mineralclub.io.paths import overwrite_problem
+    from mineralclub.report.diff import default_out, diff, render, write_diff
+    from mineralclub.report.reader import NotAResultsWorkbook
 
     target = out if out is not None else default_out(a, b)
     refuse(overwrite_problem([a, b], [("--out", target)]))

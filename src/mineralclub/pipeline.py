@@ -17,7 +17,6 @@ import pyomo.environ as pyo
 from rich.console import Console
 
 from mineralclub import __version__
-from mineralclub import results as R
 from mineralclub.dataset import Dataset, build_dataset
 from mineralclub.exit_codes import EXIT_INFEASIBLE, EXIT_INPUT, EXIT_OK, EXIT_SOLVER
 from mineralclub.io.messages import capped_lines
@@ -25,12 +24,14 @@ from mineralclub.io.paths import model_file_problem
 from mineralclub.io.read_workbook import read_workbook
 from mineralclub.io.tables import InputError, Tables
 from mineralclub.io.validate import validate
-from mineralclub.ledger import ledger_table
 from mineralclub.marginal import marginal_costs
 from mineralclub.model.budget import outlay_expr
 from mineralclub.model.tree import tree_rows, tree_summary
+from mineralclub.report import extract as R
 from mineralclub.report.headline import headline_keys
+from mineralclub.report.ledger import ledger_table
 from mineralclub.report.workbook import write_results
+from mineralclub.report.zone import reference_table
 from mineralclub.solve import (
     FAILED,
     INFEASIBLE,
@@ -39,7 +40,6 @@ from mineralclub.solve import (
     solve_plan_and_baseline,
 )
 from mineralclub.units import HHI_RELATIVE_TOL
-from mineralclub.zone_results import reference_table
 
 
 @dataclass

@@ -7,8 +7,8 @@ import pytest
 from typer.testing import CliRunner
 
 from mineralclub.cli import app
-from mineralclub.diff import diff
 from mineralclub.pipeline import run
+from mineralclub.report.diff import diff
 from mineralclub.solve import SolveOptions
 
 runner = CliRunner()

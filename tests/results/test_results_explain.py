@@ -7,8 +7,8 @@ from typer.testing import CliRunner
 
 from builders import cap_target, dataset_from, one_stage_refinery, project
 from mineralclub.cli import app
-from mineralclub.explain import explain
 from mineralclub.pipeline import solve_dataset
+from mineralclub.report.explain import explain
 from mineralclub.report.workbook import write_results
 from mineralclub.solve import SolveOptions
 

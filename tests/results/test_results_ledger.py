@@ -7,8 +7,8 @@ import pytest
 
 from builders import cap_target, dataset_from, one_stage_refinery, project
 from mineralclub.dataset import Country
-from mineralclub.ledger import cost_shares
 from mineralclub.pipeline import solve_dataset
+from mineralclub.report.ledger import cost_shares
 from mineralclub.solve import OPTIMAL, SolveOptions
 
 

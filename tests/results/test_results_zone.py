@@ -9,9 +9,9 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from mineralclub.diff import diff
-from mineralclub.explain import explain
 from mineralclub.pipeline import run
+from mineralclub.report.diff import diff
+from mineralclub.report.explain import explain
 from mineralclub.solve import SolveOptions
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "model"))

@@ -32,12 +32,12 @@ from dataclasses import dataclass, field
 
 import pyomo.environ as pyo
 
-from mineralclub import results as R
 from mineralclub.alternatives import terms
 from mineralclub.alternatives.terms import PROJECT
 from mineralclub.dataset import Dataset
 from mineralclub.model.build import build_model
 from mineralclub.model.hhi import cut_loop
+from mineralclub.report import extract as R
 from mineralclub.solve import INFEASIBLE, SolveOptions, make_solver, run_solver
 from mineralclub.sweep.rows import plan_row
 

@@ -21,7 +21,7 @@ from openpyxl.utils import get_column_letter
 
 from mineralclub.alternatives.engine import Alternatives, Plan
 from mineralclub.alternatives.terms import COUNTRY, LEVER, PROJECT
-from mineralclub.files import write_atomic
+from mineralclub.io.atomic import write_atomic
 
 TOL = 1e-6
 MUSD, SHARE, BUILT = "#,##0.00", "0.0%", "0.00"

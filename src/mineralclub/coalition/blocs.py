@@ -49,7 +49,7 @@ class Blocs:
 def read_blocs(tables: Tables, by: str = "region") -> Blocs:
     """The blocs of the validated workbook grouped by Countries column `by`."""
     from mineralclub.dataset import country_rows
-    from mineralclub.ledger import cost_shares, demand_shares
+    from mineralclub.report.ledger import cost_shares, demand_shares
 
     countries = tables["Countries"]
     if by != BY_COUNTRY and by not in countries.columns:

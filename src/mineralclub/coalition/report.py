@@ -14,7 +14,7 @@ import pandas as pd
 from openpyxl.chart import BarChart, Reference
 
 from mineralclub.coalition.run import Analysis
-from mineralclub.files import write_atomic
+from mineralclub.io.atomic import write_atomic
 from mineralclub.report.charts import MUSD, SHARE
 
 SHEETS = ("Summary", "Blocs", "Values", "Coalitions", "Stability", "Charts", "RunInfo")

@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from mineralclub.files import write_atomic
+from mineralclub.io.atomic import write_atomic
 from mineralclub.report.charts import SHARE, ChartSpec, chart_specs
 
 

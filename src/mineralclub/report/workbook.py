@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 import xlsxwriter
 
-from mineralclub.files import write_atomic
+from mineralclub.io.atomic import write_atomic
 from mineralclub.report.charts import (
     CHARTS_SHEET,
     DATA_SHEET,

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from mineralclub.files import write_atomic
+from mineralclub.io.atomic import write_atomic
 from mineralclub.report.charts import money_axis_format
 from mineralclub.sweep.address import describe, multiplier, show_value
 from mineralclub.sweep.plan import FRONTIER, GRID, MORRIS, ONE_AT_A_TIME, SOBOL

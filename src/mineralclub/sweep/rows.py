@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import pyomo.environ as pyo
 
-from mineralclub import results as R
 from mineralclub.dataset import Dataset
+from mineralclub.report import extract as R
 
 TOL = 1e-6
 SUMMARY_KEYS = (

@@ -32,8 +32,8 @@ import pyomo.environ as pyo
 
 from mineralclub.dataset import Country, Dataset
 from mineralclub.model.registry import FISCAL, Cost
-from mineralclub.results import TOL
-from mineralclub.zone_results import producer_gain_by_country
+from mineralclub.report.extract import TOL
+from mineralclub.report.zone import producer_gain_by_country
 
 LEDGER_COLUMNS = [
     "country",

@@ -20,9 +20,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from mineralclub.explain import read_book
 from mineralclub.io.read_workbook import ROW, read_workbook
 from mineralclub.io.tables import InputError
+from mineralclub.report.reader import read_book
 from mineralclub.schema import SHEET_BY_NAME
 
 SECTIONS = ("Inputs", "Decisions", "Cost", "Concentration", "Targets")
@@ -341,7 +341,7 @@ def write_diff(d: Diff, out: Path) -> Path:
     """The diff as a workbook (Overview first, then each section), written atomically."""
     from openpyxl.utils import get_column_letter
 
-    from mineralclub.files import write_atomic
+    from mineralclub.io.atomic import write_atomic
 
     tables = {name: _cells(df) for name, df in d.tables().items()}
 

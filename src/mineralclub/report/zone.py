@@ -16,7 +16,7 @@ import pyomo.environ as pyo
 
 from mineralclub.dataset import Dataset
 from mineralclub.model.registry import Cost
-from mineralclub.results import scenario_vals
+from mineralclub.report.extract import scenario_vals
 
 TOL = 1e-6
 KINDS = ("levy_revenue", "consumer_cost", "producer_gain", "partner_rent")

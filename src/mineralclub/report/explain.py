@@ -13,7 +13,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from mineralclub.report.reader import NotAResultsWorkbook, read_book
 from mineralclub.units import HHI_RELATIVE_TOL
+
+__all__ = ["NotAResultsWorkbook", "explain", "explain_to_files", "read_results"]
 
 TOL = 1e-6
 MAX_ITEMS = 8  # longest list in one bullet: the brief stays one page
@@ -30,28 +33,6 @@ SHEETS = (
     "Ledger",
     "RunInfo",
 )
-
-
-class NotAResultsWorkbook(ValueError):
-    """The file is not a mineralclub results workbook (no Summary sheet with key / value)."""
-
-
-def read_book(path: Path) -> dict[str, pd.DataFrame]:
-    """Every sheet of a results workbook; NotAResultsWorkbook when it is missing or is not one."""
-    path = Path(path)
-    if not path.is_file():
-        raise NotAResultsWorkbook(f"results workbook not found: {path}")
-    try:
-        book = pd.read_excel(path, sheet_name=None, engine="calamine")
-    except Exception as exc:  # calamine raises its own error types
-        raise NotAResultsWorkbook(f"cannot read {path} as a workbook ({exc})") from exc
-    summary = book.get("Summary")
-    if summary is None or not {"key", "value"} <= set(summary.columns):
-        raise NotAResultsWorkbook(
-            f"{path} is not a mineralclub results workbook "
-            "(it has no Summary sheet with key and value columns)"
-        )
-    return book
 
 
 def read_results(path: Path) -> dict[str, pd.DataFrame]:
@@ -498,7 +479,7 @@ def largest_part(row: pd.Series) -> str:
 
 def explain_to_files(path: Path, out: Path | None = None) -> tuple[str, Path]:
     """The brief, written to `out` (default `<stem>_brief.md` beside the results)."""
-    from mineralclub.files import write_atomic
+    from mineralclub.io.atomic import write_atomic
 
     path = Path(path)
     text = explain(path)
