@@ -24,7 +24,7 @@ import openpyxl
 
 from mineralclub.dataset import build_dataset
 from mineralclub.pipeline import load_tables, solve_dataset
-from mineralclub.sample import HEADER, sample_scenarios, write_sample
+from mineralclub.sample import HEADER, SHEET, sample_scenarios, write_sample
 from mineralclub.solve import SolveOptions
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -65,7 +65,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         risky = Path(tmp) / "risky.xlsx"
         book = openpyxl.load_workbook(source)
-        ws = book.create_sheet("DisruptionRisks")
+        if SHEET in book.sheetnames:  # the base case has the sheet, empty
+            del book[SHEET]
+        ws = book.create_sheet(SHEET)
         ws.append(list(HEADER))
         rows = risks_from_ban(load_tables(source))
         for row in rows:
