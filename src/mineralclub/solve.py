@@ -147,7 +147,7 @@ def solve_plan(ds: Dataset, opts: SolveOptions, cut_loop=hhi_cut_loop) -> SolveO
 
     `cut_loop(m, solver, run)` (the HHI cutting planes) re-solves until every HHI is exact."""
     t0 = time.perf_counter()
-    m = build_model(ds)
+    m = build_model(ds, BuildOptions(fixed_params=True))
     build_s = time.perf_counter() - t0
     if opts.write_model:
         write_model(m, opts.write_model)
@@ -185,7 +185,7 @@ def _solve_with_cuts(solver, m, cut_loop):
 def solve_elastic(ds: Dataset, opts: SolveOptions, cut_loop=hhi_cut_loop):
     """Two-phase elastic re-solve: (1) minimise the probability-weighted relative violation of
     every hard target instance and budget row; (2) with that violation held, minimise cost."""
-    m = build_model(ds, BuildOptions(elastic=True))
+    m = build_model(ds, BuildOptions(elastic=True, fixed_params=True))
     phase1 = elastic_violation(m, ds)
     m.obj.deactivate()
     m.obj_elastic = pyo.Objective(expr=phase1, sense=pyo.minimize)
@@ -230,7 +230,7 @@ def solve_baseline(ds: Dataset, opts: SolveOptions) -> SolveOutcome:
     """The 'before' run: candidates off, committed on, no floors, offtake, new stock, targets or
     budget; same scenarios."""
     t0 = time.perf_counter()
-    m = build_model(ds, BuildOptions(baseline=True))
+    m = build_model(ds, BuildOptions(baseline=True, fixed_params=True))
     build_s = time.perf_counter() - t0
     solver = make_solver(
         ds,
