@@ -16,6 +16,10 @@ CPU time of this process and its workers, and whether status, objective and deci
 those of the first configuration; the machine's load average before and after each (the
 machine may be shared: ratios measured in one process run are what matter); last
 `workers2_vs_serial_speedup=X` (against `s1`) and `workers2_vs_serial2threads_speedup=Y`.
+On a busy machine the wall times say more about the other jobs than about the sweep; the line
+`idle_estimate_cpu_s1_over_busiest_w2` divides the serial CPU time by that of the busiest of
+the two workers: the speedup when each worker has a core of its own (the two ran within one
+run of each other, and CPU time is inflated too by the others' use of the shared caches).
 """
 
 from __future__ import annotations
@@ -42,10 +46,11 @@ CONFIGS = {
 COMPARED = ("status", "projects", "stock", "floor_levels", "reference_levels")
 
 
-def cpu_seconds() -> float:
+def cpu_seconds() -> tuple[float, float]:
+    """CPU seconds of this process and of its ended child processes (the helpers)."""
     me = resource.getrusage(resource.RUSAGE_SELF)
     kids = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+    return me.ru_utime + me.ru_stime, kids.ru_utime + kids.ru_stime
 
 
 def same_rows(a: list[dict], b: list[dict]) -> bool:
@@ -69,25 +74,31 @@ def main() -> None:
     base = Base(load_tables(workbook))
     print(f"cores {os.cpu_count()}, {len(runs)} runs, configurations {order}", flush=True)
     wall: dict[str, float] = {}
+    busiest: dict[str, float] = {}  # CPU seconds of the busiest process
     first: list[dict] | None = None
     for key in order:
         label, workers, threads = CONFIGS[key]
         load = os.getloadavg()
-        cpu0, t0 = cpu_seconds(), time.perf_counter()
+        (me0, kids0), t0 = cpu_seconds(), time.perf_counter()
         rows = run_all(base, runs, SolveOptions(threads=threads), workers=workers)
         wall[key] = time.perf_counter() - t0
-        cpu = cpu_seconds() - cpu0
+        me, kids = cpu_seconds()
+        cpu = me - me0 + kids - kids0
+        busiest[key] = max(me - me0, kids - kids0)
         own = sum(r["seconds"] or 0.0 for r in rows)
         first = first or rows
         print(
             f"{key} ({label}): wall {wall[key]:.1f} s; runs' own seconds {own:.1f} "
             f"(mean {own / len(rows):.2f}, sum / wall / workers {own / wall[key] / workers:.2f}); "
-            f"CPU {cpu:.1f} s; statuses {sorted({r['status'] for r in rows})}; same as "
+            f"CPU {cpu:.1f} s (busiest process {busiest[key]:.1f} s); statuses "
+            f"{sorted({r['status'] for r in rows})}; same as "
             f"{order[0]}: {same_rows(rows, first)}; load {load[0]:.2f} -> "
             f"{os.getloadavg()[0]:.2f}",
             flush=True,
         )
     if "w2" in wall and "s1" in wall:
+        # on a busy machine: what an idle one would give, each process on a core of its own
+        print(f"idle_estimate_cpu_s1_over_busiest_w2={busiest['s1'] / busiest['w2']:.2f}")
         print(f"workers2_vs_serial_speedup={wall['s1'] / wall['w2']:.2f}")
     if "w2" in wall and "s2" in wall:
         print(f"workers2_vs_serial2threads_speedup={wall['s2'] / wall['w2']:.2f}")
