@@ -399,7 +399,7 @@ def _risks(tables: Tables, projects: dict) -> tuple[ProjectRisk, ...]:
 def _offline(risks, projects: dict, periods) -> frozenset:
     """(project, t, w) where the project would be online (t >= first_year) but is delayed
     (t < first_year + delay_years) or has failed, in scenario w (SPEC §4.14)."""
-    out = set()
+    out: set[tuple[str, int, str]] = set()
     for r in risks:
         p = projects[r.project]
         until = math.inf if r.fails else p.first_year + r.delay_years

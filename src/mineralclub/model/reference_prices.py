@@ -61,9 +61,9 @@ def add_reference_prices(m: pyo.ConcreteModel, ds: Dataset) -> None:
     _add_floor_offsets(m, ds)
 
 
-def ref_options(S) -> dict:
+def ref_options(S) -> dict[tuple[str, str], list[str]]:
     """{(k, s): ["", level, ...]}: the options of each stage that has reference levels."""
-    out = defaultdict(lambda: [NONE])
+    out: defaultdict[tuple[str, str], list[str]] = defaultdict(lambda: [NONE])
     for k, s, j in S.ref_levels:
         out[(k, s)].append(j)
     return dict(out)

@@ -21,7 +21,7 @@ class Sets:
     producer_tws: tuple  # (owner, k, s, t, w)
     first_stage_pts: tuple  # (owner, k, s, t, w) at stage order 1
     later_stage_pts: tuple  # (owner, k, s, t, w) at stage order >= 2
-    producers_at: dict  # (k, s, t) -> [(owner, k, s)]
+    producers_at: dict[tuple[str, str, int], list[tuple[str, str, str]]]  # -> [(owner, k, s)]
     import_keys: tuple  # (k, s, t, w) with any non-member capacity
     suppliers_at: dict  # (k, s, t, w) -> [c]
     export_keys: tuple  # (c, k, s, t, w)

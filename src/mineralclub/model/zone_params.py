@@ -51,7 +51,7 @@ def zone_values(ds: Dataset, S) -> dict:
             offset[(k, s, lvl, j, t, w)] = USD_TO_MUSD * (
                 floor_pay(f, share, zone) - floor_pay(f, share, p)
             )
-    used_max = defaultdict(float)
+    used_max: defaultdict[tuple[str, str, int], float] = defaultdict(float)
     for (r, t), cap in ds.producer_cap.items():
         used_max[(r[1], r[2], t)] += cap
     partners = set(ds.partners)
