@@ -6,6 +6,13 @@ every (country, mineral, stage) held forward to each period, disruption cuts per
 scenario, member producers (existing capacity and projects), non-member export availability and
 the export mix, producer cash costs and viability. Model rules look values up in these dicts;
 none of them scans a table.
+
+Key convention: every dict here, in the sets and in the model is keyed by a **flat** tuple in
+the order (owner or country, mineral, stage, level / option, period, scenario), e.g.
+``producer_cap[(o, k, s, t)]``, ``price[(k, s, t, w)]``, ``m.p_cap[o, k, s, t]``. A member
+producer alone is a `Producer` (a NamedTuple, so it compares equal to the plain tuple
+``(o, k, s)``); a key that adds a period or a scenario to it is spelled flat, ``(*r, t)``.
+No key nests a tuple.
 """
 
 from __future__ import annotations
@@ -13,6 +20,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import pandas as pd
 
@@ -21,20 +29,13 @@ from mineralclub.io.tables import Tables
 Key = tuple  # readability alias for tuple keys
 
 
-@dataclass(frozen=True)
-class Producer:
-    """A member producer: a member country's existing capacity for one (mineral, stage), or a
-    project. ``owner`` is the country or the project name."""
+class Producer(NamedTuple):
+    """A member producer r = (owner, mineral, stage): a member country's existing capacity for
+    one (mineral, stage), or a project (owner = the project name; `Dataset.country_of`)."""
 
     owner: str
     mineral: str
     stage: str
-    country: str
-    project: str | None = None
-
-    @property
-    def key(self) -> Key:
-        return (self.owner, self.mineral, self.stage)
 
 
 @dataclass(frozen=True)
@@ -187,9 +188,9 @@ class Dataset:
     cut: dict[Key, float]  # (c, k, s, t, w) -> export / capacity cut fraction (absent = 0)
     # producers
     projects: dict[str, Project]
-    producer_cap: dict[Key, float]  # (r, t) undisrupted usable capacity (project: if built)
-    producer_cost: dict[Key, float]  # (r, t, w) full cash cost
-    viable: dict[Key, int]  # (r, t, w) 1 if cost <= price
+    producer_cap: dict[Key, float]  # (o, k, s, t) undisrupted usable capacity (project: if built)
+    producer_cost: dict[Key, float]  # (o, k, s, t, w) full cash cost
+    viable: dict[Key, int]  # (o, k, s, t, w) 1 if cost <= price
     # non-member availability and export mix
     available: dict[Key, float]  # (c, k, s, t, w) exports the club can buy
     mix: dict[Key, float]  # (c, k, s, t, w) share of club spot imports
@@ -289,11 +290,9 @@ def build_dataset(tables: Tables) -> Dataset:
     cut = _cuts(tables, periods, duration)
     projects = _projects(tables)
     risks = _risks(tables, projects)
-    member_set = set(members)
-    producers = _producers(cap, projects, member_set)
     shortfall_penalty = _shortfall_penalty(tables, st, final_stage, periods, scenarios, price)
     producer_cap, producer_cost, viable = _producer_params(
-        producers, projects, cap, cost, util, periods, scenarios, price, yield_, stages
+        set(members), projects, cap, cost, util, periods, scenarios, price, yield_, stages
     )
     available, mix = _availability(
         nonmembers, cap, util, exp, cut, minerals, stages, periods, scenarios
@@ -578,44 +577,42 @@ def _projects(tables: Tables) -> dict[str, Project]:
     return out
 
 
-def _producers(cap, projects, members: set[str]) -> tuple[Producer, ...]:
-    seen = sorted({(c, k, s) for (c, k, s, _t), v in cap.items() if c in members and v > 0})
-    out = [Producer(owner=c, mineral=k, stage=s, country=c) for c, k, s in seen]
-    out += [
-        Producer(owner=p.name, mineral=p.mineral, stage=p.stage, country=p.country, project=p.name)
-        for p in projects.values()
-    ]
-    return tuple(out)
-
-
-def _producer_params(
-    producers, projects, cap, cost, util, periods, scenarios, price, yield_, stages
-):
-    """cap_{r,t} (undisrupted usable; projects per unit of x), full cash cost and viability."""
-    producer_cap, producer_cost, viable = {}, {}, {}
-    for r in producers:
-        k, s = r.mineral, r.stage
-        chain = stages[k]
-        prev = chain[chain.index(s) - 1] if chain.index(s) > 0 else None
+def _producer_units(
+    cap, cost, util, projects: dict[str, Project], members: set[str], periods
+) -> dict[Key, tuple[float, float]]:
+    """{(o, k, s, t): (unit cost, undisrupted usable capacity)} of every member producer in the
+    periods it exists: existing capacity > 0, or a project from its first year (SPEC §3)."""
+    out = {key: (cost[key], v * util[key]) for key, v in cap.items() if key[0] in members and v > 0}
+    for p in projects.values():
         for t in periods:
-            if r.project:
-                p = projects[r.project]
-                if t < p.first_year:  # online in periods with year >= first_year (SPEC §3)
-                    continue
-                c_unit, capacity = p.unit_cost, p.capacity_t
-            else:
-                key = (r.owner, k, s, t)
-                if cap.get(key, 0.0) <= 0:
-                    continue
-                c_unit, capacity = cost[key], cap[key] * util[key]
-            producer_cap[(r.key, t)] = capacity
-            for w in scenarios:
-                full = c_unit
-                if prev is not None:
-                    full += price[(k, prev, t, w)] / yield_[(k, s)]
-                producer_cost[(r.key, t, w)] = full
-                viable[(r.key, t, w)] = int(full <= price[(k, s, t, w)] + 1e-9)
+            if t >= p.first_year:
+                out[(p.name, p.mineral, p.stage, t)] = (p.unit_cost, p.capacity_t)
+    return out
+
+
+def _producer_params(members, projects, cap, cost, util, periods, scenarios, price, yield_, stages):
+    """cap_{r,t} (undisrupted usable; projects per unit of x), full cash cost and viability,
+    keyed (o, k, s, t) and (o, k, s, t, w)."""
+    producer_cap: dict[Key, float] = {}
+    producer_cost: dict[Key, float] = {}
+    viable: dict[Key, int] = {}
+    for (o, k, s, t), (c_unit, capacity) in _producer_units(
+        cap, cost, util, projects, members, periods
+    ).items():
+        prev = _previous(stages[k], s)
+        producer_cap[(o, k, s, t)] = capacity
+        for w in scenarios:
+            full = c_unit
+            if prev is not None:
+                full += price[(k, prev, t, w)] / yield_[(k, s)]
+            producer_cost[(o, k, s, t, w)] = full
+            viable[(o, k, s, t, w)] = int(full <= price[(k, s, t, w)] + 1e-9)
     return producer_cap, producer_cost, viable
+
+
+def _previous(chain: tuple[str, ...], s: str) -> str | None:
+    i = chain.index(s)
+    return chain[i - 1] if i > 0 else None
 
 
 def _shortfall_penalty(tables, st, final_stage, periods, scenarios, price):

@@ -107,9 +107,9 @@ def param_values(ds: Dataset, S: Sets) -> dict[str, dict]:
     v["p_prob"] = {w: ds.prob[w] for w in ds.scenarios}
     v["p_weight"] = {t: ds.weight[t] for t in ds.periods}
     v["p_demand"] = {(k, t): ds.demand[(k, t)] for k in ds.minerals for t in ds.periods}
-    v["p_cap"] = {(*r, t): c for (r, t), c in ds.producer_cap.items()}
+    v["p_cap"] = dict(ds.producer_cap)
     v["p_cut"] = {key: producer_cut(ds, *key) for key in S.producer_tws}
-    v["p_viable"] = {(*r, t, w): float(x) for (r, t, w), x in ds.viable.items()}
+    v["p_viable"] = {key: float(x) for key, x in ds.viable.items()}
     v["p_mix"] = {key: ds.mix.get(key, 0.0) for key in S.export_keys}
     v["p_avail"] = {key: ds.available.get(key, 0.0) for key in S.export_keys}
     share = premium_shares(ds)
@@ -174,11 +174,9 @@ def _lever_values(ds: Dataset, S: Sets) -> dict:
     share = premium_shares(ds)
     floors = floor_terms(ds)
     levels = {key: f for key, (f, _s) in floors.items()}
-    worst = {
-        rt: max(ds.producer_cost[(rt[0], rt[1], w)] for w in ds.scenarios) for rt in ds.producer_cap
-    }
+    worst = {rt: max(ds.producer_cost[(*rt, w)] for w in ds.scenarios) for rt in ds.producer_cap}
     eligible = {
-        (o, k, s, lvl, t): float(levels[(k, s, lvl)] >= worst[((o, k, s), t)] - 1e-9)
+        (o, k, s, lvl, t): float(levels[(k, s, lvl)] >= worst[(o, k, s, t)] - 1e-9)
         for o, k, s, lvl, t in S.cover
     }
     terms = {r.key: (r.contract_price_usd_per_t, r.max_t_per_yr) for r in ds.offtake_options}
