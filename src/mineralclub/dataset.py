@@ -22,8 +22,6 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import NamedTuple
 
-import pandas as pd
-
 from mineralclub.io.tables import Tables
 
 Key = tuple  # readability alias for tuple keys
@@ -133,7 +131,8 @@ class ReferencePrice:
 
 @dataclass(frozen=True)
 class Disruption:
-    """A Disruptions row (after ``*`` expansion); ``announced_year`` defaults to year_from."""
+    """A Disruptions row (after ``*`` expansion); ``year_to`` (filled by validation) and
+    ``announced_year`` default to year_from."""
 
     scenario: str
     country: str
@@ -143,6 +142,46 @@ class Disruption:
     year_to: int
     export_cut: float
     announced_year: int
+
+
+@dataclass(frozen=True)
+class PriceRow:
+    """A Prices row (after ``*`` expansion of the scenario)."""
+
+    mineral: str
+    stage: str
+    year: int
+    scenario: str
+    price_usd_per_t: float
+
+    @property
+    def key(self) -> Key:
+        return (self.mineral, self.stage, self.year, self.scenario)
+
+
+@dataclass(frozen=True)
+class CapacityRow:
+    """A Capacity row (blank unit cost, utilization, export share: the schema defaults, which
+    validation fills)."""
+
+    country: str
+    mineral: str
+    stage: str
+    year: int
+    capacity_t: float
+    unit_cost_usd_per_t: float
+    utilization: float
+    export_share: float
+
+
+@dataclass(frozen=True)
+class Stock:
+    """A mineral's stockpile terms (Minerals); ``max_t`` None = no limit (SPEC §4.10)."""
+
+    initial_t: float
+    max_t: float | None
+    capacity_cost_usd_per_t: float
+    holding_usd_per_t_yr: float
 
 
 @dataclass(frozen=True)
@@ -194,7 +233,7 @@ class Dataset:
     # non-member availability and export mix
     available: dict[Key, float]  # (c, k, s, t, w) exports the club can buy
     mix: dict[Key, float]  # (c, k, s, t, w) share of club spot imports
-    stock: dict  # mineral -> {initial, max (None = no limit), capacity_cost, holding}
+    stock: dict[str, Stock]  # mineral -> its stockpile terms
     disrupted: frozenset  # (k, t, w) with a cut on any country / stage of mineral k
     producers_of_stage: dict  # (k, s) -> countries with Capacity rows (members and non-members)
     # typed rows of the lever, target and budget sheets
@@ -278,16 +317,14 @@ def build_dataset(tables: Tables) -> Dataset:
     premium = dict(
         zip(countries["country"], countries["import_premium_usd_per_t"].fillna(0.0), strict=True)
     )
-    price = {
-        (r.mineral, r.stage, int(r.year), r.scenario): float(r.price_usd_per_t)
-        for r in tables["Prices"].itertuples(index=False)
-    }
+    price = {r.key: r.price_usd_per_t for r in _price_rows(tables)}
     demand = {
         (r.mineral, int(r.year)): float(r.demand_t)
         for r in tables["Demand"].itertuples(index=False)
     }
-    cap, cost, util, exp = _capacity(tables, periods)
-    cut = _cuts(tables, periods, duration)
+    cap, cost, util, exp = _capacity(_capacity_rows(tables), periods)
+    disruptions = _disruptions(tables)
+    cut = _cuts(disruptions, periods, duration)
     projects = _projects(tables)
     risks = _risks(tables, projects)
     shortfall_penalty = _shortfall_penalty(tables, st, final_stage, periods, scenarios, price)
@@ -357,7 +394,7 @@ def build_dataset(tables: Tables) -> Dataset:
         budget={
             int(r["year"]): float(r["max_spend_musd"]) for r in tables["Budget"].to_dict("records")
         },
-        disruptions=_disruptions(tables),
+        disruptions=disruptions,
         risks=risks,
         offline=_offline(risks, projects, periods),
     )
@@ -475,17 +512,39 @@ def _target_rows(tables: Tables, scenarios: tuple[str, ...]) -> tuple[TargetRow,
     return tuple(out)
 
 
-def _stock(tables: Tables) -> dict[str, dict]:
-    out = {}
-    for r in tables["Minerals"].to_dict("records"):
-        smax = r.get("stock_max_t")
-        out[r["mineral"]] = {
-            "initial": float(r.get("stock_initial_t") or 0.0),
-            "max": None if smax is None or smax != smax else float(smax),
-            "capacity_cost": float(r.get("stock_capacity_cost_usd_per_t") or 0.0),
-            "holding": float(r.get("stock_holding_usd_per_t_yr") or 0.0),
-        }
-    return out
+def _stock(tables: Tables) -> dict[str, Stock]:
+    return {
+        r["mineral"]: Stock(
+            initial_t=_number(r.get("stock_initial_t")) or 0.0,
+            max_t=_number(r.get("stock_max_t")),
+            capacity_cost_usd_per_t=_number(r.get("stock_capacity_cost_usd_per_t")) or 0.0,
+            holding_usd_per_t_yr=_number(r.get("stock_holding_usd_per_t_yr")) or 0.0,
+        )
+        for r in tables["Minerals"].to_dict("records")
+    }
+
+
+def _price_rows(tables: Tables) -> tuple[PriceRow, ...]:
+    return tuple(
+        PriceRow(r.mineral, r.stage, int(r.year), r.scenario, float(r.price_usd_per_t))
+        for r in tables["Prices"].itertuples(index=False)
+    )
+
+
+def _capacity_rows(tables: Tables) -> tuple[CapacityRow, ...]:
+    return tuple(
+        CapacityRow(
+            r["country"],
+            r["mineral"],
+            r["stage"],
+            int(r["year"]),
+            float(r["capacity_t"]),
+            float(r["unit_cost_usd_per_t"]),
+            float(r["utilization"]),
+            float(r["export_share"]),
+        )
+        for r in tables["Capacity"].to_dict("records")
+    )
 
 
 def _countries_by_stage(cap) -> dict:
@@ -517,43 +576,42 @@ def _stages(tables: Tables):
     return minerals, {k: tuple(v) for k, v in stages.items()}, yield_, final_stage
 
 
-def _capacity(tables: Tables, periods: tuple[int, ...]):
+def _capacity(rows: tuple[CapacityRow, ...], periods: tuple[int, ...]):
     """Hold each Capacity row forward: a row applies to periods with year >= its year until the
     next row of the same (country, mineral, stage)."""
-    cap, cost, util, exp = {}, {}, {}, {}
-    df = tables["Capacity"].sort_values(["country", "mineral", "stage", "year"])
-    groups: dict[Key, list[dict]] = defaultdict(list)  # one to_dict, not one per group (speed)
-    for rec in df.to_dict("records"):
-        groups[(rec["country"], rec["mineral"], rec["stage"])].append(rec)
+    cap: dict[Key, float] = {}
+    cost: dict[Key, float] = {}
+    util: dict[Key, float] = {}
+    exp: dict[Key, float] = {}
+    groups: dict[Key, list[CapacityRow]] = defaultdict(list)
+    for row in sorted(rows, key=lambda r: (r.country, r.mineral, r.stage, r.year)):
+        groups[(row.country, row.mineral, row.stage)].append(row)
     for (c, k, s), recs in groups.items():
-        years = [int(r["year"]) for r in recs]
         i = -1
         for t in periods:
-            while i + 1 < len(years) and years[i + 1] <= t:
+            while i + 1 < len(recs) and recs[i + 1].year <= t:
                 i += 1
             if i < 0:
                 continue
             rec = recs[i]
             key = (c, k, s, t)
-            cap[key] = float(rec["capacity_t"])
-            cost[key] = float(rec["unit_cost_usd_per_t"])
-            util[key] = float(rec["utilization"])
-            exp[key] = float(rec["export_share"])
+            cap[key] = rec.capacity_t
+            cost[key] = rec.unit_cost_usd_per_t
+            util[key] = rec.utilization
+            exp[key] = rec.export_share
     return cap, cost, util, exp
 
 
-def _cuts(tables: Tables, periods, duration) -> dict[Key, float]:
+def _cuts(disruptions: tuple[Disruption, ...], periods, duration) -> dict[Key, float]:
     """Cut per (country, mineral, stage, period, scenario): export_cut x overlapping years / d_t,
     summed over rows and capped at 1."""
     cut: dict[Key, float] = defaultdict(float)
-    for r in tables["Disruptions"].itertuples(index=False):
-        y0 = int(r.year_from)
-        y1 = int(r.year_to) if not pd.isna(r.year_to) else y0
+    for r in disruptions:
         for t in periods:
-            overlap = min(y1, t + duration[t] - 1) - max(y0, t) + 1
+            overlap = min(r.year_to, t + duration[t] - 1) - max(r.year_from, t) + 1
             if overlap > 0:
                 key = (r.country, r.mineral, r.stage, t, r.scenario)
-                cut[key] = min(1.0, cut[key] + float(r.export_cut) * overlap / duration[t])
+                cut[key] = min(1.0, cut[key] + r.export_cut * overlap / duration[t])
     return dict(cut)
 
 
@@ -618,14 +676,14 @@ def _previous(chain: tuple[str, ...], s: str) -> str | None:
 def _shortfall_penalty(tables, st, final_stage, periods, scenarios, price):
     given = st.get("shortfall_penalty_multiple")
     multiple = 5.0 if given is None else float(given)  # 0 is a valid choice
-    out = {}
+    out: dict[Key, float] = {}
     for r in tables["Minerals"].to_dict("records"):
         k = r["mineral"]
-        fixed = r.get("shortfall_penalty_usd_per_t")
+        fixed = _number(r.get("shortfall_penalty_usd_per_t"))
         for t in periods:
             for w in scenarios:
-                if fixed is not None and not pd.isna(fixed):
-                    out[(k, t, w)] = float(fixed)
+                if fixed is not None:
+                    out[(k, t, w)] = fixed
                 else:
                     out[(k, t, w)] = multiple * price[(k, final_stage[k], t, w)]
     return out

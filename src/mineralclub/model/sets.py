@@ -167,7 +167,7 @@ def _sets(
         candidates=tuple(p for p, pr in ds.projects.items() if not pr.committed),
         budget_years=() if baseline else tuple(ds.budget),
         target_names=() if baseline else tuple(r.target for r in ds.targets),
-        bounded_stock=tuple(k for k in ds.minerals if ds.stock[k]["max"] is not None),
+        bounded_stock=tuple(k for k in ds.minerals if ds.stock[k].max_t is not None),
         release_keys=tuple(key for key in _kt_w(ds) if key in ds.disrupted),
         risk=float(ds.settings.get("objective_risk_weight") or 0.0) > 0,
         yields=tuple(sorted(ds.yield_.items())),
