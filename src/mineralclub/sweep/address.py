@@ -212,6 +212,9 @@ class Base:
     workbook read from disk (types, ranges, cross-sheet rules)."""
 
     def __init__(self, tables: Tables, letters: Mapping[str, Mapping[str, str]] | None = None):
+        self._setup(tables, letters)
+
+    def _setup(self, tables: Tables, letters: Mapping[str, Mapping[str, str]] | None) -> None:
         self.tables = tables
         self.letters = dict(letters or {})
         self.raw = {
@@ -224,7 +227,7 @@ class Base:
         return {"tables": self.tables, "letters": self.letters}
 
     def __setstate__(self, state):
-        self.__init__(state["tables"], state["letters"])
+        self._setup(state["tables"], state["letters"])
 
     def apply(self, changes: Iterable[Change]) -> Tables:
         """Validated tables with the changes made; raise BadValues naming each address."""

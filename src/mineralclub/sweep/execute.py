@@ -32,7 +32,7 @@ from mineralclub.sweep.address import Base
 from mineralclub.sweep.plan import Run
 from mineralclub.sweep.session import Session
 
-SolveFn = Callable[[Session, Run], dict]
+SolveFn = Callable[[Session, Any], dict]  # (session, a run: sweep.plan.Run or another kind)
 
 
 class DaskMissing(RuntimeError):
