@@ -6,6 +6,13 @@ every (country, mineral, stage) held forward to each period, disruption cuts per
 scenario, member producers (existing capacity and projects), non-member export availability and
 the export mix, producer cash costs and viability. Model rules look values up in these dicts;
 none of them scans a table.
+
+Key convention: every dict here, in the sets and in the model is keyed by a **flat** tuple in
+the order (owner or country, mineral, stage, level / option, period, scenario), e.g.
+``producer_cap[(o, k, s, t)]``, ``price[(k, s, t, w)]``, ``m.p_cap[o, k, s, t]``. A member
+producer alone is a `Producer` (a NamedTuple, so it compares equal to the plain tuple
+``(o, k, s)``); a key that adds a period or a scenario to it is spelled flat, ``(*r, t)``.
+No key nests a tuple.
 """
 
 from __future__ import annotations
@@ -13,28 +20,20 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from dataclasses import dataclass
-
-import pandas as pd
+from typing import NamedTuple
 
 from mineralclub.io.tables import Tables
 
 Key = tuple  # readability alias for tuple keys
 
 
-@dataclass(frozen=True)
-class Producer:
-    """A member producer: a member country's existing capacity for one (mineral, stage), or a
-    project. ``owner`` is the country or the project name."""
+class Producer(NamedTuple):
+    """A member producer r = (owner, mineral, stage): a member country's existing capacity for
+    one (mineral, stage), or a project (owner = the project name; `Dataset.country_of`)."""
 
     owner: str
     mineral: str
     stage: str
-    country: str
-    project: str | None = None
-
-    @property
-    def key(self) -> Key:
-        return (self.owner, self.mineral, self.stage)
 
 
 @dataclass(frozen=True)
@@ -132,7 +131,8 @@ class ReferencePrice:
 
 @dataclass(frozen=True)
 class Disruption:
-    """A Disruptions row (after ``*`` expansion); ``announced_year`` defaults to year_from."""
+    """A Disruptions row (after ``*`` expansion); ``year_to`` (filled by validation) and
+    ``announced_year`` default to year_from."""
 
     scenario: str
     country: str
@@ -142,6 +142,46 @@ class Disruption:
     year_to: int
     export_cut: float
     announced_year: int
+
+
+@dataclass(frozen=True)
+class PriceRow:
+    """A Prices row (after ``*`` expansion of the scenario)."""
+
+    mineral: str
+    stage: str
+    year: int
+    scenario: str
+    price_usd_per_t: float
+
+    @property
+    def key(self) -> Key:
+        return (self.mineral, self.stage, self.year, self.scenario)
+
+
+@dataclass(frozen=True)
+class CapacityRow:
+    """A Capacity row (blank unit cost, utilization, export share: the schema defaults, which
+    validation fills)."""
+
+    country: str
+    mineral: str
+    stage: str
+    year: int
+    capacity_t: float
+    unit_cost_usd_per_t: float
+    utilization: float
+    export_share: float
+
+
+@dataclass(frozen=True)
+class Stock:
+    """A mineral's stockpile terms (Minerals); ``max_t`` None = no limit (SPEC §4.10)."""
+
+    initial_t: float
+    max_t: float | None
+    capacity_cost_usd_per_t: float
+    holding_usd_per_t_yr: float
 
 
 @dataclass(frozen=True)
@@ -187,13 +227,13 @@ class Dataset:
     cut: dict[Key, float]  # (c, k, s, t, w) -> export / capacity cut fraction (absent = 0)
     # producers
     projects: dict[str, Project]
-    producer_cap: dict[Key, float]  # (r, t) undisrupted usable capacity (project: if built)
-    producer_cost: dict[Key, float]  # (r, t, w) full cash cost
-    viable: dict[Key, int]  # (r, t, w) 1 if cost <= price
+    producer_cap: dict[Key, float]  # (o, k, s, t) undisrupted usable capacity (project: if built)
+    producer_cost: dict[Key, float]  # (o, k, s, t, w) full cash cost
+    viable: dict[Key, int]  # (o, k, s, t, w) 1 if cost <= price
     # non-member availability and export mix
     available: dict[Key, float]  # (c, k, s, t, w) exports the club can buy
     mix: dict[Key, float]  # (c, k, s, t, w) share of club spot imports
-    stock: dict  # mineral -> {initial, max (None = no limit), capacity_cost, holding}
+    stock: dict[str, Stock]  # mineral -> its stockpile terms
     disrupted: frozenset  # (k, t, w) with a cut on any country / stage of mineral k
     producers_of_stage: dict  # (k, s) -> countries with Capacity rows (members and non-members)
     # typed rows of the lever, target and budget sheets
@@ -277,23 +317,19 @@ def build_dataset(tables: Tables) -> Dataset:
     premium = dict(
         zip(countries["country"], countries["import_premium_usd_per_t"].fillna(0.0), strict=True)
     )
-    price = {
-        (r.mineral, r.stage, int(r.year), r.scenario): float(r.price_usd_per_t)
-        for r in tables["Prices"].itertuples(index=False)
-    }
+    price = {r.key: r.price_usd_per_t for r in _price_rows(tables)}
     demand = {
         (r.mineral, int(r.year)): float(r.demand_t)
         for r in tables["Demand"].itertuples(index=False)
     }
-    cap, cost, util, exp = _capacity(tables, periods)
-    cut = _cuts(tables, periods, duration)
+    cap, cost, util, exp = _capacity(_capacity_rows(tables), periods)
+    disruptions = _disruptions(tables)
+    cut = _cuts(disruptions, periods, duration)
     projects = _projects(tables)
     risks = _risks(tables, projects)
-    member_set = set(members)
-    producers = _producers(cap, projects, member_set)
     shortfall_penalty = _shortfall_penalty(tables, st, final_stage, periods, scenarios, price)
     producer_cap, producer_cost, viable = _producer_params(
-        producers, projects, cap, cost, util, periods, scenarios, price, yield_, stages
+        set(members), projects, cap, cost, util, periods, scenarios, price, yield_, stages
     )
     available, mix = _availability(
         nonmembers, cap, util, exp, cut, minerals, stages, periods, scenarios
@@ -358,7 +394,7 @@ def build_dataset(tables: Tables) -> Dataset:
         budget={
             int(r["year"]): float(r["max_spend_musd"]) for r in tables["Budget"].to_dict("records")
         },
-        disruptions=_disruptions(tables),
+        disruptions=disruptions,
         risks=risks,
         offline=_offline(risks, projects, periods),
     )
@@ -399,7 +435,7 @@ def _risks(tables: Tables, projects: dict) -> tuple[ProjectRisk, ...]:
 def _offline(risks, projects: dict, periods) -> frozenset:
     """(project, t, w) where the project would be online (t >= first_year) but is delayed
     (t < first_year + delay_years) or has failed, in scenario w (SPEC §4.14)."""
-    out = set()
+    out: set[tuple[str, int, str]] = set()
     for r in risks:
         p = projects[r.project]
         until = math.inf if r.fails else p.first_year + r.delay_years
@@ -476,17 +512,39 @@ def _target_rows(tables: Tables, scenarios: tuple[str, ...]) -> tuple[TargetRow,
     return tuple(out)
 
 
-def _stock(tables: Tables) -> dict[str, dict]:
-    out = {}
-    for r in tables["Minerals"].to_dict("records"):
-        smax = r.get("stock_max_t")
-        out[r["mineral"]] = {
-            "initial": float(r.get("stock_initial_t") or 0.0),
-            "max": None if smax is None or smax != smax else float(smax),
-            "capacity_cost": float(r.get("stock_capacity_cost_usd_per_t") or 0.0),
-            "holding": float(r.get("stock_holding_usd_per_t_yr") or 0.0),
-        }
-    return out
+def _stock(tables: Tables) -> dict[str, Stock]:
+    return {
+        r["mineral"]: Stock(
+            initial_t=_number(r.get("stock_initial_t")) or 0.0,
+            max_t=_number(r.get("stock_max_t")),
+            capacity_cost_usd_per_t=_number(r.get("stock_capacity_cost_usd_per_t")) or 0.0,
+            holding_usd_per_t_yr=_number(r.get("stock_holding_usd_per_t_yr")) or 0.0,
+        )
+        for r in tables["Minerals"].to_dict("records")
+    }
+
+
+def _price_rows(tables: Tables) -> tuple[PriceRow, ...]:
+    return tuple(
+        PriceRow(r.mineral, r.stage, int(r.year), r.scenario, float(r.price_usd_per_t))
+        for r in tables["Prices"].itertuples(index=False)
+    )
+
+
+def _capacity_rows(tables: Tables) -> tuple[CapacityRow, ...]:
+    return tuple(
+        CapacityRow(
+            r["country"],
+            r["mineral"],
+            r["stage"],
+            int(r["year"]),
+            float(r["capacity_t"]),
+            float(r["unit_cost_usd_per_t"]),
+            float(r["utilization"]),
+            float(r["export_share"]),
+        )
+        for r in tables["Capacity"].to_dict("records")
+    )
 
 
 def _countries_by_stage(cap) -> dict:
@@ -518,43 +576,42 @@ def _stages(tables: Tables):
     return minerals, {k: tuple(v) for k, v in stages.items()}, yield_, final_stage
 
 
-def _capacity(tables: Tables, periods: tuple[int, ...]):
+def _capacity(rows: tuple[CapacityRow, ...], periods: tuple[int, ...]):
     """Hold each Capacity row forward: a row applies to periods with year >= its year until the
     next row of the same (country, mineral, stage)."""
-    cap, cost, util, exp = {}, {}, {}, {}
-    df = tables["Capacity"].sort_values(["country", "mineral", "stage", "year"])
-    groups: dict[Key, list[dict]] = defaultdict(list)  # one to_dict, not one per group (speed)
-    for rec in df.to_dict("records"):
-        groups[(rec["country"], rec["mineral"], rec["stage"])].append(rec)
+    cap: dict[Key, float] = {}
+    cost: dict[Key, float] = {}
+    util: dict[Key, float] = {}
+    exp: dict[Key, float] = {}
+    groups: dict[Key, list[CapacityRow]] = defaultdict(list)
+    for row in sorted(rows, key=lambda r: (r.country, r.mineral, r.stage, r.year)):
+        groups[(row.country, row.mineral, row.stage)].append(row)
     for (c, k, s), recs in groups.items():
-        years = [int(r["year"]) for r in recs]
         i = -1
         for t in periods:
-            while i + 1 < len(years) and years[i + 1] <= t:
+            while i + 1 < len(recs) and recs[i + 1].year <= t:
                 i += 1
             if i < 0:
                 continue
             rec = recs[i]
             key = (c, k, s, t)
-            cap[key] = float(rec["capacity_t"])
-            cost[key] = float(rec["unit_cost_usd_per_t"])
-            util[key] = float(rec["utilization"])
-            exp[key] = float(rec["export_share"])
+            cap[key] = rec.capacity_t
+            cost[key] = rec.unit_cost_usd_per_t
+            util[key] = rec.utilization
+            exp[key] = rec.export_share
     return cap, cost, util, exp
 
 
-def _cuts(tables: Tables, periods, duration) -> dict[Key, float]:
+def _cuts(disruptions: tuple[Disruption, ...], periods, duration) -> dict[Key, float]:
     """Cut per (country, mineral, stage, period, scenario): export_cut x overlapping years / d_t,
     summed over rows and capped at 1."""
     cut: dict[Key, float] = defaultdict(float)
-    for r in tables["Disruptions"].itertuples(index=False):
-        y0 = int(r.year_from)
-        y1 = int(r.year_to) if not pd.isna(r.year_to) else y0
+    for r in disruptions:
         for t in periods:
-            overlap = min(y1, t + duration[t] - 1) - max(y0, t) + 1
+            overlap = min(r.year_to, t + duration[t] - 1) - max(r.year_from, t) + 1
             if overlap > 0:
                 key = (r.country, r.mineral, r.stage, t, r.scenario)
-                cut[key] = min(1.0, cut[key] + float(r.export_cut) * overlap / duration[t])
+                cut[key] = min(1.0, cut[key] + r.export_cut * overlap / duration[t])
     return dict(cut)
 
 
@@ -578,57 +635,55 @@ def _projects(tables: Tables) -> dict[str, Project]:
     return out
 
 
-def _producers(cap, projects, members: set[str]) -> tuple[Producer, ...]:
-    seen = sorted({(c, k, s) for (c, k, s, _t), v in cap.items() if c in members and v > 0})
-    out = [Producer(owner=c, mineral=k, stage=s, country=c) for c, k, s in seen]
-    out += [
-        Producer(owner=p.name, mineral=p.mineral, stage=p.stage, country=p.country, project=p.name)
-        for p in projects.values()
-    ]
-    return tuple(out)
-
-
-def _producer_params(
-    producers, projects, cap, cost, util, periods, scenarios, price, yield_, stages
-):
-    """cap_{r,t} (undisrupted usable; projects per unit of x), full cash cost and viability."""
-    producer_cap, producer_cost, viable = {}, {}, {}
-    for r in producers:
-        k, s = r.mineral, r.stage
-        chain = stages[k]
-        prev = chain[chain.index(s) - 1] if chain.index(s) > 0 else None
+def _producer_units(
+    cap, cost, util, projects: dict[str, Project], members: set[str], periods
+) -> dict[Key, tuple[float, float]]:
+    """{(o, k, s, t): (unit cost, undisrupted usable capacity)} of every member producer in the
+    periods it exists: existing capacity > 0, or a project from its first year (SPEC §3)."""
+    out = {key: (cost[key], v * util[key]) for key, v in cap.items() if key[0] in members and v > 0}
+    for p in projects.values():
         for t in periods:
-            if r.project:
-                p = projects[r.project]
-                if t < p.first_year:  # online in periods with year >= first_year (SPEC §3)
-                    continue
-                c_unit, capacity = p.unit_cost, p.capacity_t
-            else:
-                key = (r.owner, k, s, t)
-                if cap.get(key, 0.0) <= 0:
-                    continue
-                c_unit, capacity = cost[key], cap[key] * util[key]
-            producer_cap[(r.key, t)] = capacity
-            for w in scenarios:
-                full = c_unit
-                if prev is not None:
-                    full += price[(k, prev, t, w)] / yield_[(k, s)]
-                producer_cost[(r.key, t, w)] = full
-                viable[(r.key, t, w)] = int(full <= price[(k, s, t, w)] + 1e-9)
+            if t >= p.first_year:
+                out[(p.name, p.mineral, p.stage, t)] = (p.unit_cost, p.capacity_t)
+    return out
+
+
+def _producer_params(members, projects, cap, cost, util, periods, scenarios, price, yield_, stages):
+    """cap_{r,t} (undisrupted usable; projects per unit of x), full cash cost and viability,
+    keyed (o, k, s, t) and (o, k, s, t, w)."""
+    producer_cap: dict[Key, float] = {}
+    producer_cost: dict[Key, float] = {}
+    viable: dict[Key, int] = {}
+    for (o, k, s, t), (c_unit, capacity) in _producer_units(
+        cap, cost, util, projects, members, periods
+    ).items():
+        prev = _previous(stages[k], s)
+        producer_cap[(o, k, s, t)] = capacity
+        for w in scenarios:
+            full = c_unit
+            if prev is not None:
+                full += price[(k, prev, t, w)] / yield_[(k, s)]
+            producer_cost[(o, k, s, t, w)] = full
+            viable[(o, k, s, t, w)] = int(full <= price[(k, s, t, w)] + 1e-9)
     return producer_cap, producer_cost, viable
+
+
+def _previous(chain: tuple[str, ...], s: str) -> str | None:
+    i = chain.index(s)
+    return chain[i - 1] if i > 0 else None
 
 
 def _shortfall_penalty(tables, st, final_stage, periods, scenarios, price):
     given = st.get("shortfall_penalty_multiple")
     multiple = 5.0 if given is None else float(given)  # 0 is a valid choice
-    out = {}
+    out: dict[Key, float] = {}
     for r in tables["Minerals"].to_dict("records"):
         k = r["mineral"]
-        fixed = r.get("shortfall_penalty_usd_per_t")
+        fixed = _number(r.get("shortfall_penalty_usd_per_t"))
         for t in periods:
             for w in scenarios:
-                if fixed is not None and not pd.isna(fixed):
-                    out[(k, t, w)] = float(fixed)
+                if fixed is not None:
+                    out[(k, t, w)] = fixed
                 else:
                     out[(k, t, w)] = multiple * price[(k, final_stage[k], t, w)]
     return out

@@ -43,12 +43,12 @@ def test_registry_is_frozen_once_the_objective_reads_it():
 
 def test_a_channel_written_after_a_constraint_read_it_raises():
     reg = Registry()
-    reg.supported[(("A", "li", "ref"), 2026)].append(1.0)
-    assert reg.supported.get((("A", "li", "ref"), 2026)) == [1.0]
+    reg.supported[("A", "li", "ref", 2026)].append(1.0)
+    assert reg.supported.get(("A", "li", "ref", 2026)) == [1.0]
     with pytest.raises(RegistryError, match="supported is written after"):
-        reg.supported[(("A", "li", "ref"), 2026)].append(2.0)
+        reg.supported[("A", "li", "ref", 2026)].append(2.0)
     with pytest.raises(RegistryError):
-        reg.supported[(("B", "li", "ref"), 2026)].append(2.0)
+        reg.supported[("B", "li", "ref", 2026)].append(2.0)
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,7 @@ import pytest
 from builders import cap_target, dataset_from, one_stage_refinery, project
 from mineralclub.dataset import Country
 from mineralclub.pipeline import solve_dataset
-from mineralclub.report.ledger import cost_shares
+from mineralclub.report.ledger import cost_shares, demand_shares
 from mineralclub.solve import OPTIMAL, SolveOptions
 
 
@@ -35,6 +35,18 @@ def test_blank_cost_share_falls_back_to_gdp_when_every_member_gives_it():
 def test_missing_gdp_for_one_member_means_equal_shares():
     shares, basis = cost_shares(countries(cost_share=[None] * 3, gdp_busd=[300.0, 9.0, None]))
     assert basis == "equal" and shares == {"A": 0.5, "C": 0.5}
+
+
+def test_blank_demand_share_takes_the_cost_share_before_normalising():
+    """A gives demand_share 0.5; C's is blank, so C counts its cost share 0.25: raw shares
+    0.5 + 0.25 normalise to 2/3 and 1/3 (a blank is never summed as a number)."""
+    rows = [
+        Country("A", True, False, 0.0, None, None, demand_share=0.5),
+        Country("B", False, False, 0.0, None, None, demand_share=0.9),  # not a member
+        Country("C", True, False, 0.0, None, None),
+    ]
+    shares = demand_shares(rows, {"A": 0.75, "C": 0.25})
+    assert shares == pytest.approx({"A": 2 / 3, "C": 1 / 3})
 
 
 def test_partly_blank_cost_share_counts_blanks_as_zero_and_warns():

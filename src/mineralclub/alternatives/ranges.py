@@ -67,6 +67,9 @@ def _init(ds: Dataset, opts: SolveOptions, c_star: float, p_star: float, slack: 
 
 
 def _chunk(space: str, items: list[tuple[str, float]]) -> tuple[list[Bound], int]:
-    before = _ENGINE.solves
-    bounds = [_ENGINE.bound(space, item, optimum) for item, optimum in items]
-    return bounds, _ENGINE.solves - before
+    engine = _ENGINE
+    if engine is None:
+        raise RuntimeError("range worker used before its initializer built the engine")
+    before = engine.solves
+    bounds = [engine.bound(space, item, optimum) for item, optimum in items]
+    return bounds, engine.solves - before

@@ -64,7 +64,8 @@ class View:
         }
 
     @cached_property
-    def scenarios(self) -> dict[str, float]:
+    def scenarios(self) -> dict[str, float | None]:
+        """scenario -> probability (None when the cell is blank or invalid)."""
         return {r["scenario"]: r["probability"] for r in self.rows("Scenarios") if r["scenario"]}
 
     @cached_property
@@ -77,7 +78,7 @@ class View:
         return out
 
     @cached_property
-    def prices(self) -> dict[tuple, float]:
+    def prices(self) -> dict[tuple, float | None]:
         """(mineral, stage, year, scenario) -> price, after ``*`` expansion."""
         keys = ("mineral", "stage", "year", "scenario")
         return {tuple(r[k] for k in keys): r["price_usd_per_t"] for r in self.rows("Prices")}
@@ -110,10 +111,15 @@ class View:
 
     def expected_price(self, mineral: str, stage: str, year: int) -> float | None:
         """Probability-weighted market price, or None when a price is missing."""
-        terms = [self.prices.get((mineral, stage, year, s)) for s in self.scenarios]
-        if not terms or any(p is None for p in terms) or None in self.scenarios.values():
+        if not self.scenarios:
             return None
-        return sum(p * q for p, q in zip(terms, self.scenarios.values(), strict=True))
+        total = 0.0
+        for s, q in self.scenarios.items():
+            p = self.prices.get((mineral, stage, year, s))
+            if p is None or q is None:
+                return None
+            total += p * q
+        return total
 
     def full_cost(self, mineral: str, stage: str, unit_cost: float, year: int) -> float | None:
         """Worst-scenario cash cost: unit cost, plus feed at market price / yield at stages >= 2."""
@@ -121,10 +127,11 @@ class View:
         if self.order(mineral, stage) == 1 or previous is None:
             return unit_cost
         feed = [self.prices.get((mineral, previous["stage"], year, s)) for s in self.scenarios]
+        prices = [p for p in feed if p is not None]
         stage_yield = self.stages[mineral][stage]["yield"]
-        if not feed or None in feed or not stage_yield:
+        if not prices or len(prices) < len(feed) or not stage_yield:
             return None
-        return unit_cost + max(feed) / stage_yield
+        return unit_cost + max(prices) / stage_yield
 
     @cached_property
     def capacity_rows(self) -> dict[tuple, list[dict]]:
@@ -315,8 +322,9 @@ def check_periods(view: View, report: Report) -> None:
 
 def check_probabilities(view: View, report: Report) -> None:
     """Scenario probabilities sum to 1 within 1e-6."""
-    probabilities = list(view.scenarios.values())
-    if not probabilities or None in probabilities:
+    given = list(view.scenarios.values())
+    probabilities = [q for q in given if q is not None]
+    if not probabilities or len(probabilities) < len(given):
         return
     total = sum(probabilities)
     if abs(total - 1) > TOLERANCE:
@@ -537,8 +545,8 @@ def supplier_cost(view: View, r: dict, year: int) -> float | None:
 def check_contract_price(view: View, r: dict, years: list[int], report: Report) -> None:
     """Below unit cost: error at stage 1, warning later; below expected market: warning."""
     price, mineral, stage = r["contract_price_usd_per_t"], r["mineral"], r["stage"]
-    costs = {y: supplier_cost(view, r, y) for y in years}
-    below = [y for y, c in costs.items() if c is not None and price < c - TOLERANCE]
+    costs = {y: c for y in years if (c := supplier_cost(view, r, y)) is not None}
+    below = [y for y, c in costs.items() if price < c - TOLERANCE]
     if below:
         first_stage = view.order(mineral, stage) == 1
         message = (
@@ -554,8 +562,8 @@ def check_contract_price(view: View, r: dict, years: list[int], report: Report) 
                 r[ROW],
                 "contract_price_usd_per_t",
             )
-    expected = {y: view.expected_price(mineral, stage, y) for y in years}
-    cheap = [y for y, e in expected.items() if e is not None and price < e - TOLERANCE]
+    expected = {y: e for y in years if (e := view.expected_price(mineral, stage, y)) is not None}
+    cheap = [y for y, e in expected.items() if price < e - TOLERANCE]
     if cheap:
         report.warn(
             "OfftakeOptions",

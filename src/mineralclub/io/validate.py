@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import math
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import pandas as pd
@@ -195,10 +195,12 @@ def match_columns(spec: Sheet, frame: pd.DataFrame, report: Report) -> tuple[dic
             report_missing_column(spec, col, report)
             continue
         mapping[col.name] = source
-        sheet_letters[col.name] = letters.get(source)
+        if (letter := letters.get(source)) is not None:
+            sheet_letters[col.name] = letter
     extras = list(by_lower.values())
     for name in extras:
-        sheet_letters[name] = letters.get(name)
+        if (letter := letters.get(name)) is not None:
+            sheet_letters[name] = letter
         hint = suggest(str(name), [c.name for c in spec.columns if c.name not in mapping])
         message = f"unknown column {show(str(name))} is kept but not used{hint}"
         report.warn(spec.name, message, 1, name)
@@ -322,7 +324,7 @@ def control_character(text: str, names: bool) -> str | None:
     return next((ch for ch in text if unicodedata.category(ch) == "Cc" and ch not in allowed), None)
 
 
-CONVERTERS = {
+CONVERTERS: dict[str, Callable[[Any, Column], Any]] = {
     "number": to_number,
     "integer": to_whole,
     "year": to_year,

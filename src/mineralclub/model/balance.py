@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pyomo.environ as pyo
 
-from mineralclub.dataset import Dataset
+from mineralclub.dataset import Dataset, Producer
 from mineralclub.model.flows import imports
+from mineralclub.model.sets import Sets
 from mineralclub.model.supply import used
 
 
@@ -21,11 +22,12 @@ def add_balance(m: pyo.ConcreteModel, ds: Dataset) -> None:
         \text{untrusted pool: } \sum_{r \in s} yU_r + I_{k,s} + \sum_c o^P_{c,s}
             = \sum_{r' \in s+1} fU_{r'}
     """
-    S = m.sets
+    S: Sets = m.sets
     reg = m.reg
 
-    def at(k, s, t):
-        return S.producers_at.get((k, s, t), [])
+    def at(k: str, s: str | None, t: int) -> list[Producer]:
+        """The producers of (k, s) in t; none after the final stage (s None)."""
+        return [] if s is None else S.producers_at.get((k, s, t), [])
 
     def c_final_balance(m, k, t, w):
         r"""\sum_r (yT_r + yU_r) + \sum_c o^P_c + I + e - b + u = D_{k,t}"""

@@ -10,6 +10,6 @@ def floor_pay(strike: float, upside: float, price: float) -> float:
     return max(0.0, strike - price) - upside * max(0.0, price - strike)
 
 
-def floor_terms(ds: Dataset) -> dict:
+def floor_terms(ds: Dataset) -> dict[tuple[str, str, str], tuple[float, float]]:
     """{(k, s, level): (strike F, upside share s)} from FloorLevels."""
     return {r.key: (r.floor_usd_per_t, r.upside_share) for r in ds.floor_levels}

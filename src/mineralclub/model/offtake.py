@@ -37,8 +37,8 @@ def add_offtake(m: pyo.ConcreteModel, ds: Dataset) -> None:
     m.c_offtake_max = pyo.Constraint(S.offtake_member + S.offtake_partner, rule=c_offtake_max)
     for sup, k, s, t in S.offtake_member:
         var = m.o[sup, k, s, t]
-        m.reg.supported[((sup, k, s), t)].append(var)
-        m.reg.take_or_pay[((sup, k, s), t)].append(var)
+        m.reg.supported[(sup, k, s, t)].append(var)
+        m.reg.take_or_pay[(sup, k, s, t)].append(var)
         _register_cost(m, ds, sup, k, s, t, var)
     for c, k, s, t in S.offtake_partner:
         var = m.oP[c, k, s, t]

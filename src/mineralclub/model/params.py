@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pyomo.environ as pyo
 
-from mineralclub.dataset import Dataset
+from mineralclub.dataset import Dataset, Stock
 from mineralclub.model.floor_terms import floor_pay, floor_terms
 from mineralclub.model.sets import Sets
 from mineralclub.model.zone_params import zone_values
@@ -57,7 +57,7 @@ PARAMETRIC: dict[str, str | tuple[str, ...]] = {
     "available": VALUES,
     "mix": VALUES,
     "budget": VALUES,
-    "stock": ("initial", "max", "capacity_cost", "holding"),
+    "stock": ("initial_t", "max_t", "capacity_cost_usd_per_t", "holding_usd_per_t_yr"),
     "projects": ("capacity_t", "capex_musd", "support_share", "unit_cost", "min_contracted_share"),
     "country_rows": ("import_premium_usd_per_t", "import_premium_share"),
     "floor_levels": ("floor_usd_per_t", "upside_share"),
@@ -107,9 +107,9 @@ def param_values(ds: Dataset, S: Sets) -> dict[str, dict]:
     v["p_prob"] = {w: ds.prob[w] for w in ds.scenarios}
     v["p_weight"] = {t: ds.weight[t] for t in ds.periods}
     v["p_demand"] = {(k, t): ds.demand[(k, t)] for k in ds.minerals for t in ds.periods}
-    v["p_cap"] = {(*r, t): c for (r, t), c in ds.producer_cap.items()}
+    v["p_cap"] = dict(ds.producer_cap)
     v["p_cut"] = {key: producer_cut(ds, *key) for key in S.producer_tws}
-    v["p_viable"] = {(*r, t, w): float(x) for (r, t, w), x in ds.viable.items()}
+    v["p_viable"] = {key: float(x) for key, x in ds.viable.items()}
     v["p_mix"] = {key: ds.mix.get(key, 0.0) for key in S.export_keys}
     v["p_avail"] = {key: ds.available.get(key, 0.0) for key in S.export_keys}
     share = premium_shares(ds)
@@ -174,11 +174,9 @@ def _lever_values(ds: Dataset, S: Sets) -> dict:
     share = premium_shares(ds)
     floors = floor_terms(ds)
     levels = {key: f for key, (f, _s) in floors.items()}
-    worst = {
-        rt: max(ds.producer_cost[(rt[0], rt[1], w)] for w in ds.scenarios) for rt in ds.producer_cap
-    }
+    worst = {rt: max(ds.producer_cost[(*rt, w)] for w in ds.scenarios) for rt in ds.producer_cap}
     eligible = {
-        (o, k, s, lvl, t): float(levels[(k, s, lvl)] >= worst[((o, k, s), t)] - 1e-9)
+        (o, k, s, lvl, t): float(levels[(k, s, lvl)] >= worst[(o, k, s, t)] - 1e-9)
         for o, k, s, lvl, t in S.cover
     }
     terms = {r.key: (r.contract_price_usd_per_t, r.max_t_per_yr) for r in ds.offtake_options}
@@ -226,20 +224,22 @@ def contract_share(ds: Dataset, years: tuple, t: int) -> float:
 def _stock_values(ds: Dataset) -> dict:
     st = ds.stock
     return {
-        "p_stock_initial": {k: st[k]["initial"] for k in ds.minerals},
-        "p_stock_room": {
-            k: max(0.0, st[k]["max"] - st[k]["initial"])
-            if st[k]["max"] is not None
-            else BIG_STOCK_T
-            for k in ds.minerals
+        "p_stock_initial": {k: st[k].initial_t for k in ds.minerals},
+        "p_stock_room": {k: stock_room(st[k]) for k in ds.minerals},
+        "p_stock_capacity_cost": {
+            k: USD_TO_MUSD * st[k].capacity_cost_usd_per_t for k in ds.minerals
         },
-        "p_stock_capacity_cost": {k: USD_TO_MUSD * st[k]["capacity_cost"] for k in ds.minerals},
-        "p_stock_holding": {k: USD_TO_MUSD * st[k]["holding"] for k in ds.minerals},
+        "p_stock_holding": {k: USD_TO_MUSD * st[k].holding_usd_per_t_yr for k in ds.minerals},
         "p_book_price": {k: USD_TO_MUSD * book_price(ds, k) for k in ds.minerals},
         "p_stock_end_value": {
             k: USD_TO_MUSD * end_discount(ds) * book_price(ds, k) for k in ds.minerals
         },
     }
+
+
+def stock_room(stock: Stock) -> float:
+    """(S^max - S^0)^+: room to build stock above the initial level (a large bound when blank)."""
+    return BIG_STOCK_T if stock.max_t is None else max(0.0, stock.max_t - stock.initial_t)
 
 
 def end_discount(ds: Dataset) -> float:

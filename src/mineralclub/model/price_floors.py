@@ -59,7 +59,7 @@ def add_price_floors(m: pyo.ConcreteModel, ds: Dataset) -> None:
     m.c_cover_if_chosen = pyo.Constraint(S.cover if uniform else [], rule=c_cover_if_chosen)
     m.c_cover_per_contract = pyo.Constraint([] if uniform else S.cover, rule=c_cover_per_contract)
     for o, k, s, lvl, t in S.cover:
-        m.reg.supported[((o, k, s), t)].append(m.v[o, k, s, lvl, t])
+        m.reg.supported[(o, k, s, t)].append(m.v[o, k, s, lvl, t])
         for w in ds.scenarios:
             add_floor_term(
                 m, ds, (o, k, s, lvl, t, w), m.p_floor_pay[k, s, lvl, t, w] * m.v[o, k, s, lvl, t]
@@ -102,11 +102,9 @@ def add_support_limits(m: pyo.ConcreteModel, ds: Dataset) -> None:
 
     def c_support_within_capacity(m, o, k, s, t):
         r"""\sum_l v_{r,l,t} + o_{r,t} \le cap_{r,t}"""
-        return sum(m.reg.supported[((o, k, s), t)]) <= capacity_expr(m, ds, o, k, s, t)
+        return sum(m.reg.supported[(o, k, s, t)]) <= capacity_expr(m, ds, o, k, s, t)
 
-    m.c_support_within_capacity = pyo.Constraint(
-        [(*r, t) for r, t in keys], rule=c_support_within_capacity
-    )
+    m.c_support_within_capacity = pyo.Constraint(keys, rule=c_support_within_capacity)
     offline = m.sets.offline
     bank = (
         []
@@ -122,7 +120,7 @@ def add_support_limits(m: pyo.ConcreteModel, ds: Dataset) -> None:
 
     def c_bankability(m, o, k, s, t):
         r"""\sum_l v_{r,l,t} + o_{r,t} \ge \mu_p \, capacity_p \, x_p (every operating period)"""
-        supported = sum(m.reg.supported.get(((o, k, s), t), []))
+        supported = sum(m.reg.supported.get((o, k, s, t), []))
         return supported >= m.p_min_contract[o] * m.x[o]
 
     m.c_bankability = pyo.Constraint(bank, rule=c_bankability)

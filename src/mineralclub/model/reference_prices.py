@@ -28,6 +28,7 @@ from mineralclub.dataset import Dataset
 from mineralclub.model.flows import partner_offtake
 from mineralclub.model.price_floors import add_floor_term
 from mineralclub.model.registry import Cost
+from mineralclub.model.sets import Sets
 from mineralclub.model.supply import node, used
 
 NONE = ""  # the "no reference price" option of a stage in zone states
@@ -61,9 +62,9 @@ def add_reference_prices(m: pyo.ConcreteModel, ds: Dataset) -> None:
     _add_floor_offsets(m, ds)
 
 
-def ref_options(S) -> dict:
+def ref_options(S) -> dict[tuple[str, str], list[str]]:
     """{(k, s): ["", level, ...]}: the options of each stage that has reference levels."""
-    out = defaultdict(lambda: [NONE])
+    out: defaultdict[tuple[str, str], list[str]] = defaultdict(lambda: [NONE])
     for k, s, j in S.ref_levels:
         out[(k, s)].append(j)
     return dict(out)
@@ -173,7 +174,7 @@ def add_zone_transfers(m: pyo.ConcreteModel, ds: Dataset) -> None:
     the transfers of scenario w read the node of (t, w). A producer not online in w (delayed or
     failed, SPEC §4.14) uses nothing: it is left out of U^j.
     """
-    S = m.sets
+    S: Sets = m.sets
     tree = S.tree
     m.u_ref = pyo.Var(tree.on_nodes(S.zone_used_keys), within=pyo.NonNegativeReals)
     m.i_ref = pyo.Var(tree.on_nodes(S.zone_import_keys), within=pyo.NonNegativeReals)

@@ -116,8 +116,8 @@ class Registry:
 
     final_supply[k, t, w]        extra terms on the supply side of the final-stage balance
     untrusted_supply[k, s, t, w] extra terms in the untrusted pool of stage s < final
-    supported[r, t]              tonnes of producer r under floor or offtake (first stage)
-    take_or_pay[r, t]            tonnes producer r must deliver to the club (offtake)
+    supported[o, k, s, t]        tonnes of producer r = (o, k, s) under floor or offtake
+    take_or_pay[o, k, s, t]      tonnes producer r must deliver to the club (offtake)
     partner_offtake[c, k, s, t]  partner offtake tonnes (imports outside the export mix)
     outlay[t, w]                 undiscounted club outlay in period t, USD million per year
     viability[o, k, s, t, w]     viability of producer r as an expression of the zone state

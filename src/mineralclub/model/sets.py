@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from mineralclub.dataset import Dataset
+from mineralclub.dataset import Dataset, Producer
 from mineralclub.model.tree import Tree, build_tree
 from mineralclub.model.zone_sets import reference_levels, zone_sets
 
@@ -21,7 +21,7 @@ class Sets:
     producer_tws: tuple  # (owner, k, s, t, w)
     first_stage_pts: tuple  # (owner, k, s, t, w) at stage order 1
     later_stage_pts: tuple  # (owner, k, s, t, w) at stage order >= 2
-    producers_at: dict  # (k, s, t) -> [(owner, k, s)]
+    producers_at: dict[tuple[str, str, int], list[Producer]]  # (k, s, t) -> [(owner, k, s)]
     import_keys: tuple  # (k, s, t, w) with any non-member capacity
     suppliers_at: dict  # (k, s, t, w) -> [c]
     export_keys: tuple  # (c, k, s, t, w)
@@ -72,10 +72,10 @@ class Sets:
 
 
 def build_sets(ds: Dataset, baseline: bool = False) -> Sets:
-    producer_time = tuple(sorted((*r, t) for (r, t) in ds.producer_cap))
-    producers_at = defaultdict(list)
+    producer_time = tuple(sorted(ds.producer_cap))
+    producers_at: defaultdict[tuple[str, str, int], list[Producer]] = defaultdict(list)
     for o, k, s, t in producer_time:
-        producers_at[(k, s, t)].append((o, k, s))
+        producers_at[(k, s, t)].append(Producer(o, k, s))
     tws = tuple((*rt, w) for rt in producer_time for w in ds.scenarios)
     suppliers_at = defaultdict(list)
     for key in sorted(_nonmember_keys(ds)):
@@ -167,7 +167,7 @@ def _sets(
         candidates=tuple(p for p, pr in ds.projects.items() if not pr.committed),
         budget_years=() if baseline else tuple(ds.budget),
         target_names=() if baseline else tuple(r.target for r in ds.targets),
-        bounded_stock=tuple(k for k in ds.minerals if ds.stock[k]["max"] is not None),
+        bounded_stock=tuple(k for k in ds.minerals if ds.stock[k].max_t is not None),
         release_keys=tuple(key for key in _kt_w(ds) if key in ds.disrupted),
         risk=float(ds.settings.get("objective_risk_weight") or 0.0) > 0,
         yields=tuple(sorted(ds.yield_.items())),
@@ -266,6 +266,6 @@ def _offtake(ds: Dataset, nonmember_keys: set) -> tuple:
             if sup in partners:
                 if (sup, k, s, t) in nonmember_keys:
                     partner.append((sup, k, s, t))
-            elif ((sup, k, s), t) in ds.producer_cap:
+            elif (sup, k, s, t) in ds.producer_cap:
                 member.append((sup, k, s, t))
     return tuple(sorted(options)), tuple(sorted(member)), tuple(sorted(partner))

@@ -87,7 +87,7 @@ def _add_production_limits(m, ds: Dataset) -> None:
         A producer that is not market-viable (full cash cost above the price) produces only its
         supported volume. Under reference prices viable_{r,t,w} = \sum_{j,j'} \nu^{j,j'} W_{j,j'}
         (viability at the zone state, see reference_prices)."""
-        supported = sum(m.reg.supported.get(((o, k, s), t), []))
+        supported = sum(m.reg.supported.get((o, k, s, t), []))
         viable = m.reg.viability.get((o, k, s, t, w), m.p_viable[o, k, s, t, w])
         return output(m, ds, o, k, s, t, w) - supported <= viable * m.p_cap[o, k, s, t]
 
@@ -107,7 +107,7 @@ def _add_use(m, ds: Dataset) -> None:
     def c_take_or_pay(m, o, k, s, t, w):
         r"""yT + yU \ge o_{r,t} - cut_{r,t,n} \, cap_{r,t}: contracted output is delivered to the
         club, up to what a disruption leaves (nothing where the project is not online)."""
-        contracted = m.reg.take_or_pay.get(((o, k, s), t))
+        contracted = m.reg.take_or_pay.get((o, k, s, t))
         if not contracted or (o, t, w) in m.sets.offline:
             return pyo.Constraint.Skip
         lost = m.p_cut[o, k, s, t, w] * capacity_expr(m, ds, o, k, s, t)

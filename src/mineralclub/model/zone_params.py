@@ -51,9 +51,9 @@ def zone_values(ds: Dataset, S) -> dict:
             offset[(k, s, lvl, j, t, w)] = USD_TO_MUSD * (
                 floor_pay(f, share, zone) - floor_pay(f, share, p)
             )
-    used_max = defaultdict(float)
-    for (r, t), cap in ds.producer_cap.items():
-        used_max[(r[1], r[2], t)] += cap
+    used_max: defaultdict[tuple[str, str, int], float] = defaultdict(float)
+    for (_o, k, s, t), cap in ds.producer_cap.items():
+        used_max[(k, s, t)] += cap
     partners = set(ds.partners)
     return {
         "p_reference": levels,
@@ -92,7 +92,7 @@ def _zone_viable(ds: Dataset, S, levels: dict) -> dict:
     for o, k, s, t, w in S.zone_viability_keys:
         prev = ds.prev_stage(k, s)
         p = ds.price[(k, s, t, w)]
-        cost = ds.producer_cost[((o, k, s), t, w)]
+        cost = ds.producer_cost[(o, k, s, t, w)]
         for j, jp in states[(k, s)]:
             zone = max(p, levels[(k, s, j)]) if j != NONE else p
             feed = 0.0

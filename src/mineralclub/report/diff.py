@@ -48,7 +48,7 @@ class Diff:
         return self.changed_rows == 0
 
     def overview(self) -> pd.DataFrame:
-        rows = [
+        rows: list[tuple[str, object]] = [
             ("run_a", str(self.a)),
             ("run_b", str(self.b)),
             ("same_inputs", "unknown" if self.same_inputs is None else self.same_inputs),
@@ -109,8 +109,10 @@ def keyed(df: pd.DataFrame | None) -> dict:
 # --- inputs -------------------------------------------------------------------------------------
 
 
-def compare_inputs(info_a: dict, info_b: dict, notes: list[str]) -> tuple[pd.DataFrame, bool]:
-    """Changed input cells, and whether the inputs are the same (by digest)."""
+def compare_inputs(
+    info_a: dict, info_b: dict, notes: list[str]
+) -> tuple[pd.DataFrame, bool | None]:
+    """Changed input cells, and whether the inputs are the same (by digest; None: unknown)."""
     sha_a, sha_b = info_a.get("input_sha256"), info_b.get("input_sha256")
     if blank(sha_a) or blank(sha_b):
         notes.append("a run records no input digest; inputs not compared")

@@ -473,7 +473,7 @@ def largest_part(row: pd.Series) -> str:
     parts = {k: v for k, v in parts.items() if not math.isnan(v) and v > 0}
     if not parts:
         return ""
-    name = max(parts, key=parts.get)
+    name = max(parts, key=lambda k: parts[k])
     return f", mostly {name} ({money(parts[name])})"
 
 

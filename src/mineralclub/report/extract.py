@@ -305,12 +305,12 @@ def projects_table(m, ds: Dataset) -> pd.DataFrame:
 
 
 def expected_terms(m, ds: Dataset, category: Cost) -> dict[tuple, float]:
-    """{(item, period): expected value} of the registered terms of a category: the very terms
+    """{(*item, period): expected value} of the registered terms of a category: the very terms
     the objective sums, probability-weighted (first-stage terms count once)."""
     out: dict[tuple, float] = defaultdict(float)
     for term in m.reg.terms(category):
         prob = 1.0 if term.scenario is None else pyo.value(m.p_prob[term.scenario])
-        out[(term.item, term.period)] += prob * pyo.value(term.expr)
+        out[(*term.item, term.period)] += prob * pyo.value(term.expr)
     return out
 
 
@@ -340,7 +340,7 @@ def floors_table(m, ds: Dataset) -> pd.DataFrame:
                 floor_usd_per_t=pyo.value(m.p_floor[k, s, lvl]),
                 year=t,
                 covered_t=v,
-                expected_payout_musd=_clean(payout.get(((k, s, lvl), t), 0.0)),
+                expected_payout_musd=_clean(payout.get((k, s, lvl, t), 0.0)),
                 upside_share=upside.get((k, s, lvl), 0.0),
             )
         )
@@ -373,7 +373,7 @@ def offtake_table(m, ds: Dataset) -> pd.DataFrame:
                     stage=s,
                     year=t,
                     volume_t=v,
-                    expected_cost_musd=cost.get(((sup, k, s), t), 0.0),
+                    expected_cost_musd=cost.get((sup, k, s, t), 0.0),
                 )
             )
     cols = ["supplier", "mineral", "stage", "year", "volume_t", "expected_cost_musd"]

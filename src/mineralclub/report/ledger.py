@@ -138,7 +138,7 @@ def demand_shares(countries: Iterable[Country], cost: dict[str, float]) -> dict[
     """Members' shares of club demand: Countries.demand_share, blank = the member's cost share;
     normalised to sum 1 (SPEC §4.13; also the coalition's demand scaling)."""
     given = {c.country: c.demand_share for c in countries if c.member}
-    raw = {c: cost[c] if given.get(c) is None else given[c] for c in cost}
+    raw = {c: cost[c] if (share := given.get(c)) is None else share for c in cost}
     total = sum(raw.values())
     return {c: v / total for c, v in raw.items()} if total > 0 else dict(cost)
 

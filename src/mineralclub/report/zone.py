@@ -69,7 +69,7 @@ def chosen_levels(m) -> dict:
 def reference_table(m, ds: Dataset) -> pd.DataFrame:
     """One row per candidate level and period: whether it is chosen and its expected transfers
     (zero when not chosen)."""
-    amounts = defaultdict(float)
+    amounts: defaultdict[tuple, float] = defaultdict(float)
     for (kind, _owner, k, s, j, t), value in zone_amounts(m, ds).items():
         amounts[(kind, k, s, j, t)] += value
     chosen = chosen_levels(m)
