@@ -79,15 +79,19 @@ def test_template_command(tmp_path):
 def fake_pipeline(monkeypatch):
     calls = []
 
-    def solve_command(workbook, out, json_output, time_limit, mip_gap, write_model, figures=False):
+    def solve_command(
+        workbook, out, json_output, time_limit, mip_gap, write_model, figures=False, verbose=False
+    ):
         calls.append((workbook, out, json_output, time_limit, mip_gap, write_model))
         module.figures.append(figures)
+        module.verbose.append(verbose)
         return 3
 
-    module = types.ModuleType("mineralclub.pipeline")
+    module = types.ModuleType("mineralclub.cli_solve")
     module.solve_command = solve_command
     module.figures = []
-    monkeypatch.setitem(sys.modules, "mineralclub.pipeline", module)
+    module.verbose = []
+    monkeypatch.setitem(sys.modules, "mineralclub.cli_solve", module)
     return calls
 
 
@@ -120,7 +124,13 @@ def test_solve_passes_options_and_returns_the_exit_code(fake_pipeline, tmp_path)
 
 def test_solve_passes_figures(fake_pipeline):
     assert runner.invoke(app, ["solve", "w.xlsx", "--figures"]).exit_code == 3
-    assert sys.modules["mineralclub.pipeline"].figures == [True]
+    assert sys.modules["mineralclub.cli_solve"].figures == [True]
+
+
+def test_solve_passes_verbose(fake_pipeline):
+    assert runner.invoke(app, ["solve", "w.xlsx", "-v"]).exit_code == 3
+    assert runner.invoke(app, ["solve", "w.xlsx"]).exit_code == 3
+    assert sys.modules["mineralclub.cli_solve"].verbose == [True, False]
 
 
 def test_solve_defaults_to_the_bundled_base_case(fake_pipeline):

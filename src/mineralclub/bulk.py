@@ -30,6 +30,9 @@ from pyomo.common.tee import capture_output
 from pyomo.contrib.solver.common.results import SolutionStatus, TerminationCondition
 from pyomo.repn.standard_repn import generate_standard_repn
 
+from mineralclub.progress import Progress
+from mineralclub.solver_progress import watch
+
 INF = highspy.kHighsInf
 _MS = highspy.HighsModelStatus
 TERMINATION = {
@@ -91,6 +94,8 @@ class Config:
     time_limit: float | None = None
     threads: int | None = None
     solver_options: dict = field(default_factory=dict)
+    progress: Progress | None = None  # told of HiGHS' incumbents, bounds and log while it runs
+    model: str = "plan"  # the name `progress` is given for this model
 
 
 class Loader:
@@ -324,7 +329,8 @@ class BulkHighs:
                 Loader(self),
             )
         self._options()
-        self.h.run()
+        with watch(self.h, self.config.model, self.config.progress):
+            self.h.run()
         seconds = self.h.getRunTime()
         self.highs_seconds += seconds
         return self._results(seconds)
@@ -380,7 +386,8 @@ class BulkHighs:
                 h.changeColsBounds(n, ints, fixed, fixed)
             h.clearSolver()  # from scratch, as a fresh instance would
             self._options()
-            h.run()
+            with watch(h, self.config.model, self.config.progress):
+                h.run()
             self.highs_seconds += h.getRunTime()
             if h.getModelStatus() != _MS.kOptimal:
                 return None

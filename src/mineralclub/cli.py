@@ -6,6 +6,7 @@ plan in time. Messages go to standard error; ``solve --json`` prints one object 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -148,8 +149,13 @@ def solve_command(
     figures: bool = typer.Option(
         False, "--figures", help="Also write the charts as PNG files beside the workbook."
     ),
+    verbose: bool = typer.Option(
+        False, "--verbose", "-v", help="Also print HiGHS' own solver log on standard error."
+    ),
 ) -> None:
     """Solve a workbook: the cheapest mix of levers that meets the targets in every scenario.
+
+    Standard error shows each step's time, and HiGHS' incumbent, bound and gap (not with --json).
 
     Exit codes: 0 ok, 2 bad input, 3 infeasible targets or budget, 4 solver failure.
     """
@@ -168,6 +174,7 @@ def solve_command(
         mip_gap,
         write_model,
         figures=figures,
+        verbose=verbose,
     )
     raise typer.Exit(int(code))
 
@@ -180,12 +187,13 @@ def main() -> None:
     run_interruptible(app)
 
 
-def load_pipeline():
-    """``mineralclub.pipeline.solve_command``, imported only when a solve is asked for."""
+def load_pipeline() -> Callable[..., int]:
+    """``mineralclub.cli_solve.solve_command``, imported only when a solve is asked for (it
+    imports the solver pipeline: Pyomo, HiGHS, pandas)."""
     try:
-        from mineralclub.pipeline import solve_command as run
+        from mineralclub.cli_solve import solve_command as run
     except ModuleNotFoundError as exc:
-        if exc.name != "mineralclub.pipeline":
+        if exc.name not in ("mineralclub.cli_solve", "mineralclub.pipeline"):
             raise
         typer.echo("error: the solver pipeline is not installed in this version", err=True)
         raise typer.Exit(EXIT_SOLVER) from None

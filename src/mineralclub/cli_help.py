@@ -7,6 +7,8 @@ no value and an argument is named in the usage line, so both are shown without a
 
 from __future__ import annotations
 
+from typing import Any
+
 from typer.core import TyperArgument, TyperOption
 
 
@@ -14,15 +16,16 @@ def plain_flags() -> None:
     """Show no type for flags and for arguments in ``--help`` (idempotent)."""
     if getattr(TyperOption, "_mineralclub_plain", False):
         return
-    option_type, argument_type = TyperOption.display_type_rich, TyperArgument.display_type_rich
+    option_type = TyperOption.display_type_rich
 
-    def option(self, ctx):
+    def option(self: TyperOption, ctx: Any) -> str | None:
         return None if self.is_flag else option_type(self, ctx)
 
-    def argument(self, ctx):
+    def argument(self: TyperArgument, ctx: Any) -> str | None:
         return self.metavar if self.metavar is not None else None
 
-    TyperOption.display_type_rich = option
-    TyperArgument.display_type_rich = argument
-    TyperOption._mineralclub_plain = True
-    del argument_type
+    # typer has no hook for this; patching the class is the documented way round (setattr,
+    # because mypy rightly forbids assigning to a method)
+    setattr(TyperOption, "display_type_rich", option)  # noqa: B010
+    setattr(TyperArgument, "display_type_rich", argument)  # noqa: B010
+    setattr(TyperOption, "_mineralclub_plain", True)  # noqa: B010

@@ -1,4 +1,9 @@
-"""read -> validate -> build -> solve -> extract -> write: the one place the stages chain."""
+"""read -> validate -> build -> solve -> extract -> write: the one place the stages chain.
+
+The pipeline returns a :class:`RunResult` and never prints: each step is reported to a
+:class:`mineralclub.progress.Progress`, and the command line (:mod:`mineralclub.cli_solve`)
+decides what to show, what to print and which exit code ends the run.
+"""
 
 from __future__ import annotations
 
@@ -8,25 +13,22 @@ import json
 import math
 import os
 import platform
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pyomo.environ as pyo
-from rich.console import Console
 
 from mineralclub import __version__
 from mineralclub.dataset import Dataset, build_dataset
-from mineralclub.exit_codes import EXIT_INFEASIBLE, EXIT_INPUT, EXIT_OK, EXIT_SOLVER
-from mineralclub.io.messages import capped_lines
-from mineralclub.io.paths import model_file_problem
 from mineralclub.io.read_workbook import read_workbook
-from mineralclub.io.tables import InputError, Tables
+from mineralclub.io.tables import Tables
 from mineralclub.io.validate import validate
 from mineralclub.marginal import marginal_costs
 from mineralclub.model.budget import outlay_expr
 from mineralclub.model.tree import tree_rows, tree_summary
+from mineralclub.progress import QUIET, Progress, step
 from mineralclub.report import extract as R
 from mineralclub.report.headline import headline_keys
 from mineralclub.report.ledger import ledger_table
@@ -36,6 +38,7 @@ from mineralclub.solve import (
     FAILED,
     INFEASIBLE,
     SolveOptions,
+    SolveOutcome,
     SolverFailure,
     solve_plan_and_baseline,
 )
@@ -44,20 +47,16 @@ from mineralclub.units import HHI_RELATIVE_TOL
 
 @dataclass
 class RunResult:
+    """A finished run: status (OPTIMAL, TIME_LIMIT, INFEASIBLE or FAILED), the Summary as a
+    dict, every results table, the files written and the messages (warnings, unmet targets)
+    for the user."""
+
     status: str
-    summary: dict
+    summary: dict[str, Any]
     tables: dict[str, pd.DataFrame]
     results_path: Path | None = None
     messages: list[str] = field(default_factory=list)
     figures: list[Path] = field(default_factory=list)
-
-    @property
-    def exit_code(self) -> int:
-        if self.status == INFEASIBLE:
-            return EXIT_INFEASIBLE
-        if self.status == FAILED:
-            return EXIT_SOLVER
-        return EXIT_OK
 
 
 def load_tables(path: Path) -> Tables:
@@ -72,17 +71,28 @@ def sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def _quiet(_message: str) -> None:
-    pass
-
-
-def solve_dataset(ds: Dataset, opts: SolveOptions, progress=_quiet) -> RunResult:
-    """Solve plan and baseline and pull every results table (no I/O). `progress(message)` is
-    told each step (the CLI shows it as a spinner on standard error)."""
+def solve_dataset(ds: Dataset, opts: SolveOptions, progress: Progress = QUIET) -> RunResult:
+    """Solve plan and baseline and pull every results table (no I/O). `progress` is told the
+    steps build, solve, baseline, marginal costs and results."""
     started = dt.datetime.now(dt.UTC)
-    progress("Building and solving the plan and the baseline (every lever off)")
-    plan, base = solve_plan_and_baseline(ds, opts)
-    progress("Reading the results")
+    plan, base = solve_plan_and_baseline(ds, opts, progress=progress)
+    with step(progress, "marginal costs"):
+        marginal = (
+            marginal_costs(plan.model, ds, opts, plan.solver) if plan.status != INFEASIBLE else {}
+        )
+    with step(progress, "results"):
+        return _results(ds, opts, plan, base, marginal, started)
+
+
+def _results(
+    ds: Dataset,
+    opts: SolveOptions,
+    plan: SolveOutcome,
+    base: SolveOutcome,
+    marginal: dict,
+    started: dt.datetime,
+) -> RunResult:
+    """Every results table of the solved plan and baseline (marginal costs already known)."""
     m = plan.model
     fl, bfl = R.read_flows(m, ds), R.read_flows(base.model, ds)
     conc = R.concentration_table(
@@ -95,8 +105,6 @@ def solve_dataset(ds: Dataset, opts: SolveOptions, progress=_quiet) -> RunResult
         plan.gap,
         R.summary_dict(base.model, ds, base.status, base.gap, math.nan)["objective_musd"],
     )
-    progress("Marginal costs of the targets")
-    marginal = marginal_costs(m, ds, opts, plan.solver) if plan.status != INFEASIBLE else {}
     targets = R.targets_table(m, ds, marginal)
     summary = headline_keys(summary, targets)
     tables = {
@@ -178,15 +186,22 @@ def infeasibility_messages(targets: pd.DataFrame, m) -> list[str]:
 
 
 def run(
-    path: Path, out_dir: Path, opts: SolveOptions, figures: bool = False, progress=_quiet
+    path: Path,
+    out_dir: Path,
+    opts: SolveOptions,
+    figures: bool = False,
+    progress: Progress = QUIET,
 ) -> RunResult:
     """Read, validate, solve and write the results workbook (and with `figures` its charts as
-    PNG files beside it). Raises InputError on bad input."""
+    PNG files beside it). Raises InputError on bad input. `progress` is told every step: read,
+    validate, build, solve, baseline, marginal costs, results, write (and figures)."""
     path = Path(path)
-    progress(f"Reading and validating {path.name}")
-    tables = load_tables(path)
-    digest = sha256(path)
-    ds = build_dataset(tables)
+    with step(progress, "read"):
+        raw = read_workbook(path)
+        digest = sha256(path)
+    with step(progress, "validate"):
+        tables = validate(raw)
+        ds = build_dataset(tables)
     warnings = [warning_text(p) for p in tables.warnings]
     try:
         result = solve_dataset(ds, opts, progress)
@@ -201,16 +216,17 @@ def run(
     )
     result.tables["RunInfo"] = pd.concat([result.tables["RunInfo"], extra], ignore_index=True)
     target = Path(out_dir) / f"{path.stem}_results.xlsx"
-    progress(f"Writing {target}")
-    result.results_path = write_results(target, result.tables)
+    with step(progress, "write"):
+        result.results_path = write_results(target, result.tables)
     if figures:
         from mineralclub.report.figures import write_figures
 
-        result.figures = write_figures(result.tables, result.results_path)
+        with step(progress, "figures"):
+            result.figures = write_figures(result.tables, result.results_path)
     return result
 
 
-def output_problem(out: Path, write_model) -> str | None:
+def output_problem(out: Path, write_model: Path | str | None) -> str | None:
     """Check before solving, without creating anything, that the results folder and the
     --write-model folder can be written, so a long solve is not lost to a bad path."""
     targets = [out] + ([Path(write_model).parent] if write_model else [])
@@ -225,13 +241,13 @@ def output_problem(out: Path, write_model) -> str | None:
     return None
 
 
-def warning_text(problem) -> str:
+def warning_text(problem: object) -> str:
     """`Sheet!Cell: warning: message`, as `validate` prints it."""
     where, _, message = str(problem).partition(": ")
     return f"{where}: warning: {message}"
 
 
-def _opts(opts: SolveOptions) -> dict:
+def _opts(opts: SolveOptions) -> dict[str, Any]:
     return {k: v for k, v in opts.__dict__.items() if v is not None}
 
 
@@ -243,79 +259,3 @@ def _highs_version() -> str:
         return f"{h.versionMajor()}.{h.versionMinor()}.{h.versionPatch()}"
     except Exception:  # pragma: no cover - version is informative only
         return "unknown"
-
-
-def json_payload(result: RunResult) -> dict:
-    def rows(name):
-        df = result.tables.get(name)
-        if df is None:
-            return []
-        return json.loads(df.to_json(orient="records", date_format="iso"))
-
-    stock = result.tables.get("Stockpile")
-    stock_rows = (
-        stock.groupby("mineral", as_index=False)["capacity_t"].first().to_dict("records")
-        if stock is not None
-        else []
-    )
-    return {
-        "status": result.status,
-        "summary": _jsonable(result.summary),
-        "projects": rows("Projects"),
-        "price_floors": rows("PriceFloors"),
-        "offtake": rows("Offtake"),
-        "stockpile": stock_rows,
-        "targets": rows("Targets"),
-        "results_path": str(result.results_path) if result.results_path else None,
-        "messages": result.messages,
-    }
-
-
-def _jsonable(d: dict) -> dict:
-    return {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in d.items()}
-
-
-def solve_command(
-    workbook, out, json_output: bool, time_limit, mip_gap, write_model, figures: bool = False
-) -> int:
-    """The `mineralclub solve` command: returns the exit code (SPEC §8)."""
-    opts = SolveOptions(
-        mip_gap=mip_gap,
-        time_limit=time_limit,
-        write_model=str(write_model) if write_model else None,
-    )
-    err = sys.stderr
-    problem = model_file_problem(workbook, write_model) or output_problem(Path(out), write_model)
-    if problem:
-        print(problem, file=err)
-        return EXIT_INPUT
-    try:
-        with Console(stderr=True).status("Starting") as status:
-            result = run(
-                Path(workbook),
-                Path(out),
-                opts,
-                figures=figures,
-                progress=lambda message: status.update(message),
-            )
-    except InputError as exc:
-        print("\n".join(capped_lines(exc.problems)), file=err)
-        print(f"{len(exc.problems)} problem(s) in {workbook}; nothing was solved.", file=err)
-        return EXIT_INPUT
-    except OSError as exc:
-        print(f"cannot read {workbook} or write the results: {exc}", file=err)
-        return EXIT_INPUT
-    for msg in result.messages:
-        print(msg, file=err)
-    for png in result.figures:
-        print(f"figure: {png}", file=err)
-    if json_output:
-        print(json.dumps(json_payload(result), default=str))
-    elif result.summary.get("objective_musd") is not None and result.status != FAILED:
-        s = result.summary
-        print(
-            f"{s['status']}: objective {s['objective_musd']:,.2f} USD million "
-            f"(baseline {s['baseline_objective_musd']:,.2f}); results: {result.results_path}",
-            file=err,
-        )
-    return result.exit_code

@@ -16,6 +16,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pyomo.environ as pyo
 from pyomo.contrib.solver.common.factory import SolverFactory
@@ -26,6 +27,7 @@ from mineralclub.dataset import Dataset
 from mineralclub.interrupt import raise_if_pending
 from mineralclub.model.build import BuildOptions, build_model
 from mineralclub.model.hhi import cut_loop as hhi_cut_loop
+from mineralclub.progress import QUIET, Progress, step
 
 OPTIMAL, TIME_LIMIT, INFEASIBLE, FAILED = "OPTIMAL", "TIME_LIMIT", "INFEASIBLE", "FAILED"
 
@@ -60,15 +62,22 @@ class SolveOutcome:
     hhi_rounds: int = 0
     hhi_cuts: int = 0
     extra: dict = field(default_factory=dict)
-    solver: object = None  # the solver holding the model (BulkHighs: re-solved for duals)
+    solver: Any = None  # the solver holding the model (BulkHighs: re-solved for duals)
     highs_seconds: float = math.nan  # HiGHS' own run time (bulk solves)
 
 
-def make_solver(ds: Dataset, opts: SolveOptions, bulk: bool = False):
+def make_solver(
+    ds: Dataset,
+    opts: SolveOptions,
+    bulk: bool = False,
+    progress: Progress | None = None,
+    model: str = "plan",
+):
     """A HiGHS solver with the run's options: `BulkHighs` (one-shot, `bulk`) or Pyomo's
-    persistent interface."""
+    persistent interface. A `BulkHighs` tells `progress` how the solve of `model` goes."""
+    cfg: Any
     if bulk:
-        cfg = Config()
+        cfg = Config(progress=progress, model=model)
     else:
         solver = SolverFactory("highs")
         cfg = solver.config
@@ -88,10 +97,10 @@ def make_solver(ds: Dataset, opts: SolveOptions, bulk: bool = False):
     return BulkHighs(cfg) if bulk else solver
 
 
-def highs_options(settings: dict) -> dict:
+def highs_options(settings: dict) -> dict[str, Any]:
     """HiGHS options from the Settings keys solver_presolve, solver_rins and
     solver_heuristic_effort (blank = the schema default)."""
-    out = {}
+    out: dict[str, Any] = {}
     presolve = settings.get("solver_presolve")
     if presolve:
         out["presolve"] = str(presolve)
@@ -142,21 +151,27 @@ def relative_gap(objective: float, bound: float | None) -> float | None:
     return abs(objective - bound) / max(1e-9, abs(objective))
 
 
-def solve_plan(ds: Dataset, opts: SolveOptions, cut_loop=hhi_cut_loop) -> SolveOutcome:
+def solve_plan(
+    ds: Dataset, opts: SolveOptions, cut_loop=hhi_cut_loop, progress: Progress = QUIET
+) -> SolveOutcome:
     """Build and solve the plan; on infeasibility diagnose with the elastic re-solve.
 
-    `cut_loop(m, solver, run)` (the HHI cutting planes) re-solves until every HHI is exact."""
+    `cut_loop(m, solver, run)` (the HHI cutting planes) re-solves until every HHI is exact.
+    `progress` is told the steps build, solve (and elastic) and HiGHS' incumbents."""
     t0 = time.perf_counter()
-    m = build_model(ds, BuildOptions(fixed_params=True))
-    build_s = time.perf_counter() - t0
-    if opts.write_model:
-        write_model(m, opts.write_model)
-    solver = make_solver(ds, opts, bulk=True)
+    with step(progress, "build"):
+        m = build_model(ds, BuildOptions(fixed_params=True))
+        build_s = time.perf_counter() - t0
+        if opts.write_model:
+            write_model(m, opts.write_model)
+    solver = make_solver(ds, opts, bulk=True, progress=progress)
     t1 = time.perf_counter()
-    status, term, obj, bound = _solve_with_cuts(solver, m, cut_loop)
+    with step(progress, "solve", "plan"):
+        status, term, obj, bound = _solve_with_cuts(solver, m, cut_loop)
     elastic = False
     if status == INFEASIBLE:
-        m, status, term, obj, bound, solver = solve_elastic(ds, opts, cut_loop)
+        with step(progress, "elastic", "plan (elastic)"):
+            m, status, term, obj, bound, solver = solve_elastic(ds, opts, cut_loop, progress)
         elastic = True
     out = SolveOutcome(
         m,
@@ -182,14 +197,16 @@ def _solve_with_cuts(solver, m, cut_loop):
     return cut_loop(m, solver, run_solver)
 
 
-def solve_elastic(ds: Dataset, opts: SolveOptions, cut_loop=hhi_cut_loop):
+def solve_elastic(
+    ds: Dataset, opts: SolveOptions, cut_loop=hhi_cut_loop, progress: Progress | None = None
+):
     """Two-phase elastic re-solve: (1) minimise the probability-weighted relative violation of
     every hard target instance and budget row; (2) with that violation held, minimise cost."""
     m = build_model(ds, BuildOptions(elastic=True, fixed_params=True))
     phase1 = elastic_violation(m, ds)
     m.obj.deactivate()
     m.obj_elastic = pyo.Objective(expr=phase1, sense=pyo.minimize)
-    solver = make_solver(ds, opts, bulk=True)
+    solver = make_solver(ds, opts, bulk=True, progress=progress, model="plan (elastic)")
     status, term, best, _ = _solve_with_cuts(solver, m, cut_loop)
     if status == INFEASIBLE:
         raise SolverFailure("the elastic model is infeasible: check the input data", term)
@@ -226,9 +243,10 @@ def elastic_violation(m, ds: Dataset):
     return expr
 
 
-def solve_baseline(ds: Dataset, opts: SolveOptions) -> SolveOutcome:
+def solve_baseline(ds: Dataset, opts: SolveOptions, progress: Progress = QUIET) -> SolveOutcome:
     """The 'before' run: candidates off, committed on, no floors, offtake, new stock, targets or
-    budget; same scenarios."""
+    budget; same scenarios. `progress` is told the step baseline (build and solve)."""
+    progress.start("baseline", "baseline")
     t0 = time.perf_counter()
     m = build_model(ds, BuildOptions(baseline=True, fixed_params=True))
     build_s = time.perf_counter() - t0
@@ -236,9 +254,12 @@ def solve_baseline(ds: Dataset, opts: SolveOptions) -> SolveOutcome:
         ds,
         SolveOptions(mip_gap=opts.mip_gap, time_limit=opts.time_limit, threads=opts.threads),
         bulk=True,
+        progress=progress,
+        model="baseline",
     )
     t1 = time.perf_counter()
     status, term, obj, bound = run_solver(solver, m)
+    progress.finish("baseline")
     if status == INFEASIBLE:
         raise SolverFailure("the baseline (no levers) is infeasible: check the input data", term)
     return SolveOutcome(
@@ -263,21 +284,25 @@ def spare_core(ds: Dataset, opts: SolveOptions) -> bool:
 
 
 def solve_plan_and_baseline(
-    ds: Dataset, opts: SolveOptions, concurrent: bool | None = None, cut_loop=hhi_cut_loop
+    ds: Dataset,
+    opts: SolveOptions,
+    concurrent: bool | None = None,
+    cut_loop=hhi_cut_loop,
+    progress: Progress = QUIET,
 ) -> tuple[SolveOutcome, SolveOutcome]:
     """The plan and the baseline. With a spare core (`spare_core`, or `concurrent`) the baseline
     is built and solved in a second thread: HiGHS releases the GIL while it runs, so the
     baseline overlaps the plan's solve. The two models share nothing but the read-only dataset;
-    the results do not depend on the overlap."""
+    the results do not depend on the overlap. `progress` hears from both threads."""
     if concurrent is None:
         concurrent = spare_core(ds, opts)
     if not concurrent:
-        return solve_plan(ds, opts, cut_loop), solve_baseline(ds, opts)
+        return solve_plan(ds, opts, cut_loop, progress), solve_baseline(ds, opts, progress)
     new_highs()  # HiGHS' banner is swallowed once, before two threads start
     use_threads(make_solver(ds, opts, bulk=True).config.threads)  # and its scheduler sized
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="baseline") as pool:
-        baseline = pool.submit(solve_baseline, ds, opts)
-        plan = solve_plan(ds, opts, cut_loop)
+        baseline = pool.submit(solve_baseline, ds, opts, progress)
+        plan = solve_plan(ds, opts, cut_loop, progress)
         return plan, baseline.result()
 
 

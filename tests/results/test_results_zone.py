@@ -70,3 +70,29 @@ def test_diff_shows_the_switch_from_reference_price_to_floor(runs):
     cost = d.sections["Cost"].set_index("key")
     assert cost.loc["consumer_cost_musd", "a"] == pytest.approx(0.020)
     assert cost.loc["consumer_cost_musd", "b"] == pytest.approx(0.0, abs=1e-12)
+
+
+def test_cost_by_lever_chart_has_the_zone_levy_and_transfers(runs):
+    """The reference price 1,200 against a market price of 1,000 USD/t: consumers pay 200 USD/t
+    more on 100 t (0.020 USD million), A's 40 t gain 0.008 and the levy on B's 60 t brings in
+    0.012. The chart shows the levy as a negative cost (-0.012) and the transfers as the
+    objective weighs them (1 x 0.020 - 1 x 0.008 = 0.012); the bars sum to the fiscal cost plus
+    the weighted transfers. Without a zone there are no zone bars (ban_run's chart test)."""
+    from test_results_charts import cat_ref, cells, charts_by_title, val_ref
+
+    result = runs["even"]
+    s = result.summary
+    assert (s["consumer_cost_musd"], s["producer_gain_musd"]) == pytest.approx((0.020, 0.008))
+    book = openpyxl.load_workbook(result.results_path)
+    (series,) = charts_by_title(book)["Expected cost by lever (USD million)"].series
+    bars = dict(zip(cells(book, cat_ref(series)), cells(book, val_ref(series)), strict=True))
+    assert bars == {
+        "Project support": pytest.approx(0.0),
+        "Price floors": pytest.approx(0.0),
+        "Offtake": pytest.approx(0.0),
+        "Stockpiles": pytest.approx(0.0),
+        "Trade-zone levy": pytest.approx(-0.012),
+        "Reference-price transfers": pytest.approx(0.012),
+    }
+    total = s["fiscal_cost_musd"] + s["weighted_transfers_musd"]
+    assert sum(bars.values()) == pytest.approx(total, abs=1e-12)

@@ -35,6 +35,14 @@ BEYOND_LEVERS = {
     "target_penalty_musd": "Target penalties",
     "risk_musd": "Risk (CVaR)",
 }
+# The trade zone's parts of the objective (SPEC §4.12-4.13), charted with the levers when the
+# run uses the zone: the levy the club collects (the Summary reports it as a revenue; as a cost
+# it counts negative) and the reference-price transfers as the objective weighs them.
+ZONE_LEVERS = {
+    "levy_revenue_musd": ("Trade-zone levy", -1.0),
+    "weighted_transfers_musd": ("Reference-price transfers", 1.0),
+}
+ZONE_KEYS = ("levy_revenue_musd", "consumer_cost_musd", "producer_gain_musd")
 COST_PARTS = LEVERS | BEYOND_LEVERS
 
 
@@ -170,12 +178,23 @@ def _summary_values(tables) -> dict | None:
 
 
 def _cost_spec(
-    tables, parts: dict[str, str], name: str, title: str, x_title: str
+    tables,
+    parts: dict[str, str],
+    name: str,
+    title: str,
+    x_title: str,
+    signed: dict[str, tuple[str, float]] | None = None,
 ) -> ChartSpec | None:
+    """Bars of Summary values: `parts` (key -> label), then `signed` (key -> label, sign)."""
     values = _summary_values(tables)
     if values is None:
         return None
     rows = [(label, float(values[key])) for key, label in parts.items() if key in values]
+    rows += [
+        (label, sign * float(values[key]))
+        for key, (label, sign) in (signed or {}).items()
+        if key in values
+    ]
     if not rows:
         return None
     data = pd.DataFrame(rows, columns=[x_title, "expected cost (USD million)"])
@@ -183,10 +202,23 @@ def _cost_spec(
 
 
 def lever_spec(tables) -> ChartSpec | None:
-    """What the club spends on each lever (the plan's decisions)."""
+    """What the club spends on each lever (the plan's decisions), the trade zone's levy and
+    reference-price transfers included when the run uses the zone: the bars sum to the fiscal
+    cost plus the weighted transfers, as the objective counts them."""
+    values = _summary_values(tables) or {}
+    zone = any(_nonzero(values.get(key)) for key in ZONE_KEYS)
     return _cost_spec(
-        tables, LEVERS, "cost_by_lever", "Expected cost by lever (USD million)", "lever"
+        tables,
+        LEVERS,
+        "cost_by_lever",
+        "Expected cost by lever (USD million)",
+        "lever",
+        signed=ZONE_LEVERS if zone else None,
     )
+
+
+def _nonzero(value: object) -> bool:
+    return isinstance(value, int | float) and value == value and abs(value) > 1e-9
 
 
 def beyond_levers_spec(tables) -> ChartSpec | None:
@@ -390,7 +422,7 @@ def excel_chart(book, spec: ChartSpec, header: int):
     else:
         chart = book.add_chart({"type": "bar" if spec.horizontal else "column"})
     for j, _name in enumerate(spec.series, start=1):
-        series = {
+        series: dict[str, object] = {
             "name": [DATA_SHEET, header, j],
             "categories": [DATA_SHEET, header + 1, 0, last, 0],
             "values": [DATA_SHEET, header + 1, j, last, j],

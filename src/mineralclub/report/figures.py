@@ -8,7 +8,9 @@ switch, safe in worker processes). Each goes beside the results workbook as
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -23,9 +25,15 @@ def write_figures(tables: dict[str, pd.DataFrame], workbook_path: Path) -> list[
     out = []
     for spec in chart_specs(tables):
         path = workbook_path.with_name(f"{workbook_path.stem}_{spec.name}.png")
-        fig = draw(spec)
-        out.append(write_atomic(path, lambda tmp, fig=fig: fig.savefig(tmp, format="png", dpi=120)))
+        out.append(write_atomic(path, _png_writer(draw(spec))))
     return out
+
+
+def _png_writer(fig: Any) -> Callable[[Path], None]:
+    def write(tmp: Path) -> None:
+        fig.savefig(tmp, format="png", dpi=120)
+
+    return write
 
 
 def draw(spec: ChartSpec):
@@ -44,7 +52,7 @@ def draw(spec: ChartSpec):
     if len(spec.series) > 10:
         from matplotlib import colormaps
 
-        ax.set_prop_cycle(color=colormaps["tab20"].colors)
+        ax.set_prop_cycle(color=[colormaps["tab20"](i) for i in range(20)])
     if spec.kind == "line":  # years on a true time axis, straight segments
         years = spec.data.iloc[:, 0].astype(int).to_numpy()
         for name in spec.series:

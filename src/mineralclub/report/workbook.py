@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -81,7 +82,7 @@ WIDTH_MIN, WIDTH_MAX = 8, 70
 class Styles:
     """The workbook's cell formats, created once each, and a typed cell writer."""
 
-    def __init__(self, book):
+    def __init__(self, book: Any) -> None:
         self.book = book
         self.header = book.add_format(
             {"bold": True, "bg_color": HEADER_FILL, "valign": "top", "bottom": 1}
