@@ -1,6 +1,6 @@
 """The base case with N sampled disruption scenarios: wall time and peak memory per nonzero.
 
-    .venv/bin/python benchmarks/scale.py [N] [SEED]          (default 256 scenarios, seed 0)
+    .venv/bin/python benchmarks/scale.py [N] [SEED] [--stages]   (default 256 scenarios, seed 0)
 
 Stated risks for the benchmark (an assumption, not sourced data): every export cut of the base
 case's ban scenario becomes a DisruptionRisks row with the same country, mineral, stage, cut
@@ -9,6 +9,8 @@ functions write a copy of the base case with N scenarios drawn from them; the co
 read, built and solved (plan with HHI rounds, baseline, marginal-cost LP) as `solve` does,
 without writing results. Prints wall time per stage, the plan's nonzeros in HiGHS, the peak
 resident memory (ru_maxrss) and its ratio to the nonzeros; goals: <= 600 s, <= 1.5 KB/nnz.
+With `--stages`, each stage runs in turn (the baseline after the plan) and prints its seconds,
+the resident memory after it and its own peak: where the time and the memory go.
 """
 
 from __future__ import annotations
@@ -23,9 +25,11 @@ from pathlib import Path
 import openpyxl
 
 from mineralclub.dataset import build_dataset
+from mineralclub.model.build import BuildOptions, build_model
+from mineralclub.model.hhi import cut_loop
 from mineralclub.pipeline import load_tables, solve_dataset
-from mineralclub.sample import HEADER, sample_scenarios, write_sample
-from mineralclub.solve import SolveOptions
+from mineralclub.sample import HEADER, SHEET, sample_scenarios, write_sample
+from mineralclub.solve import SolveOptions, make_solver, run_solver, solve_baseline
 
 ROOT = Path(__file__).resolve().parents[1]
 PROBABILITY = 0.05
@@ -56,31 +60,97 @@ def peak_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def main() -> None:
-    n = int(sys.argv[1]) if len(sys.argv) > 1 else 256
-    seed = int(sys.argv[2]) if len(sys.argv) > 2 else 0
+def sampled_copy(n: int, seed: int, tmp: Path) -> Path:
+    """The base case with N scenarios sampled from the risks of its ban scenario."""
     source = ROOT / "inputs" / "base_case.xlsx"
+    risky = tmp / "risky.xlsx"
+    book = openpyxl.load_workbook(source)
+    if SHEET in book.sheetnames:  # the base case has the sheet, empty
+        del book[SHEET]
+    ws = book.create_sheet(SHEET)
+    ws.append(list(HEADER))
+    rows = risks_from_ban(load_tables(source))
+    for row in rows:
+        ws.append(row)
+    book.save(risky)
+    tables = load_tables(risky)
+    sampled = tmp / "sampled.xlsx"
+    drawn = sample_scenarios(tables, n, seed)
+    write_sample(risky, tables, drawn, seed, sampled)
+    print(
+        f"{len(rows)} risks, {n} scenarios, {sum(len(s.events) for s in drawn)} disruptions",
+        flush=True,
+    )
+    return sampled
+
+
+class Stages:
+    """Seconds, resident memory and the peak since the previous stage (Linux: the peak is
+    reset through /proc/self/clear_refs)."""
+
+    def __init__(self) -> None:
+        self.t = time.perf_counter()
+        self._reset()
+
+    @staticmethod
+    def _status() -> dict:
+        out = {}
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith(("VmRSS", "VmHWM")):
+                key, value = line.split(":")
+                out[key] = int(value.split()[0]) / 1024
+        return out
+
+    @staticmethod
+    def _reset() -> None:
+        Path("/proc/self/clear_refs").write_text("5")
+
+    def __call__(self, name: str) -> float:
+        now, mem = time.perf_counter(), self._status()
+        print(
+            f"{name:26s} {now - self.t:7.1f} s  resident {mem['VmRSS']:6.0f} MiB  peak in "
+            f"stage {mem['VmHWM']:6.0f} MiB",
+            flush=True,
+        )
+        self.t = now
+        self._reset()
+        return mem["VmHWM"]
+
+
+def stages(sampled: Path) -> None:
+    """Each stage of a solve in turn (the baseline after the plan, not beside it)."""
+    stage = Stages()
+    ds = build_dataset(load_tables(sampled))
+    stage("read + dataset")
+    m = build_model(ds, BuildOptions(fixed_params=True))
+    stage("build plan (Pyomo)")
+    solver = make_solver(ds, SolveOptions(), bulk=True)
+    solver.compile(m)
+    stage("compile + passModel")
+    status = cut_loop(m, solver, run_solver)[0]
+    peak = stage(f"plan solve ({status})")
+    solver.lp_duals()
+    peak = max(peak, stage("marginal-cost LP"))
+    solve_baseline(ds, SolveOptions())
+    peak = max(peak, stage("baseline build + solve"))
+    nnz = solver.size()["nonzeros"]
+    print(f"plan nonzeros {nnz}; peak {peak:.0f} MiB, {peak * 1024 / nnz:.2f} KB per nonzero")
+
+
+def main() -> None:
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    n = int(args[0]) if args else 256
+    seed = int(args[1]) if len(args) > 1 else 0
     print(f"cores {os.cpu_count()}, load average before {os.getloadavg()}", flush=True)
     t0 = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp:
-        risky = Path(tmp) / "risky.xlsx"
-        book = openpyxl.load_workbook(source)
-        ws = book.create_sheet("DisruptionRisks")
-        ws.append(list(HEADER))
-        rows = risks_from_ban(load_tables(source))
-        for row in rows:
-            ws.append(row)
-        book.save(risky)
-        tables = load_tables(risky)
-        sampled = Path(tmp) / "sampled.xlsx"
-        drawn = sample_scenarios(tables, n, seed)
-        write_sample(risky, tables, drawn, seed, sampled)
+        sampled = sampled_copy(n, seed, Path(tmp))
         t1 = time.perf_counter()
-        print(
-            f"{len(rows)} risks, {n} scenarios, {sum(len(s.events) for s in drawn)} "
-            f"disruptions sampled in {t1 - t0:.1f} s",
-            flush=True,
-        )
+        print(f"sampled in {t1 - t0:.1f} s", flush=True)
+        if "--stages" in sys.argv:
+            stages(sampled)
+            print(f"load average after {os.getloadavg()}")
+            return
         before = peak_mib()
         ds = build_dataset(load_tables(sampled))
         t2 = time.perf_counter()

@@ -150,3 +150,25 @@ def test_an_empty_optional_sheet_tab_is_as_good_as_absent(make_workbook):
 
     tables = load_tables(make_workbook(change=empty_tab))
     assert tables["DisruptionRisks"].empty
+
+
+def test_project_risks_of_the_reference_scenario_go_to_every_sampled_one(make_workbook, tmp_path):
+    """ProjectRisks rows name the old scenarios: the most probable one's (base, 0.7) are given
+    to every sampled scenario, the others' dropped, so that the copy validates."""
+
+    def change(book):
+        with_risks(("Bigland", "lithium", "refine", 0.5, 1, 0.5, 0))(book)
+        ws = book.create_sheet("ProjectRisks")
+        ws.append(["scenario", "project", "delay_years", "fails", "known_year"])
+        ws.append(["base", "Alliedia Refinery A", 1, False, None])
+        ws.append(["low", "Alliedia Refinery B", 0, True, None])
+
+    path = make_workbook(change=change)
+    result = sample(path, tmp_path / "s.xlsx", 3, seed=1)
+    assert result.exit_code == 0, result.output
+    risks = load_tables(tmp_path / "s.xlsx")["ProjectRisks"]
+    rows = sorted(
+        tuple(r)
+        for r in risks[["scenario", "project", "delay_years", "fails"]].itertuples(index=False)
+    )
+    assert rows == [(f"s00{k}", "Alliedia Refinery A", 1, False) for k in (1, 2, 3)]

@@ -19,6 +19,7 @@ import io
 import threading
 import time
 from dataclasses import dataclass, field
+from typing import Any
 
 import highspy
 import numpy as np
@@ -68,7 +69,7 @@ def new_highs() -> highspy.Highs:
     return h
 
 
-_SCHEDULER = {"threads": None}
+_SCHEDULER: dict[str, int | None] = {"threads": None}
 _SCHEDULER_LOCK = threading.Lock()
 
 
@@ -123,8 +124,8 @@ class BulkHighs:
 
     def __init__(self, config: Config | None = None):
         self.config = config or Config()
-        self.h: highspy.Highs | None = None
-        self.model = None
+        self.h: Any = None  # the highspy.Highs instance once compiled (highspy has no stubs)
+        self.model: Any = None  # the Pyomo model compiled
         self.objective = None
         self.columns: list = []  # VarData per HiGHS column
         self.col_of: dict[int, int] = {}  # id(VarData) -> column

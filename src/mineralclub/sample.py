@@ -7,9 +7,10 @@ probability, unless one from the same row is under way; it cuts that share of ex
 order from one seeded generator, so a seed gives the same scenarios on any machine.
 
 The copy of the workbook gets N scenarios `s001..sN` of probability 1/N in place of the old
-ones; Disruptions rows of every scenario (`*`) are kept and the sampled cuts added; prices of
-the reference scenario (the most probable, the first on ties) are given to every sampled
-scenario (rows for `*` stay); Targets restricted to old scenarios hold in every sampled one.
+ones; Disruptions rows of every scenario (`*`) are kept and the sampled cuts added; prices and
+ProjectRisks rows (project delays and failures) of the reference scenario (the most probable,
+the first on ties) are given to every sampled scenario (price rows for `*` stay); Targets
+restricted to old scenarios hold in every sampled one.
 The input workbook is never modified; the copy is written atomically.
 """
 
@@ -198,6 +199,18 @@ def write_sample(
 
     if "Targets" in book.sheetnames:
         _rewrite(book["Targets"], targets)
+
+    def project_risks(rows):
+        own = [r for r in rows if r.get("scenario") == ref]
+        if len(own) < len(rows):
+            notes.append(
+                f"project delays and failures of scenario {ref!r} given to every sampled "
+                f"scenario ({len(rows) - len(own)} rows of other scenarios dropped)"
+            )
+        return [{**r, "scenario": name} for name in names for r in own]
+
+    if "ProjectRisks" in book.sheetnames:
+        _rewrite(book["ProjectRisks"], project_risks)
     save_atomic(out, book.save)
     return notes
 

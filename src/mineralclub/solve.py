@@ -160,7 +160,7 @@ def solve_plan(
     `progress` is told the steps build, solve (and elastic) and HiGHS' incumbents."""
     t0 = time.perf_counter()
     with step(progress, "build"):
-        m = build_model(ds)
+        m = build_model(ds, BuildOptions(fixed_params=True))
         build_s = time.perf_counter() - t0
         if opts.write_model:
             write_model(m, opts.write_model)
@@ -202,7 +202,7 @@ def solve_elastic(
 ):
     """Two-phase elastic re-solve: (1) minimise the probability-weighted relative violation of
     every hard target instance and budget row; (2) with that violation held, minimise cost."""
-    m = build_model(ds, BuildOptions(elastic=True))
+    m = build_model(ds, BuildOptions(elastic=True, fixed_params=True))
     phase1 = elastic_violation(m, ds)
     m.obj.deactivate()
     m.obj_elastic = pyo.Objective(expr=phase1, sense=pyo.minimize)
@@ -248,7 +248,7 @@ def solve_baseline(ds: Dataset, opts: SolveOptions, progress: Progress = QUIET) 
     budget; same scenarios. `progress` is told the step baseline (build and solve)."""
     progress.start("baseline", "baseline")
     t0 = time.perf_counter()
-    m = build_model(ds, BuildOptions(baseline=True))
+    m = build_model(ds, BuildOptions(baseline=True, fixed_params=True))
     build_s = time.perf_counter() - t0
     solver = make_solver(
         ds,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import highspy
@@ -107,6 +108,29 @@ def test_compiled_model_is_the_persistent_interfaces_model(case, baseline):
     assert [slow._pyomo_var_to_solver_var_map[id(v)] for v in fast.columns] == list(
         range(len(fast.columns))
     )
+
+
+@pytest.mark.parametrize(
+    "options",
+    [BuildOptions(), BuildOptions(baseline=True), BuildOptions(elastic=True)],
+    ids=["plan", "baseline", "elastic"],
+)
+@pytest.mark.parametrize("case", ["base_case", "example_ban", "hhi", "synthetic"])
+def test_fixed_params_compile_to_the_mutable_params_model(case, options):
+    """One-shot solves build with fixed (immutable) Params: bit for bit the HiGHS model that
+    mutable Params (the sweeps' build) compile to, so the same solve."""
+    ds = workbook("base_case")() if case == "base_case" else CASES[case]()
+    arrays = []
+    for fixed in (False, True):
+        m = build_model(ds, replace(options, fixed_params=fixed))
+        assert isinstance(m.p_demand[next(iter(m.p_demand))], float) is fixed
+        solver = make_solver(ds, SolveOptions(), bulk=True)
+        solver.compile(m)
+        arrays.append(lp_arrays(solver.h.getLp()))
+    mutable, fixed = arrays
+    assert mutable["shape"][0] > 10
+    for key in mutable:
+        assert fixed[key] == mutable[key], key
 
 
 @pytest.mark.parametrize("case", list(CASES))

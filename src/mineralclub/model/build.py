@@ -27,6 +27,8 @@ from mineralclub.model.targets import add_targets
 class BuildOptions:
     baseline: bool = False  # every lever off, no targets, no budget (SPEC §4 Baseline)
     elastic: bool = False  # slacks on hard targets and budget rows (infeasibility diagnosis)
+    # immutable Params: a one-shot solve compiles in half the time; sweeps need them mutable
+    fixed_params: bool = False
 
 
 def build_model(ds: Dataset, options: BuildOptions | None = None) -> pyo.ConcreteModel:
@@ -35,7 +37,7 @@ def build_model(ds: Dataset, options: BuildOptions | None = None) -> pyo.Concret
     m.reg = Registry()
     m.sets = build_sets(ds, baseline=m.opts.baseline)
     m.scenario_names = ds.scenarios
-    add_params(m, ds)
+    add_params(m, ds, mutable=not m.opts.fixed_params)
     add_capacity(m, ds)
     add_price_floors(m, ds)
     add_offtake(m, ds)

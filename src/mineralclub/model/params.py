@@ -259,11 +259,13 @@ def _target_values(ds: Dataset, S: Sets) -> dict:
     }
 
 
-def add_params(m: pyo.ConcreteModel, ds: Dataset) -> None:
-    """Declare one mutable Param per entry of `param_values`."""
+def add_params(m: pyo.ConcreteModel, ds: Dataset, mutable: bool = True) -> None:
+    """Declare one Param per entry of `param_values`: mutable (a sweep pushes new values), or
+    fixed for a one-shot solve (the bulk compile reads a constant faster than a Param; the
+    compiled model is the same, `tests/model/test_bulk.py`)."""
     for name, values in param_values(ds, m.sets).items():
         m.add_component(
-            name, pyo.Param(list(values), initialize=values, mutable=True, within=pyo.Reals)
+            name, pyo.Param(list(values), initialize=values, mutable=mutable, within=pyo.Reals)
         )
 
 

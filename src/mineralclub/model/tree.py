@@ -46,7 +46,7 @@ class Tree:
 
     def branch_periods(self) -> tuple:
         """Periods at which some node has more than one child."""
-        count = defaultdict(int)
+        count: defaultdict[tuple, int] = defaultdict(int)
         for t, r, _ws in self.nodes:
             p = self.parent[(t, r)]
             if p is not None:
@@ -56,16 +56,18 @@ class Tree:
 
 def build_tree(ds: Dataset) -> Tree:
     news = _news(ds)
-    rep, nodes, parent = {}, [], {}
-    groups = [tuple(ds.scenarios)]  # before the first period every scenario looks alike
+    rep: dict[tuple[int, str], str] = {}
+    nodes: list[tuple[int, str, tuple[str, ...]]] = []
+    parent: dict[tuple[int, str], str | None] = {}
+    groups: list[tuple[str, ...]] = [tuple(ds.scenarios)]  # before the first period, all alike
     prev_t = None
     for t in ds.periods:
-        refined = []
+        refined: list[tuple[str, ...]] = []
         for group in groups:
-            by_news = defaultdict(list)
+            by_news: defaultdict[tuple, list[str]] = defaultdict(list)
             for w in group:
                 by_news[news[(t, w)]].append(w)
-            refined += list(by_news.values())
+            refined += [tuple(g) for g in by_news.values()]
         order = {w: i for i, w in enumerate(ds.scenarios)}
         refined.sort(key=lambda g: order[g[0]])
         for g in refined:
@@ -85,16 +87,16 @@ def _news(ds: Dataset) -> dict:
     def period(year: int) -> int:
         return first if year <= ds.period_end(first) else ds.period_of(year)
 
-    rows = defaultdict(list)
+    rows: defaultdict[tuple[int, str], list[tuple]] = defaultdict(list)
     for r in ds.disruptions:
         if r.announced_year <= last and r.export_cut > 0:  # a row without effect reveals nothing
             rows[(period(r.announced_year), r.scenario)].append(
                 ("cut", r.country, r.mineral, r.stage, r.year_from, r.year_to, r.export_cut)
             )
-    for r in ds.risks:
-        if r.known_year <= last and (r.delay_years > 0 or r.fails):
-            rows[(period(r.known_year), r.scenario)].append(
-                ("risk", r.project, 0 if r.fails else r.delay_years, r.fails)
+    for risk in ds.risks:
+        if risk.known_year <= last and (risk.delay_years > 0 or risk.fails):
+            rows[(period(risk.known_year), risk.scenario)].append(
+                ("risk", risk.project, 0 if risk.fails else risk.delay_years, risk.fails)
             )
     stage_keys = ds.stage_keys()
     return {
@@ -115,7 +117,7 @@ def node_name(t: int, rep: str) -> str:
 def tree_rows(tree: Tree, ds: Dataset) -> list[dict]:
     """One row per node: year, node, parent node, its scenarios and their probability."""
     rows = []
-    prev = {t: (ds.periods[i - 1] if i else None) for i, t in enumerate(ds.periods)}
+    prev = {t: ds.periods[i - 1] for i, t in enumerate(ds.periods) if i}
     for t, r, ws in tree.nodes:
         parent = tree.parent[(t, r)]
         rows.append(

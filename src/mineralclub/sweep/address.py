@@ -152,7 +152,10 @@ def parse_bounds(text: str) -> tuple[Any, Any]:
         raise AddressError(
             f'"{text}": give both bounds as numbers or both as multipliers (x0.8:x1.2)'
         )
-    lo, hi = (multiplier(v) if k == "x" else v for v, k in zip((low, high), kinds, strict=True))
+    lo, hi = (
+        float(multiplier(v) or 0.0) if k == "x" else float(v)
+        for v, k in zip((low, high), kinds, strict=True)
+    )
     if not lo < hi:
         raise AddressError(f'"{text}": low must be below high')
     return low, high
@@ -209,6 +212,9 @@ class Base:
     workbook read from disk (types, ranges, cross-sheet rules)."""
 
     def __init__(self, tables: Tables, letters: Mapping[str, Mapping[str, str]] | None = None):
+        self._setup(tables, letters)
+
+    def _setup(self, tables: Tables, letters: Mapping[str, Mapping[str, str]] | None) -> None:
         self.tables = tables
         self.letters = dict(letters or {})
         self.raw = {
@@ -221,15 +227,19 @@ class Base:
         return {"tables": self.tables, "letters": self.letters}
 
     def __setstate__(self, state):
-        self.__init__(state["tables"], state["letters"])
+        self._setup(state["tables"], state["letters"])
 
     def apply(self, changes: Iterable[Change]) -> Tables:
         """Validated tables with the changes made; raise BadValues naming each address."""
-        changes = [(parse_address(a) if isinstance(a, str) else a, v) for a, v in changes]
-        if not changes:
+        parsed: list[tuple[Address, Any]] = [
+            (parse_address(a) if isinstance(a, str) else a, v) for a, v in changes
+        ]
+        if not parsed:
             return self.tables
-        frames, messages, touched = dict(self.raw), [], {}
-        for address, value in changes:
+        frames = dict(self.raw)
+        messages: list[str] = []
+        touched: dict[str, pd.DataFrame] = {}
+        for address, value in parsed:
             try:
                 frame = touched.get(address.sheet)
                 if frame is None:
@@ -238,7 +248,7 @@ class Base:
             except (AddressError, CellError) as exc:
                 messages.append(f"{address.text}={show_value(value)}: {exc}")
         if not messages and "Scenarios" in touched:
-            rescaled = [a for a, _ in changes if a.is_probability]
+            rescaled = [a for a, _ in parsed if a.is_probability]
             if rescaled:
                 messages += rescale_probabilities(
                     touched["Scenarios"], self.raw["Scenarios"], rescaled
@@ -249,7 +259,7 @@ class Base:
         try:
             return validate(frames)
         except InputError as exc:
-            label = describe((a.text, v) for a, v in changes)
+            label = describe((a.text, v) for a, v in parsed)
             errors = [p for p in exc.problems if p.level == "error"]
             raise BadValues([f"{label}: {p}" for p in errors]) from None
 
@@ -325,7 +335,7 @@ def base_values(frame, address: Address, tables: Tables, mask) -> list:
 
 
 def add_setting_row(frame: pd.DataFrame, key: str) -> pd.DataFrame:
-    row = {c: None for c in frame.columns}
+    row: dict[str, Any] = {c: None for c in frame.columns}
     row.update(key=key, **{ROW: int(frame[ROW].max()) + 1 if len(frame) else 2})
     out = pd.concat(
         [frame, pd.DataFrame([row], columns=frame.columns, dtype=object)], ignore_index=True
@@ -386,7 +396,7 @@ def rescale_probabilities(frame: pd.DataFrame, before: pd.DataFrame, changed: li
 
 def check_changes(base: Base, changes: Iterable[Change]) -> list[str]:
     """Messages for the changes that fail on their own (each applied alone to the base)."""
-    messages = []
+    messages: list[str] = []
     for address, value in dict.fromkeys(changes):
         try:
             base.apply([(address, value)])

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -57,8 +58,10 @@ class Uncertain:
 
     @property
     def bounds(self) -> tuple[float, float]:
-        return tuple(
-            multiplier(v) if multiplier(v) is not None else float(v) for v in (self.low, self.high)
+        low, high = (multiplier(v) for v in (self.low, self.high))
+        return (
+            low if low is not None else float(self.low),
+            high if high is not None else float(self.high),
         )
 
     def value(self, x: float) -> Any:
@@ -116,10 +119,13 @@ def row_values(r: dict) -> list[Any]:
     text = r.get("values")
     if isinstance(text, str) and text.strip():
         return parse_values(text)
-    start, stop, step = (r.get(k) for k in ("start", "stop", "step"))
-    if any(v is None or v != v for v in (start, stop, step)):
-        raise AddressError("give values (a comma list) or all of start, stop and step")
-    return value_range(float(start), float(stop), float(step))
+    numbers: list[float] = []
+    for key in ("start", "stop", "step"):
+        v = r.get(key)
+        if v is None or v != v:
+            raise AddressError("give values (a comma list) or all of start, stop and step")
+        numbers.append(float(v))
+    return value_range(*numbers)
 
 
 def cli_sweep(params: list[str], mode: str = ONE_AT_A_TIME, name: str = CLI_SWEEP) -> SweepSpec:
@@ -259,7 +265,7 @@ def sample_runs(
     return runs, {"method": method, "problem": problem, "X": x, "uncertain": uncertain}
 
 
-def distinct_changes(runs: list[Run], uncertain: list[Uncertain] = ()) -> list[tuple]:
+def distinct_changes(runs: list[Run], uncertain: Sequence[Uncertain] = ()) -> list[tuple]:
     """Every (address, value) the runs set (the range ends for sampled inputs): each is
     checked against the workbook on its own before any solve."""
     changes = [c for run in runs if run.mode not in (MORRIS, SOBOL) for c in run.changes]

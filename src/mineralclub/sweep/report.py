@@ -9,6 +9,7 @@ Tables are built from the run rows only; charts from the tables.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -99,7 +100,7 @@ def runs_table(rows: list[dict]) -> pd.DataFrame:
     df["value"] = df["value"].map(
         lambda v: None if v is None else show_value(v) if not isinstance(v, float) else v
     )
-    set_columns = {}
+    set_columns: dict[str, dict] = {}
     for row in rows:
         if row["mode"] in (GRID, MORRIS, SOBOL):
             for address, value in row["changes"]:
@@ -372,14 +373,23 @@ def write_figures(path: Path, tornado: pd.DataFrame, frontier: pd.DataFrame) -> 
     if not tornado.empty:
         fig = _tornado_figure(tornado)
         target = path.with_name(f"{path.stem}_tornado.png")
-        out.append(write_atomic(target, lambda tmp, f=fig: f.savefig(tmp, format="png", dpi=120)))
+        out.append(write_atomic(target, _png(fig)))
     for sweep, group in frontier.groupby("sweep", sort=False):
         fig = _frontier_figure(sweep, group)
         if fig is None:
             continue
         target = path.with_name(f"{path.stem}_frontier_{_safe(sweep)}.png")
-        out.append(write_atomic(target, lambda tmp, f=fig: f.savefig(tmp, format="png", dpi=120)))
+        out.append(write_atomic(target, _png(fig)))
     return out
+
+
+def _png(fig) -> Callable[[Path], object]:
+    """Write `fig` as a PNG to the path given (for `write_atomic`)."""
+
+    def save(tmp: Path) -> None:
+        fig.savefig(tmp, format="png", dpi=120)
+
+    return save
 
 
 def _figure(height: float):

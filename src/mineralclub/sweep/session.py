@@ -71,11 +71,11 @@ class ParamPusher:
     are added. Without the private attributes (another Pyomo version) it falls back to
     `update_parameters()`."""
 
-    def __init__(self, solver):
+    def __init__(self, solver: Any) -> None:
         self.solver = solver
         self.by_param: dict[int, list] = {}
         self.indexed: set = set()
-        self.objective = None
+        self.objective: Any = None
 
     def push(self, changed: list) -> int:
         if not changed:
