@@ -10,6 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from mineralclub.cli import app
+from mineralclub.cli_help import reflow
 from mineralclub.dataset import Country
 from mineralclub.report.ledger import basis_reason, cost_shares
 
@@ -119,3 +120,53 @@ def test_help_shows_flags_as_flags_and_reads_evenly(command):
                 assert len(parts[1]) <= 16, line
             columns.add(line.index(parts[-1], len(parts[0]) + 2))
     assert len(columns) == 1, res.stdout
+
+
+def test_reflow_joins_paragraph_lines_and_keeps_lists():
+    doc = """First line
+    goes on.
+
+    Second paragraph
+    wraps here.
+
+    - item one
+    - item two
+    """
+    assert (
+        reflow(doc)
+        == "First line goes on.\n\nSecond paragraph wraps here.\n\n- item one\n- item two"
+    )
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "solve",
+        "validate",
+        "template",
+        "sweep",
+        "explain",
+        "diff",
+        "sample",
+        "coalition",
+        "alternatives",
+    ],
+)
+def test_help_paragraphs_are_not_broken_at_the_docstrings_line_breaks(command):
+    """--help wraps prose at the terminal's width, not at the docstring's line breaks: within a
+    paragraph every line but the last fills the width (less one word)."""
+    width = 120
+    res = runner.invoke(app, [command, "--help"], env={"COLUMNS": str(width)}, terminal_width=width)
+    assert res.exit_code == 0
+    prose = res.stdout.split("Usage:", 1)[1].split("╭", 1)[0].splitlines()[1:]
+    paragraphs: list[list[str]] = [[]]
+    for line in prose:
+        if line.strip():
+            paragraphs[-1].append(line.strip())
+        elif paragraphs[-1]:
+            paragraphs.append([])
+    assert paragraphs[0], res.stdout
+    for paragraph in paragraphs:
+        for line in paragraph[:-1]:
+            if not line.startswith(("-", "*")):
+                assert len(line) >= width - 25, (line, res.stdout)

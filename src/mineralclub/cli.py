@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from mineralclub.cli_help import plain_flags
+from mineralclub.cli_help import plain_flags, reflow_commands
 from mineralclub.exit_codes import EXIT_INPUT, EXIT_SOLVER
 
 if TYPE_CHECKING:  # the io layer (pandas, openpyxl) is imported by the commands that use it,
@@ -263,3 +263,5 @@ app.command("coalition")(coalition_command)
 from mineralclub.cli_alternatives import alternatives_command  # noqa: E402
 
 app.command("alternatives")(alternatives_command)
+
+reflow_commands(app)  # docstrings as evenly wrapped help paragraphs
