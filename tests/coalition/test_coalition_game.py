@@ -174,3 +174,8 @@ def test_a_coalition_that_cannot_meet_a_hard_target_is_priced():
     assert rows.loc["Host", "priced_targets"] == 0
     assert rows.loc["Host + Big + Small", "cost_musd"] == pytest.approx(4000 * USD, abs=1e-9)
     assert all(math.isfinite(c) for c in a.costs.values())
+    # every cost part of the sweep's rows, the trade zone's included (no reference price here)
+    assert rows.loc["Big", "import_premium_musd"] == pytest.approx(5000 * USD, abs=1e-9)
+    assert (
+        (rows[["levy_revenue_musd", "consumer_cost_musd", "producer_gain_musd"]] == 0).all().all()
+    )

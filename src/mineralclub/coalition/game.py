@@ -39,28 +39,14 @@ from mineralclub.io.tables import InputError, Tables
 from mineralclub.io.validate import validate
 from mineralclub.solve import FAILED, INFEASIBLE, OPTIMAL, TIME_LIMIT
 from mineralclub.sweep.address import Base
-from mineralclub.sweep.rows import plan_row
+from mineralclub.sweep.rows import SUMMARY_KEYS, plan_row
 from mineralclub.sweep.session import Session
 
 SOFTENED = "[priced] "  # prefix of the name of a hard target made soft for an infeasible S
 BAD_INPUT = "BAD_INPUT"
 SOLVED = (OPTIMAL, TIME_LIMIT)
-ROW_KEYS = (
-    "objective_musd",
-    "fiscal_cost_musd",
-    "damage_musd",
-    "target_penalty_musd",
-    "risk_musd",
-    "project_support_musd",
-    "floor_payout_musd",
-    "offtake_cost_musd",
-    "stockpile_cost_musd",
-    "import_premium_musd",
-    "shortfall_musd",
-    "mip_gap",
-    "projects_built",
-    "stock_capacity_t",
-)
+# every cost part the sweep reports (trade-zone transfers included), plus what was built
+ROW_KEYS = (*SUMMARY_KEYS, "projects_built", "stock_capacity_t")
 
 
 @dataclass(frozen=True)

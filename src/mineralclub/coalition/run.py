@@ -19,7 +19,7 @@ import pandas as pd
 from mineralclub.coalition import values as V
 from mineralclub.coalition.blocs import Blocs
 from mineralclub.coalition.cache import Cache
-from mineralclub.coalition.game import SOLVED, CoalitionRun, solve_coalition
+from mineralclub.coalition.game import ROW_KEYS, SOLVED, CoalitionRun, solve_coalition
 from mineralclub.coalition.stability import stability_table, values_table
 from mineralclub.solve import SolveOptions
 from mineralclub.sweep.address import Base
@@ -165,24 +165,7 @@ def coalitions_table(
                 "ledger_minus_cost_musd": ledger - cost,
                 "priced_targets": row.get("priced_targets", 0),
                 "priced_violation_musd": row.get("priced_violation_musd", math.nan),
-                **{
-                    key: row.get(key, math.nan)
-                    for key in (
-                        "fiscal_cost_musd",
-                        "damage_musd",
-                        "risk_musd",
-                        "target_penalty_musd",
-                        "project_support_musd",
-                        "floor_payout_musd",
-                        "offtake_cost_musd",
-                        "stockpile_cost_musd",
-                        "import_premium_musd",
-                        "shortfall_musd",
-                        "projects_built",
-                        "stock_capacity_t",
-                        "mip_gap",
-                    )
-                },
+                **{key: row.get(key, math.nan) for key in ROW_KEYS if key != "objective_musd"},
                 "cached": bool(row.get("cached")),
                 "seconds": row.get("seconds"),
                 "message": row.get("message", ""),
