@@ -87,85 +87,39 @@ def country_of(ds: Dataset, owner: str) -> str:
 # --- Supply ------------------------------------------------------------------------------
 
 
+SUPPLY_COLUMNS = [
+    "country",
+    "producer",
+    "mineral",
+    "stage",
+    "year",
+    "scenario",
+    "source",
+    "produced_t",
+    "used_t",
+    "trusted_t",
+]
+
+
 def supply_table(m, ds: Dataset, fl: Flows) -> pd.DataFrame:
+    """One row per source of club supply: member output, spot imports, partner offtake (the
+    same tonnes in every scenario) and stock releases; tonnes at or below TOL are left out."""
     rows = []
     for (o, k, s, t, w), q in fl.output.items():
         if q > TOL:
-            rows.append(
-                dict(
-                    country=country_of(ds, o),
-                    producer=o,
-                    mineral=k,
-                    stage=s,
-                    year=t,
-                    scenario=w,
-                    source="member",
-                    produced_t=q,
-                    used_t=fl.used[(o, k, s, t, w)],
-                    trusted_t=fl.trusted[(o, k, s, t, w)],
-                )
-            )
+            used, trusted = fl.used[(o, k, s, t, w)], fl.trusted[(o, k, s, t, w)]
+            rows.append((country_of(ds, o), o, k, s, t, w, "member", q, used, trusted))
     for (c, k, s, t, w), q in fl.spot.items():
         if q > TOL:
-            rows.append(
-                dict(
-                    country=c,
-                    producer=c,
-                    mineral=k,
-                    stage=s,
-                    year=t,
-                    scenario=w,
-                    source="spot_import",
-                    produced_t=None,
-                    used_t=q,
-                    trusted_t=0.0,
-                )
-            )
+            rows.append((c, c, k, s, t, w, "spot_import", None, q, 0.0))
     for (c, k, s, t), q in fl.partner.items():
-        for w in ds.scenarios:
-            if q > TOL:
-                rows.append(
-                    dict(
-                        country=c,
-                        producer=c,
-                        mineral=k,
-                        stage=s,
-                        year=t,
-                        scenario=w,
-                        source="partner_offtake",
-                        produced_t=None,
-                        used_t=q,
-                        trusted_t=0.0,
-                    )
-                )
+        if q > TOL:
+            rows.extend((c, c, k, s, t, w, "partner_offtake", None, q, 0.0) for w in ds.scenarios)
     for (k, t, w), q in fl.release.items():
         if q > TOL:
-            rows.append(
-                dict(
-                    country="(stockpile)",
-                    producer="(stockpile)",
-                    mineral=k,
-                    stage=ds.final_stage[k],
-                    year=t,
-                    scenario=w,
-                    source="stock_release",
-                    produced_t=None,
-                    used_t=q,
-                    trusted_t=0.0,
-                )
-            )
-    cols = [
-        "country",
-        "producer",
-        "mineral",
-        "stage",
-        "year",
-        "scenario",
-        "source",
-        "produced_t",
-        "used_t",
-        "trusted_t",
-    ]
+            stock = "(stockpile)"
+            rows.append((stock, stock, k, ds.final_stage[k], t, w, "stock_release", None, q, 0.0))
+    cols = SUPPLY_COLUMNS
     df = pd.DataFrame(rows, columns=cols)
     df["exported_t"] = (df["produced_t"] - df["used_t"]).where(df["source"] == "member")
     return df.sort_values(cols[:6]).reset_index(drop=True)
