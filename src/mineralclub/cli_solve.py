@@ -69,8 +69,9 @@ def solve_command(
         return EXIT_INPUT
     for msg in result.messages:
         print(msg, file=err)
-    for png in result.figures:
-        print(f"figure: {png}", file=err)
+    if not json_output:  # under --json the figures are listed in the JSON
+        for png in result.figures:
+            print(f"figure: {png}", file=err)
     if json_output:
         print(json.dumps(json_payload(result), default=str))
     elif result.summary.get("objective_musd") is not None and result.status != FAILED:
@@ -107,6 +108,7 @@ def json_payload(result: RunResult) -> dict[str, Any]:
         "stockpile": stock_rows,
         "targets": rows("Targets"),
         "results_path": str(result.results_path) if result.results_path else None,
+        "figures": [str(p) for p in result.figures],
         "messages": result.messages,
     }
 

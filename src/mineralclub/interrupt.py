@@ -52,6 +52,12 @@ def _raise(signum: int, _frame) -> None:
     raise Interrupted(signum)
 
 
+def pending() -> bool:
+    """Whether a signal arrived during this command (a solver in another thread polls this to
+    stop too, so that Ctrl-C does not wait for the baseline's solve to finish)."""
+    return bool(_pending)
+
+
 def raise_if_pending() -> None:
     """Raise :class:`Interrupted` when a signal arrived during native code that swallowed it.
 

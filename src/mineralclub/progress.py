@@ -19,7 +19,7 @@ from dataclasses import dataclass
 class SolverEvent:
     """What HiGHS reported while a MIP solves (its objective includes the model's constant)."""
 
-    model: str  # which model: "plan", "plan (elastic)", "baseline"
+    model: str  # which model: "plan", "elastic violation", "plan (elastic)", "baseline"
     improving: bool  # a new incumbent (else a periodic report)
     seconds: float  # HiGHS' run time of this solve so far
     objective: float | None  # the incumbent's objective; None before the first incumbent

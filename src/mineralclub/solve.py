@@ -206,13 +206,15 @@ def solve_elastic(
     phase1 = elastic_violation(m, ds)
     m.obj.deactivate()
     m.obj_elastic = pyo.Objective(expr=phase1, sense=pyo.minimize)
-    solver = make_solver(ds, opts, bulk=True, progress=progress, model="plan (elastic)")
+    # phase 1's objective is a violation measure, not money: its progress says so
+    solver = make_solver(ds, opts, bulk=True, progress=progress, model="elastic violation")
     status, term, best, _ = _solve_with_cuts(solver, m, cut_loop)
     if status == INFEASIBLE:
         raise SolverFailure("the elastic model is infeasible: check the input data", term)
     m.c_elastic_hold = pyo.Constraint(expr=phase1 <= best * (1 + 1e-6) + 1e-7)
     m.obj_elastic.deactivate()
     m.obj.activate()
+    solver.config.model = "plan (elastic)"
     status, term, obj, bound = _solve_with_cuts(solver, m, cut_loop)
     if status == INFEASIBLE:
         raise SolverFailure("the elastic cost phase is infeasible", term)

@@ -12,7 +12,8 @@ Callbacks run in the thread that solves and take the GIL for a moment (the inter
 fires a few times a second on the base case; the cost is below the run-to-run noise). A
 callback never raises into HiGHS: an exception (including Ctrl-C's ``Interrupted``, whose signal
 handler runs in the main thread's next Python callback) asks HiGHS to stop, and is raised again
-when the block ends.
+when the block ends. Once a signal has arrived (:func:`mineralclub.interrupt.pending`), every
+watched solve stops at its next callback, in whatever thread it runs.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from typing import Any
 
 import highspy
 
+from mineralclub import interrupt
 from mineralclub.progress import Progress, SolverEvent
 
 _IMPROVING = int(highspy.cb.HighsCallbackType.kCallbackMipImprovingSolution)
@@ -66,7 +68,7 @@ def watch(h: highspy.Highs, model: str, progress: Progress | None) -> Iterator[N
                     handle(e)
             except BaseException as exc:  # noqa: BLE001 - re-raised after the solve
                 errors.append(exc)
-            if errors:
+            if errors or interrupt.pending():  # Ctrl-C also stops a solve in another thread
                 e.interrupt()  # a no-op for the logging callback, which cannot stop HiGHS
 
         return callback

@@ -123,3 +123,21 @@ def test_an_exception_in_the_reporter_stops_the_solve_and_is_raised_after_it():
     with pytest.raises(Stop), watch(h, "plan", Raises()):
         h.run()
     assert h.getModelStatus() == highspy.HighsModelStatus.kInterrupt
+
+
+def test_a_pending_signal_stops_a_solve_in_any_thread(monkeypatch):
+    """After Ctrl-C (a signal recorded by mineralclub.interrupt) a watched solve in another
+    thread, such as the baseline's, stops at its next callback instead of running on."""
+    from mineralclub import interrupt
+
+    monkeypatch.setattr(interrupt, "_pending", [2])
+    h = small_mip(2.5)
+    worker = threading.Thread(target=lambda: _run_watched(h))
+    worker.start()
+    worker.join()
+    assert h.getModelStatus() == highspy.HighsModelStatus.kInterrupt
+
+
+def _run_watched(h: highspy.Highs) -> None:
+    with watch(h, "baseline", Recorder()):
+        h.run()

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -38,6 +40,17 @@ def test_solve_with_figures_writes_one_png_per_chart(tmp_path, example_small_pat
         assert (tmp_path / name).read_bytes()[:8] == PNG
     assert "figure:" in res.stderr
     assert not list(tmp_path.glob(".*"))  # no temp files left behind
+
+
+def test_json_lists_the_figures_and_leaves_stderr_quiet(tmp_path, example_small_path):
+    res = runner.invoke(
+        app, ["solve", str(example_small_path), "--out", str(tmp_path), "--figures", "--json"]
+    )
+    assert res.exit_code == 0, res.output
+    listed = json.loads(res.stdout)["figures"]
+    assert sorted(Path(p).name for p in listed) == sorted(p.name for p in tmp_path.glob("*.png"))
+    assert len(listed) == 7
+    assert "figure:" not in res.stderr
 
 
 def test_without_figures_no_png_is_written(small_run):
