@@ -102,8 +102,9 @@ class StepDisplay(Progress):
 
     def _render(self) -> RenderableType:
         now = time.perf_counter()
-        running = list(self._running.items())  # a copy: the dict changes under the lock
-        latest = dict(self._latest)
+        with self._lock:  # Live's refresh thread reads what the solving threads write
+            running = list(self._running.items())
+            latest = dict(self._latest)
         rows = []
         for step, (started, model, spinner) in running:
             text = f"{step:<{WIDTH}}{now - started:6.1f} s"
@@ -115,9 +116,9 @@ class StepDisplay(Progress):
         return Group(*rows)
 
 
-def solver_text(event: SolverEvent, word: str = "incumbent") -> str:
+def solver_text(event: SolverEvent) -> str:
     """`incumbent 54,445.69, bound 54,440.12, gap 0.01%` (USD million; what is known so far)."""
-    parts = [f"{word} {_money(event.objective)}", f"bound {_money(event.bound)}"]
+    parts = [f"incumbent {_money(event.objective)}", f"bound {_money(event.bound)}"]
     if event.gap is not None:
         parts.append(f"gap {event.gap:.2%}")
     return ", ".join(parts)

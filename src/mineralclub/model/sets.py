@@ -77,15 +77,15 @@ def build_sets(ds: Dataset, baseline: bool = False) -> Sets:
     for o, k, s, t in producer_time:
         producers_at[(k, s, t)].append(Producer(o, k, s))
     tws = tuple((*rt, w) for rt in producer_time for w in ds.scenarios)
+    nm_keys = _nonmember_keys(ds)
     suppliers_at = defaultdict(list)
-    for key in sorted(_nonmember_keys(ds)):
+    for key in sorted(nm_keys):
         c, k, s, t = key
         for w in ds.scenarios:
             suppliers_at[(k, s, t, w)].append(c)
     tree = build_tree(ds)
     nonmember = frozenset(ds.nonmembers)
     levels = () if baseline else _floor_levels(ds)
-    nm_keys = _nonmember_keys(ds)
     options, member, partner = ((), (), ()) if baseline else _offtake(ds, nm_keys)
     cover = _cover(ds, producer_time, levels)
     zone = zone_sets(
