@@ -221,6 +221,20 @@ SETTINGS = (
         default=False,
     ),
     _c(
+        "solver_rens",
+        "bool",
+        "Run HiGHS' RENS heuristic at the root node, a sub-MIP with its own copy of the model "
+        "(off by default: benchmarks/README.md).",
+        default=False,
+    ),
+    _c(
+        "solver_root_reduced_cost",
+        "bool",
+        "Run HiGHS' root reduced-cost heuristic, a sub-MIP with its own copy of the model "
+        "(off by default: benchmarks/README.md).",
+        default=False,
+    ),
+    _c(
         "solver_heuristic_effort",
         "number",
         "Share of MIP search effort HiGHS spends on primal heuristics.",

@@ -97,16 +97,26 @@ def make_solver(
     return BulkHighs(cfg) if bulk else solver
 
 
+# Settings key -> HiGHS option of a heuristic that can be switched off (RENS and the root
+# reduced-cost heuristic each solve a sub-MIP holding a second copy of the model)
+HEURISTICS = {
+    "solver_rins": "mip_heuristic_run_rins",
+    "solver_rens": "mip_heuristic_run_rens",
+    "solver_root_reduced_cost": "mip_heuristic_run_root_reduced_cost",
+}
+
+
 def highs_options(settings: dict) -> dict[str, Any]:
-    """HiGHS options from the Settings keys solver_presolve, solver_rins and
-    solver_heuristic_effort (blank = the schema default)."""
+    """HiGHS options from the Settings keys solver_presolve, solver_rins, solver_rens,
+    solver_root_reduced_cost and solver_heuristic_effort (blank = the schema default)."""
     out: dict[str, Any] = {}
     presolve = settings.get("solver_presolve")
     if presolve:
         out["presolve"] = str(presolve)
-    rins = settings.get("solver_rins")
-    if rins is not None:
-        out["mip_heuristic_run_rins"] = bool(rins)
+    for key, option in HEURISTICS.items():
+        on = settings.get(key)
+        if on is not None:
+            out[option] = bool(on)
     effort = settings.get("solver_heuristic_effort")
     if effort is not None and effort == effort:
         out["mip_heuristic_effort"] = float(effort)

@@ -28,6 +28,8 @@ def test_settings_reach_highs_and_keep_the_optimum(make_workbook):
                 ("solver_threads", 1),
                 ("solver_presolve", "off"),
                 ("solver_rins", True),
+                ("solver_rens", True),
+                ("solver_root_reduced_cost", True),
                 ("solver_heuristic_effort", 0.2),
             ]
         ),
@@ -40,29 +42,41 @@ def test_settings_reach_highs_and_keep_the_optimum(make_workbook):
     assert h.getOptionValue("threads")[1] == 1
     assert h.getOptionValue("presolve")[1] == "off"
     assert h.getOptionValue("mip_heuristic_run_rins")[1] is True
+    assert h.getOptionValue("mip_heuristic_run_rens")[1] is True
+    assert h.getOptionValue("mip_heuristic_run_root_reduced_cost")[1] is True
     assert h.getOptionValue("mip_heuristic_effort")[1] == pytest.approx(0.2)
     assert plan.status == default.status == OPTIMAL
     assert plan.objective == pytest.approx(default.objective, rel=1e-9)
 
 
-def test_blank_settings_turn_rins_off_and_keep_highs_other_defaults(make_workbook):
-    """RINS is off by default (benchmarks/README.md: same optimum, less time on the base case);
-    presolve and heuristic effort stay HiGHS' own defaults."""
+def test_blank_settings_turn_three_heuristics_off_and_keep_highs_other_defaults(make_workbook):
+    """RINS, RENS and the root reduced-cost heuristic are off by default (benchmarks/README.md:
+    same optimum on the bundled workbooks, less time and memory on the base case and its larger
+    copies); presolve and heuristic effort stay HiGHS' own defaults."""
     ds = build_dataset(load_tables(make_workbook()))
     assert highs_options(ds.settings) == {
         "presolve": "choose",
         "mip_heuristic_run_rins": False,
+        "mip_heuristic_run_rens": False,
+        "mip_heuristic_run_root_reduced_cost": False,
         "mip_heuristic_effort": 0.05,
     }
     h = solve_plan(ds, SolveOptions()).solver.h
     assert h.getOptionValue("mip_heuristic_run_rins")[1] is False
+    assert h.getOptionValue("mip_heuristic_run_rens")[1] is False
+    assert h.getOptionValue("mip_heuristic_run_root_reduced_cost")[1] is False
     assert h.getOptionValue("presolve")[1] == "choose"
 
 
 def test_bad_solver_settings_name_their_cells(make_workbook):
     path = make_workbook(
         change=with_settings(
-            [("solver_threads", 0), ("solver_presolve", "sometimes"), ("solver_rins", "maybe")]
+            [
+                ("solver_threads", 0),
+                ("solver_presolve", "sometimes"),
+                ("solver_rins", "maybe"),
+                ("solver_rens", 2),
+            ]
         )
     )
     result = CliRunner().invoke(app, ["validate", str(path)])
@@ -70,4 +84,5 @@ def test_bad_solver_settings_name_their_cells(make_workbook):
     assert "Settings!B11: solver_threads must be a whole number between 1 and 256" in result.stderr
     assert "Settings!B12: solver_presolve must be one of choose, on, off" in result.stderr
     assert "Settings!B13: solver_rins must be TRUE or FALSE" in result.stderr
+    assert "Settings!B14: solver_rens must be TRUE or FALSE" in result.stderr
     assert "Traceback" not in result.output
