@@ -8,17 +8,20 @@ and duration, an annual probability of 0.05 and no announcement lead. `mineralcl
 functions write a copy of the base case with N scenarios drawn from them; the copy is then
 read, built and solved (plan with HHI rounds, baseline, marginal-cost LP) as `solve` does,
 without writing results. Prints wall time per stage, the plan's nonzeros in HiGHS, the peak
-resident memory (ru_maxrss) and its ratio to the nonzeros; goals: <= 600 s, <= 1.5 KB/nnz.
+resident memory (ru_maxrss) and its ratio to the nonzeros; goals: <= 600 s, <= 1.5 KB/nnz;
+then each step's start and end with the highest resident memory sampled during it.
 With `--stages`, each stage runs in turn (the baseline after the plan) and prints its seconds,
 the resident memory after it and its own peak: where the time and the memory go.
 """
 
 from __future__ import annotations
 
+import math
 import os
 import resource
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -28,6 +31,7 @@ from mineralclub.dataset import build_dataset
 from mineralclub.model.build import BuildOptions, build_model
 from mineralclub.model.hhi import cut_loop
 from mineralclub.pipeline import load_tables, solve_dataset
+from mineralclub.progress import Progress
 from mineralclub.sample import HEADER, SHEET, sample_scenarios, write_sample
 from mineralclub.solve import SolveOptions, make_solver, run_solver, solve_baseline
 
@@ -117,6 +121,44 @@ class Stages:
         return mem["VmHWM"]
 
 
+class Timeline(Progress):
+    """Each step's start and end (the baseline's thread included) and the resident memory
+    sampled every half second: where in a whole solve the peak falls."""
+
+    def __init__(self) -> None:
+        self.t0 = time.perf_counter()
+        self.steps: dict[str, list[float]] = {}
+        self.samples: list[tuple[float, float]] = []
+        self._lock = threading.Lock()
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        self._thread.start()
+
+    def _sample(self) -> None:
+        while not self._done.wait(0.5):
+            self.samples.append((time.perf_counter() - self.t0, Stages._status()["VmRSS"]))
+
+    def start(self, step: str, model: str | None = None) -> None:
+        with self._lock:
+            self.steps[step] = [time.perf_counter() - self.t0, math.nan]
+
+    def finish(self, step: str) -> None:
+        with self._lock:
+            self.steps[step][1] = time.perf_counter() - self.t0
+
+    def report(self) -> None:
+        self._done.set()
+        self._thread.join()
+        for name, (a, b) in self.steps.items():
+            inside = [rss for t, rss in self.samples if a <= t <= b]
+            top = f"highest resident {max(inside):6.0f} MiB" if inside else ""
+            print(f"  {name:16s} {a:7.1f} s to {b:7.1f} s  {top}")
+        if self.samples:
+            t, rss = max(self.samples, key=lambda x: x[1])
+            during = [n for n, (a, b) in self.steps.items() if a <= t <= b]
+            print(f"  highest resident sample {rss:.0f} MiB at {t:.1f} s, during {during}")
+
+
 def stages(sampled: Path) -> None:
     """Each stage of a solve in turn (the baseline after the plan, not beside it)."""
     stage = Stages()
@@ -154,8 +196,10 @@ def main() -> None:
         before = peak_mib()
         ds = build_dataset(load_tables(sampled))
         t2 = time.perf_counter()
-        result = solve_dataset(ds, SolveOptions())
+        timeline = Timeline()
+        result = solve_dataset(ds, SolveOptions(), timeline)
         t3 = time.perf_counter()
+        timeline.report()
     info = dict(
         zip(result.tables["RunInfo"]["key"], result.tables["RunInfo"]["value"], strict=True)
     )

@@ -129,7 +129,7 @@ class BulkHighs:
         self.objective = None
         self.columns: list = []  # VarData per HiGHS column
         self.col_of: dict[int, int] = {}  # id(VarData) -> column
-        self.rows_of: dict = {}  # ConstraintData -> [row]
+        self.rows_of: dict = {}  # ConstraintData -> its row (a ranged constraint has one)
         self.trivially_infeasible = False
         self.highs_seconds = 0.0  # HiGHS' own run time, summed over solves
         self.compile_seconds = 0.0
@@ -229,7 +229,7 @@ class BulkHighs:
         self.rows_of = {}
         rhs = repn.rhs
         for r, con in enumerate(cons):
-            self.rows_of[con] = [r]
+            self.rows_of[con] = r
             rows = compiled.get(con)
             if rows is None:  # every coefficient zero (or no variable): an empty row
                 const = generate_standard_repn(
@@ -280,7 +280,7 @@ class BulkHighs:
         self.h.addRow(
             lower, upper, len(index), np.array(index, dtype=np.int32), np.array(value, dtype=float)
         )
-        self.rows_of[con] = [self.h.getNumRow() - 1]
+        self.rows_of[con] = self.h.getNumRow() - 1
 
     def _add_column(self, v) -> int:
         lb, ub = v.bounds
@@ -361,7 +361,7 @@ class BulkHighs:
 
     def duals(self) -> dict:
         row_dual = self.h.getSolution().row_dual
-        return {con: float(sum(row_dual[i] for i in rows)) for con, rows in self.rows_of.items()}
+        return {con: float(row_dual[r]) for con, r in self.rows_of.items()}
 
     def lp_duals(self) -> dict | None:
         """Row duals of the LP with every integer column fixed at its rounded incumbent value

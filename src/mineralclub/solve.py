@@ -10,9 +10,11 @@ A non-optimal result becomes a typed outcome (`SolveOutcome.status`), never an a
 
 from __future__ import annotations
 
+import gc
 import math
 import os
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -301,21 +303,37 @@ def solve_plan_and_baseline(
     concurrent: bool | None = None,
     cut_loop=hhi_cut_loop,
     progress: Progress = QUIET,
-) -> tuple[SolveOutcome, SolveOutcome]:
+    digest: Callable[[SolveOutcome], Any] | None = None,
+) -> tuple[SolveOutcome, Any]:
     """The plan and the baseline. With a spare core (`spare_core`, or `concurrent`) the baseline
     is built and solved in a second thread: HiGHS releases the GIL while it runs, so the
     baseline overlaps the plan's solve. The two models share nothing but the read-only dataset;
-    the results do not depend on the overlap. `progress` hears from both threads."""
+    the results do not depend on the overlap. `progress` hears from both threads.
+
+    With `digest`, the baseline's outcome is passed to it as soon as it is solved and its
+    return value replaces the outcome, so that the baseline's model and HiGHS instance are
+    freed before the plan's solve peaks (the pipeline keeps only the figures it reports)."""
     if concurrent is None:
         concurrent = spare_core(ds, opts)
     if not concurrent:
-        return solve_plan(ds, opts, cut_loop, progress), solve_baseline(ds, opts, progress)
+        plan = solve_plan(ds, opts, cut_loop, progress)
+        return plan, _baseline(ds, opts, progress, digest)
     new_highs()  # HiGHS' banner is swallowed once, before two threads start
     use_threads(make_solver(ds, opts, bulk=True).config.threads)  # and its scheduler sized
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="baseline") as pool:
-        baseline = pool.submit(solve_baseline, ds, opts, progress)
+        baseline = pool.submit(_baseline, ds, opts, progress, digest)
         plan = solve_plan(ds, opts, cut_loop, progress)
         return plan, baseline.result()
+
+
+def _baseline(ds: Dataset, opts: SolveOptions, progress: Progress, digest) -> Any:
+    outcome = solve_baseline(ds, opts, progress)
+    if digest is None:
+        return outcome
+    figures = digest(outcome)
+    del outcome
+    gc.collect()  # a Pyomo model holds reference cycles: freed now, not at the next collection
+    return figures
 
 
 def write_model(m: pyo.ConcreteModel, path: str) -> None:

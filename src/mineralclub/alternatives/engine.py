@@ -276,7 +276,7 @@ def alt_hold(m):
 def final_stage_hhi(m: pyo.ConcreteModel, ds: Dataset) -> dict[str, float]:
     """``hhi[k,year]``: the HHI of club supply at the final stage in the last period, expected
     over scenarios (the Concentration sheet's `hhi` metric, as the sweep reads the shares)."""
-    metrics = R.concentration_metrics(m, ds, R.read_flows(m, ds))
+    metrics = R.concentration_metrics(m, ds)
     last = ds.periods[-1]
     pick = metrics[
         (metrics["stage"] == metrics["mineral"].map(ds.final_stage))

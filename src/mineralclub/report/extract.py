@@ -128,7 +128,7 @@ def supply_table(m, ds: Dataset, fl: Flows) -> pd.DataFrame:
 # --- Concentration -------------------------------------------------------------------------
 
 
-def concentration_metrics(m, ds: Dataset, fl: Flows | None = None) -> pd.DataFrame:
+def concentration_metrics(m, ds: Dataset) -> pd.DataFrame:
     """Per (k, s, t, w): top_country_share, nonmember_share, trusted_share, hhi (club scope on
     club supply; world scope on world production), evaluated from the model's own concentration
     expressions (`model.concentration`, the ones targets constrain)."""

@@ -76,7 +76,7 @@ def decisions(m: pyo.ConcreteModel, ds: Dataset) -> dict:
 def final_stage_shares(m: pyo.ConcreteModel, ds: Dataset) -> dict:
     """``nonmember_share[k,year]`` and ``top_country_share[k,year]``: expected over scenarios,
     club scope, final stage, last period."""
-    metrics = R.concentration_metrics(m, ds, R.read_flows(m, ds))
+    metrics = R.concentration_metrics(m, ds)
     last = ds.periods[-1]
     final = metrics["stage"] == metrics["mineral"].map(ds.final_stage)
     pick = metrics[

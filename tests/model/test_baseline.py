@@ -1,0 +1,44 @@
+"""The baseline's figures are read the moment it is solved and its model is then freed: the
+figures equal those read from a kept baseline model, with the baseline beside the plan or
+after it."""
+
+from __future__ import annotations
+
+import weakref
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from mineralclub.dataset import build_dataset
+from mineralclub.pipeline import Baseline, load_tables
+from mineralclub.solve import OPTIMAL, SolveOptions, solve_baseline, solve_plan_and_baseline
+
+INPUTS = Path(__file__).resolve().parents[2] / "inputs"
+
+
+@pytest.fixture(scope="module")
+def ds():
+    return build_dataset(load_tables(INPUTS / "example_ban.xlsx"))
+
+
+@pytest.mark.parametrize("concurrent", [True, False])
+def test_baseline_figures_equal_a_kept_models_and_the_model_is_freed(ds, concurrent):
+    kept = solve_baseline(ds, SolveOptions())
+    assert kept.status == OPTIMAL
+    reference = Baseline.of(kept, ds)
+    models = []
+
+    def digest(out):
+        models.append(weakref.ref(out.model))
+        return Baseline.of(out, ds)
+
+    plan, base = solve_plan_and_baseline(ds, SolveOptions(), concurrent=concurrent, digest=digest)
+    assert plan.status == OPTIMAL
+    assert isinstance(base, Baseline)
+    assert base.objective_musd == pytest.approx(reference.objective_musd, rel=1e-9)
+    assert base.objective_musd == pytest.approx(kept.objective, rel=1e-6, abs=1e-6)
+    pd.testing.assert_frame_equal(base.concentration, reference.concentration)
+    assert not base.concentration.empty
+    # freed by the time the baseline's figures are back, not at some later collection
+    assert models[0]() is None
