@@ -192,3 +192,16 @@ def test_infeasible_target_takes_the_elastic_path_on_the_bulk_solver():
     assert math.isclose(fast.objective, objective, rel_tol=1e-9)
     assert fast.model.target_slack[0].value == pytest.approx(70.0, rel=2e-6)  # 80 - 10 t
     assert values(fast.model) == pytest.approx(values(m), rel=2e-6, abs=1e-9)
+
+
+def test_highs_seconds_count_each_run_once():
+    """HiGHS' run clock goes on across the runs of one instance: each run adds its own time,
+    so three runs sum to the clock's final reading (not to the sum of its three readings)."""
+    ds = workbook("example_ban")()
+    m = build_model(ds, BuildOptions(fixed_params=True))
+    solver = make_solver(ds, SolveOptions(), bulk=True)
+    runs = [solver.solve(m).highs_seconds for _ in range(3)]
+    clock = solver.h.getRunTime()
+    assert all(t > 0 for t in runs)
+    assert sum(runs) == pytest.approx(clock, rel=1e-9)
+    assert solver.highs_seconds == pytest.approx(clock, rel=1e-9)
