@@ -136,6 +136,11 @@ class BulkHighs:
 
     # --- loading the model -------------------------------------------------------------------
     def compile(self, m) -> None:
+        if getattr(m, "rows_released", False):
+            raise RuntimeError(
+                "the model's constraints were released after it was compiled: it cannot be "
+                "compiled again (build it anew)"
+            )
         t0 = time.perf_counter()
         self.model, self.h = m, None
         self.objective = _active_objective(m)
@@ -215,6 +220,24 @@ class BulkHighs:
         if status == highspy.HighsStatus.kError:
             raise RuntimeError("HiGHS rejected the compiled model")
         self.compile_seconds += time.perf_counter() - t0
+
+    def release_rows(self, keep: tuple[str, ...] = ()) -> None:
+        """Delete from the compiled model every constraint component not named in `keep`, and
+        its rows from the dual map: HiGHS holds those rows, and their Pyomo objects (a fifth of
+        a large model's memory) would only sit beside HiGHS while it solves. Variables,
+        parameters and expressions stay (the results read them); new rows (HHI cuts) are still
+        passed on. The model cannot be compiled again: a changed objective (the elastic
+        re-solve's two phases) needs a model whose rows are kept."""
+        m = self.model
+        if m is None:
+            return
+        for con in list(m.component_objects(pyo.Constraint, descend_into=True)):
+            if con.local_name in keep:
+                continue
+            for data in con.values():
+                self.rows_of.pop(data, None)
+            con.parent_block().del_component(con)
+        m.rows_released = True
 
     def _rows(self, cons: list, repn) -> tuple:
         """One HiGHS row per active constraint, in model order, as the persistent interface

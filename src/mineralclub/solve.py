@@ -10,7 +10,6 @@ A non-optimal result becomes a typed outcome (`SolveOutcome.status`), never an a
 
 from __future__ import annotations
 
-import gc
 import math
 import os
 import time
@@ -27,6 +26,7 @@ from pyomo.contrib.solver.common.results import SolutionStatus, TerminationCondi
 from mineralclub.bulk import BulkHighs, Config, new_highs, use_threads
 from mineralclub.dataset import Dataset
 from mineralclub.interrupt import raise_if_pending
+from mineralclub.memory import release
 from mineralclub.model.build import BuildOptions, build_model
 from mineralclub.model.hhi import cut_loop as hhi_cut_loop
 from mineralclub.progress import QUIET, Progress, step
@@ -179,6 +179,7 @@ def solve_plan(
     solver = make_solver(ds, opts, bulk=True, progress=progress)
     t1 = time.perf_counter()
     with step(progress, "solve", "plan"):
+        compile_once(solver, m, DUAL_ROWS)
         status, term, obj, bound = _solve_with_cuts(solver, m, cut_loop)
     elastic = False
     if status == INFEASIBLE:
@@ -201,6 +202,19 @@ def solve_plan(
     out.hhi_rounds = getattr(m, "hhi_rounds", 0)
     out.hhi_cuts = getattr(m, "hhi_cut_count", 0)
     return out
+
+
+# the constraints whose duals the marginal costs read (marginal.py); a one-shot model keeps
+# only these once compiled
+DUAL_ROWS = ("c_target", "c_hhi_cuts", "c_hhi_static")
+
+
+def compile_once(solver: BulkHighs, m: pyo.ConcreteModel, keep: tuple[str, ...]) -> None:
+    """Compile `m` into HiGHS, then free every constraint but those named in `keep`
+    (`BulkHighs.release_rows`) and hand the freed memory back before HiGHS solves."""
+    solver.compile(m)
+    solver.release_rows(keep)
+    release()
 
 
 def _solve_with_cuts(solver, m, cut_loop):
@@ -260,6 +274,21 @@ def elastic_violation(m, ds: Dataset):
 def solve_baseline(ds: Dataset, opts: SolveOptions, progress: Progress = QUIET) -> SolveOutcome:
     """The 'before' run: candidates off, committed on, no floors, offtake, new stock, targets or
     budget; same scenarios. `progress` is told the step baseline (build and solve)."""
+    return finish_baseline(prepare_baseline(ds, opts, progress), progress)
+
+
+@dataclass
+class PreparedBaseline:
+    """The baseline built and compiled, not yet solved."""
+
+    model: pyo.ConcreteModel
+    solver: BulkHighs
+    build_seconds: float
+    started: float  # perf_counter when its compile began (its seconds count from there)
+
+
+def prepare_baseline(ds: Dataset, opts: SolveOptions, progress: Progress) -> PreparedBaseline:
+    """Build and compile the baseline; `progress` is told the step baseline started."""
     progress.start("baseline", "baseline")
     t0 = time.perf_counter()
     m = build_model(ds, BuildOptions(baseline=True, fixed_params=True))
@@ -272,6 +301,13 @@ def solve_baseline(ds: Dataset, opts: SolveOptions, progress: Progress = QUIET) 
         model="baseline",
     )
     t1 = time.perf_counter()
+    compile_once(solver, m, ())
+    return PreparedBaseline(m, solver, build_s, t1)
+
+
+def finish_baseline(job: PreparedBaseline, progress: Progress) -> SolveOutcome:
+    """Solve a prepared baseline; `progress` is told the step baseline finished."""
+    m, solver = job.model, job.solver
     status, term, obj, bound = run_solver(solver, m)
     progress.finish("baseline")
     if status == INFEASIBLE:
@@ -283,8 +319,8 @@ def solve_baseline(ds: Dataset, opts: SolveOptions, progress: Progress = QUIET) 
         obj,
         bound,
         relative_gap(obj, bound),
-        time.perf_counter() - t1,
-        build_s,
+        time.perf_counter() - job.started,
+        job.build_seconds,
         solver=solver,
         highs_seconds=solver.highs_seconds,
     )
@@ -317,22 +353,29 @@ def solve_plan_and_baseline(
         concurrent = spare_core(ds, opts)
     if not concurrent:
         plan = solve_plan(ds, opts, cut_loop, progress)
-        return plan, _baseline(ds, opts, progress, digest)
+        return plan, _baseline([prepare_baseline(ds, opts, progress)], progress, digest)
     new_highs()  # HiGHS' banner is swallowed once, before two threads start
     use_threads(make_solver(ds, opts, bulk=True).config.threads)  # and its scheduler sized
+    # The baseline is built here, before the plan, not beside it in the second thread: two
+    # models built at once interleave their objects in the interpreter's memory pools, so
+    # freeing the baseline's would give little back; built first, its pools empty whole.
+    # Only its solve (HiGHS, outside the GIL) overlaps the plan's build and solve.
+    job = [prepare_baseline(ds, opts, progress)]
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="baseline") as pool:
-        baseline = pool.submit(_baseline, ds, opts, progress, digest)
+        baseline = pool.submit(_baseline, job, progress, digest)
         plan = solve_plan(ds, opts, cut_loop, progress)
         return plan, baseline.result()
 
 
-def _baseline(ds: Dataset, opts: SolveOptions, progress: Progress, digest) -> Any:
-    outcome = solve_baseline(ds, opts, progress)
+def _baseline(job: list[PreparedBaseline], progress: Progress, digest) -> Any:
+    """Solve the prepared baseline taken from `job` (so that no caller's reference keeps it
+    alive) and, with `digest`, return the digest and free the rest."""
+    outcome = finish_baseline(job.pop(), progress)
     if digest is None:
         return outcome
     figures = digest(outcome)
     del outcome
-    gc.collect()  # a Pyomo model holds reference cycles: freed now, not at the next collection
+    release()  # the model's cycles collected now, and the thread's freed heap given back
     return figures
 
 

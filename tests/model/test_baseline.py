@@ -4,6 +4,8 @@ after it."""
 
 from __future__ import annotations
 
+import threading
+import time
 import weakref
 from pathlib import Path
 
@@ -11,6 +13,7 @@ import pandas as pd
 import pytest
 
 from mineralclub.dataset import build_dataset
+from mineralclub.model.hhi import cut_loop
 from mineralclub.pipeline import Baseline, load_tables
 from mineralclub.solve import OPTIMAL, SolveOptions, solve_baseline, solve_plan_and_baseline
 
@@ -42,3 +45,29 @@ def test_baseline_figures_equal_a_kept_models_and_the_model_is_freed(ds, concurr
     assert not base.concentration.empty
     # freed by the time the baseline's figures are back, not at some later collection
     assert models[0]() is None
+
+
+def test_the_baseline_is_freed_while_the_plan_still_solves(ds):
+    """Built before the plan, solved beside it: once its figures are read, nothing (not the
+    thread pool's work item, not the caller's frame) keeps its model alive while the plan
+    solves."""
+    refs, digested, freed = [], threading.Event(), []
+
+    def digest(out):
+        refs.append(weakref.ref(out.model))
+        digested.set()
+        return Baseline.of(out, ds)
+
+    def waiting_cut_loop(m, solver, run):
+        assert digested.wait(120)
+        deadline = time.monotonic() + 60
+        while refs[0]() is not None and time.monotonic() < deadline:
+            time.sleep(0.01)
+        freed.append(refs[0]() is None)
+        return cut_loop(m, solver, run)
+
+    plan, _ = solve_plan_and_baseline(
+        ds, SolveOptions(), concurrent=True, cut_loop=waiting_cut_loop, digest=digest
+    )
+    assert plan.status == OPTIMAL
+    assert freed == [True]

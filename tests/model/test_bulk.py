@@ -24,6 +24,7 @@ from mineralclub.model.build import BuildOptions, build_model
 from mineralclub.model.hhi import cut_loop
 from mineralclub.pipeline import load_tables
 from mineralclub.solve import (
+    DUAL_ROWS,
     INFEASIBLE,
     OPTIMAL,
     SolveOptions,
@@ -205,3 +206,19 @@ def test_highs_seconds_count_each_run_once():
     assert all(t > 0 for t in runs)
     assert sum(runs) == pytest.approx(clock, rel=1e-9)
     assert solver.highs_seconds == pytest.approx(clock, rel=1e-9)
+
+
+def test_one_shot_model_keeps_only_the_rows_whose_duals_are_read():
+    """Once compiled, the plan keeps the constraints the marginal costs read (their duals equal
+    the slow path's: test above) and no other; compiling it again is refused, not silently
+    done on a model without its rows."""
+    ds = CASES["hhi"]()
+    plan = solve_plan(ds, SolveOptions())
+    assert plan.status == OPTIMAL and plan.hhi_rounds >= 3
+    kept = {c.local_name for c in plan.model.component_objects(pyo.Constraint)}
+    assert kept == set(DUAL_ROWS)
+    assert set(plan.solver.rows_of) == set(
+        plan.model.component_data_objects(pyo.Constraint, active=True)
+    )
+    with pytest.raises(RuntimeError, match="cannot be compiled again"):
+        plan.solver.compile(plan.model)
