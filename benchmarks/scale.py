@@ -33,7 +33,14 @@ from mineralclub.model.hhi import cut_loop
 from mineralclub.pipeline import load_tables, solve_dataset
 from mineralclub.progress import Progress
 from mineralclub.sample import HEADER, SHEET, sample_scenarios, write_sample
-from mineralclub.solve import SolveOptions, make_solver, run_solver, solve_baseline
+from mineralclub.solve import (
+    DUAL_ROWS,
+    SolveOptions,
+    compile_once,
+    make_solver,
+    run_solver,
+    solve_baseline,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 PROBABILITY = 0.05
@@ -167,8 +174,8 @@ def stages(sampled: Path) -> None:
     m = build_model(ds, BuildOptions(fixed_params=True))
     stage("build plan (Pyomo)")
     solver = make_solver(ds, SolveOptions(), bulk=True)
-    solver.compile(m)
-    stage("compile + passModel")
+    compile_once(solver, m, DUAL_ROWS)  # as solve_plan: compile, keep the dual rows, release
+    stage("compile + passModel + release")
     status = cut_loop(m, solver, run_solver)[0]
     peak = stage(f"plan solve ({status})")
     solver.lp_duals()

@@ -128,7 +128,7 @@ class BulkHighs:
         self.model: Any = None  # the Pyomo model compiled
         self.objective = None
         self.columns: list = []  # VarData per HiGHS column
-        self.col_of: dict[int, int] = {}  # id(VarData) -> column
+        self._col_of: dict[int, int] | None = {}  # id(VarData) -> column (`col_of`)
         self.rows_of: dict = {}  # ConstraintData -> its row (a ranged constraint has one)
         self.trivially_infeasible = False
         self.highs_seconds = 0.0  # HiGHS' own run time, summed over solves
@@ -136,11 +136,7 @@ class BulkHighs:
 
     # --- loading the model -------------------------------------------------------------------
     def compile(self, m) -> None:
-        if getattr(m, "rows_released", False):
-            raise RuntimeError(
-                "the model's constraints were released after it was compiled: it cannot be "
-                "compiled again (build it anew)"
-            )
+        require_rows(m, "compiling it again")
         t0 = time.perf_counter()
         self.model, self.h = m, None
         self.objective = _active_objective(m)
@@ -162,9 +158,12 @@ class BulkHighs:
         # into the bounds; both are put back as empty columns (fixed ones with fixed bounds)
         # where the persistent interface has them, so that the same matrix reaches HiGHS.
         self.columns = order
-        self.col_of = {id(v): j for j, v in enumerate(order)}
+        # a local map, not kept: its million small ints, made among the compiler's transient
+        # objects, would pin their memory pools after the compile (`col_of` rebuilds it)
+        col_of = {id(v): j for j, v in enumerate(order)}
+        self._col_of = None
         where = np.fromiter(
-            (self.col_of[id(v)] for v in repn.columns), dtype=np.int64, count=len(repn.columns)
+            (col_of[id(v)] for v in repn.columns), dtype=np.int64, count=len(repn.columns)
         )
         n_col = len(order)
         perm = np.argsort(where, kind="stable")
@@ -187,7 +186,7 @@ class BulkHighs:
                 raise ValueError("the objective is not linear")
             offset = float(pyo.value(obj.constant))
             for v, coef in zip(obj.linear_vars, obj.linear_coefs, strict=True):
-                cost[self.col_of[id(v)]] = pyo.value(coef)
+                cost[col_of[id(v)]] = pyo.value(coef)
         lower = np.empty(n_col)
         upper = np.empty(n_col)
         integrality = []
@@ -237,7 +236,15 @@ class BulkHighs:
             for data in con.values():
                 self.rows_of.pop(data, None)
             con.parent_block().del_component(con)
+        self.rows_of = dict(self.rows_of)  # a dict keeps its table's size when emptied
         m.rows_released = True
+
+    @property
+    def col_of(self) -> dict[int, int]:
+        """id(VarData) -> column, built on first use after a compile (HHI cuts need it)."""
+        if self._col_of is None:
+            self._col_of = {id(v): j for j, v in enumerate(self.columns)}
+        return self._col_of
 
     def _rows(self, cons: list, repn) -> tuple:
         """One HiGHS row per active constraint, in model order, as the persistent interface
@@ -425,6 +432,16 @@ class BulkHighs:
             if n:
                 h.changeColsBounds(n, ints, lower, upper)
                 h.changeColsIntegrality(n, ints, np.array([highspy.HighsVarType.kInteger] * n))
+
+
+def require_rows(m, use: str) -> None:
+    """Refuse `use` of a model whose constraints were released after its compile
+    (`BulkHighs.release_rows`): it would silently act on a model without its rows."""
+    if getattr(m, "rows_released", False):
+        raise RuntimeError(
+            f"{use} needs the model's constraints, released once it was compiled into HiGHS "
+            "(build the model anew)"
+        )
 
 
 def column_order(cons: list, objective) -> list:

@@ -16,6 +16,7 @@ import math
 
 import pyomo.environ as pyo
 
+from mineralclub.bulk import require_rows
 from mineralclub.dataset import Dataset
 from mineralclub.interrupt import raise_if_pending
 from mineralclub.solve import OPTIMAL, TIME_LIMIT, SolveOptions, make_solver
@@ -54,6 +55,7 @@ def marginal_costs(m: pyo.ConcreteModel, ds: Dataset, opts: SolveOptions, solver
 def translated_lp_duals(m: pyo.ConcreteModel, ds: Dataset, opts: SolveOptions) -> dict | None:
     """The LP duals through a fresh persistent solver with the integers fixed in the model
     (the slow path; the reference the fast path is tested against)."""
+    require_rows(m, "the marginal-cost LP through a new translation")
     saved = [(v, v.value) for v in m.component_data_objects(pyo.Var)]
     fixed = fix_integers(m)
     try:

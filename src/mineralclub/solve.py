@@ -23,7 +23,7 @@ import pyomo.environ as pyo
 from pyomo.contrib.solver.common.factory import SolverFactory
 from pyomo.contrib.solver.common.results import SolutionStatus, TerminationCondition
 
-from mineralclub.bulk import BulkHighs, Config, new_highs, use_threads
+from mineralclub.bulk import BulkHighs, Config, new_highs, require_rows, use_threads
 from mineralclub.dataset import Dataset
 from mineralclub.interrupt import raise_if_pending
 from mineralclub.memory import release
@@ -52,6 +52,8 @@ class SolveOptions:
 
 @dataclass
 class SolveOutcome:
+    # a one-shot model keeps only DUAL_ROWS once compiled: read its variables, parameters and
+    # expressions; recompiling, re-solving through Pyomo or writing it is refused
     model: pyo.ConcreteModel
     status: str
     termination: str
@@ -127,6 +129,8 @@ def highs_options(settings: dict) -> dict[str, Any]:
 
 def run_solver(solver, m: pyo.ConcreteModel) -> tuple[str, str, float, float | None]:
     """Solve and load the solution. Returns (status, termination, objective, bound)."""
+    if not isinstance(solver, BulkHighs):
+        require_rows(m, "a solve through Pyomo's persistent interface")
     res = solver.solve(m)
     raise_if_pending()  # Ctrl-C / SIGTERM during the solve: an interruption, not a failure
     term = res.termination_condition
@@ -333,6 +337,14 @@ def spare_core(ds: Dataset, opts: SolveOptions) -> bool:
     return len(os.sched_getaffinity(0)) >= 2 and threads != 1
 
 
+# Above this many nonzeros the baseline is solved before the plan is built, not beside it:
+# the overlap saves the baseline's solve time (a quarter of the base case's wall time; its
+# baseline has 21,716 nonzeros) but holds the baseline's solve beside the plan's build; with
+# 256 sampled scenarios (about 1.3M baseline nonzeros) it raised the peak from 1.47 to 1.54 KB
+# per plan nonzero (benchmarks/README.md, scale). 250,000 is about 40 sampled scenarios.
+OVERLAP_MAX_NONZEROS = 250_000
+
+
 def solve_plan_and_baseline(
     ds: Dataset,
     opts: SolveOptions,
@@ -341,30 +353,32 @@ def solve_plan_and_baseline(
     progress: Progress = QUIET,
     digest: Callable[[SolveOutcome], Any] | None = None,
 ) -> tuple[SolveOutcome, Any]:
-    """The plan and the baseline. With a spare core (`spare_core`, or `concurrent`) the baseline
-    is built and solved in a second thread: HiGHS releases the GIL while it runs, so the
-    baseline overlaps the plan's solve. The two models share nothing but the read-only dataset;
-    the results do not depend on the overlap. `progress` hears from both threads.
+    """The plan and the baseline. The baseline is built first; with a spare core (`spare_core`,
+    or `concurrent`) and at most OVERLAP_MAX_NONZEROS, it is solved in a second thread while
+    the plan is built and solved (HiGHS releases the GIL while it runs), else before the plan.
+    The two models share nothing but the read-only dataset; the results do not depend on the
+    overlap. `progress` hears from both threads.
 
     With `digest`, the baseline's outcome is passed to it as soon as it is solved and its
     return value replaces the outcome, so that the baseline's model and HiGHS instance are
     freed before the plan's solve peaks (the pipeline keeps only the figures it reports)."""
     if concurrent is None:
         concurrent = spare_core(ds, opts)
-    if not concurrent:
-        plan = solve_plan(ds, opts, cut_loop, progress)
-        return plan, _baseline([prepare_baseline(ds, opts, progress)], progress, digest)
-    new_highs()  # HiGHS' banner is swallowed once, before two threads start
-    use_threads(make_solver(ds, opts, bulk=True).config.threads)  # and its scheduler sized
-    # The baseline is built here, before the plan, not beside it in the second thread: two
-    # models built at once interleave their objects in the interpreter's memory pools, so
-    # freeing the baseline's would give little back; built first, its pools empty whole.
-    # Only its solve (HiGHS, outside the GIL) overlaps the plan's build and solve.
+    if concurrent:
+        new_highs()  # HiGHS' banner is swallowed once, before two threads start
+        use_threads(make_solver(ds, opts, bulk=True).config.threads)  # and its scheduler sized
+    # The baseline is built first, in this thread, never beside the plan: two models built at
+    # once interleave their objects in the interpreter's memory pools, so freeing the
+    # baseline's would give little back; built first, its pools empty whole.
     job = [prepare_baseline(ds, opts, progress)]
+    if not concurrent or job[0].solver.size().get("nonzeros", 0) > OVERLAP_MAX_NONZEROS:
+        baseline = _baseline(job, progress, digest)
+        return solve_plan(ds, opts, cut_loop, progress), baseline
+    # only its solve (HiGHS, outside the GIL) overlaps the plan's build and solve
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="baseline") as pool:
-        baseline = pool.submit(_baseline, job, progress, digest)
+        future = pool.submit(_baseline, job, progress, digest)
         plan = solve_plan(ds, opts, cut_loop, progress)
-        return plan, baseline.result()
+        return plan, future.result()
 
 
 def _baseline(job: list[PreparedBaseline], progress: Progress, digest) -> Any:
@@ -380,6 +394,7 @@ def _baseline(job: list[PreparedBaseline], progress: Progress, digest) -> Any:
 
 
 def write_model(m: pyo.ConcreteModel, path: str) -> None:
+    require_rows(m, "writing the model")
     fmt = "mps" if str(path).lower().endswith(".mps") else "lp"
     Path(path).parent.mkdir(parents=True, exist_ok=True)  # checked writable before the solve
     m.write(str(path), format=fmt, io_options={"symbolic_solver_labels": True})

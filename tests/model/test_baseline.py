@@ -1,6 +1,6 @@
 """The baseline's figures are read the moment it is solved and its model is then freed: the
-figures equal those read from a kept baseline model, with the baseline beside the plan or
-after it."""
+figures equal those read from a kept baseline model, with the baseline solved beside the plan
+or before it."""
 
 from __future__ import annotations
 
@@ -12,9 +12,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from mineralclub import solve
 from mineralclub.dataset import build_dataset
 from mineralclub.model.hhi import cut_loop
 from mineralclub.pipeline import Baseline, load_tables
+from mineralclub.progress import Progress
 from mineralclub.solve import OPTIMAL, SolveOptions, solve_baseline, solve_plan_and_baseline
 
 INPUTS = Path(__file__).resolve().parents[2] / "inputs"
@@ -71,3 +73,39 @@ def test_the_baseline_is_freed_while_the_plan_still_solves(ds):
     )
     assert plan.status == OPTIMAL
     assert freed == [True]
+
+
+class Steps(Progress):
+    def __init__(self) -> None:
+        self.events: list[tuple[str, str]] = []
+
+    def start(self, step: str, model: str | None = None) -> None:
+        self.events.append(("start", step))
+
+    def finish(self, step: str) -> None:
+        self.events.append(("finish", step))
+
+
+@pytest.mark.parametrize("limit", [0, 10**9])
+def test_a_large_baseline_is_solved_before_the_plan_not_beside_it(ds, monkeypatch, limit):
+    """Above OVERLAP_MAX_NONZEROS the baseline is solved in this thread before the plan's build
+    starts; below it, in the second thread. The figures are the same either way."""
+    monkeypatch.setattr(solve, "OVERLAP_MAX_NONZEROS", limit)
+    threads, steps = [], Steps()
+
+    def digest(out):
+        threads.append(threading.current_thread().name)
+        return Baseline.of(out, ds)
+
+    plan, base = solve_plan_and_baseline(
+        ds, SolveOptions(), concurrent=True, progress=steps, digest=digest
+    )
+    assert plan.status == OPTIMAL
+    reference = Baseline.of(solve_baseline(ds, SolveOptions()), ds)
+    assert base.objective_musd == pytest.approx(reference.objective_musd, rel=1e-9)
+    if limit == 0:
+        assert threads == [threading.main_thread().name]
+        assert steps.events.index(("finish", "baseline")) < steps.events.index(("start", "build"))
+    else:
+        assert threads[0].startswith("baseline")
+        assert steps.events.index(("start", "baseline")) < steps.events.index(("start", "build"))

@@ -32,6 +32,7 @@ from mineralclub.solve import (
     make_solver,
     run_solver,
     solve_plan,
+    write_model,
 )
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -208,10 +209,11 @@ def test_highs_seconds_count_each_run_once():
     assert solver.highs_seconds == pytest.approx(clock, rel=1e-9)
 
 
-def test_one_shot_model_keeps_only_the_rows_whose_duals_are_read():
+def test_one_shot_model_keeps_only_the_rows_whose_duals_are_read(tmp_path):
     """Once compiled, the plan keeps the constraints the marginal costs read (their duals equal
     the slow path's: test above) and no other; compiling it again is refused, not silently
-    done on a model without its rows."""
+    done on a model without its rows, and so are a persistent re-solve, the slow marginal-cost
+    LP and writing the model."""
     ds = CASES["hhi"]()
     plan = solve_plan(ds, SolveOptions())
     assert plan.status == OPTIMAL and plan.hhi_rounds >= 3
@@ -220,5 +222,15 @@ def test_one_shot_model_keeps_only_the_rows_whose_duals_are_read():
     assert set(plan.solver.rows_of) == set(
         plan.model.component_data_objects(pyo.Constraint, active=True)
     )
-    with pytest.raises(RuntimeError, match="cannot be compiled again"):
-        plan.solver.compile(plan.model)
+    refused = [
+        lambda: plan.solver.compile(plan.model),
+        lambda: run_solver(make_solver(ds, SolveOptions()), plan.model),
+        lambda: translated_lp_duals(plan.model, ds, SolveOptions()),
+        lambda: marginal_costs(plan.model, ds, SolveOptions()),  # no solver: the slow path
+        lambda: write_model(plan.model, str(tmp_path / "plan.lp")),
+    ]
+    for use in refused:
+        with pytest.raises(RuntimeError, match="released once it was compiled"):
+            use()
+    assert not (tmp_path / "plan.lp").exists()
+    assert marginal_costs(plan.model, ds, SolveOptions(), plan.solver)  # the fast path works
