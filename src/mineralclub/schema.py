@@ -224,15 +224,16 @@ SETTINGS = (
         "solver_rens",
         "bool",
         "Run HiGHS' RENS heuristic at the root node, a sub-MIP with its own copy of the model "
-        "(off by default: benchmarks/README.md).",
-        default=False,
+        "(blank: on up to 250,000 nonzeros, off above, where its copy costs more memory and "
+        "time than its better incumbents are worth; benchmarks/README.md).",
+        default=None,
     ),
     _c(
         "solver_root_reduced_cost",
         "bool",
         "Run HiGHS' root reduced-cost heuristic, a sub-MIP with its own copy of the model "
-        "(off by default: benchmarks/README.md).",
-        default=False,
+        "(blank: on up to 250,000 nonzeros, off above; benchmarks/README.md).",
+        default=None,
     ),
     _c(
         "solver_heuristic_effort",

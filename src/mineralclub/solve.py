@@ -97,6 +97,8 @@ def make_solver(
     if threads:
         cfg.threads = int(threads)
     cfg.solver_options.update(highs_options(ds.settings))
+    if bulk:  # the sub-MIP heuristics left blank are decided by the compiled model's size
+        cfg.by_size = tuple(SUB_MIPS[key] for key in SUB_MIPS if ds.settings.get(key) is None)
     cfg.solver_options["random_seed"] = 0  # same input, same output
     return BulkHighs(cfg) if bulk else solver
 
@@ -105,6 +107,14 @@ def make_solver(
 # reduced-cost heuristic each solve a sub-MIP holding a second copy of the model)
 HEURISTICS = {
     "solver_rins": "mip_heuristic_run_rins",
+    "solver_rens": "mip_heuristic_run_rens",
+    "solver_root_reduced_cost": "mip_heuristic_run_root_reduced_cost",
+}
+
+
+# Settings key -> HiGHS option of the sub-MIP heuristics that, left blank, run on a one-shot
+# model of at most bulk.SUB_MIP_MAX_NONZEROS nonzeros (and in sweeps, HiGHS' default: on)
+SUB_MIPS = {
     "solver_rens": "mip_heuristic_run_rens",
     "solver_root_reduced_cost": "mip_heuristic_run_root_reduced_cost",
 }

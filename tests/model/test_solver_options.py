@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from typer.testing import CliRunner
 
+from mineralclub import bulk
 from mineralclub.cli import app
 from mineralclub.dataset import build_dataset
 from mineralclub.pipeline import load_tables
@@ -49,23 +50,34 @@ def test_settings_reach_highs_and_keep_the_optimum(make_workbook):
     assert plan.objective == pytest.approx(default.objective, rel=1e-9)
 
 
-def test_blank_settings_turn_three_heuristics_off_and_keep_highs_other_defaults(make_workbook):
-    """RINS, RENS and the root reduced-cost heuristic are off by default (benchmarks/README.md:
-    same optimum on the bundled workbooks, less time and memory on the base case and its larger
-    copies); presolve and heuristic effort stay HiGHS' own defaults."""
+def test_blank_settings_turn_rins_off_and_keep_highs_other_defaults(make_workbook):
+    """RINS is off by default (benchmarks/README.md: same optimum, less time on the base case);
+    presolve and heuristic effort stay HiGHS' own defaults; RENS and the root reduced-cost
+    heuristic are decided by the model's size (next test)."""
     ds = build_dataset(load_tables(make_workbook()))
     assert highs_options(ds.settings) == {
         "presolve": "choose",
         "mip_heuristic_run_rins": False,
-        "mip_heuristic_run_rens": False,
-        "mip_heuristic_run_root_reduced_cost": False,
         "mip_heuristic_effort": 0.05,
     }
     h = solve_plan(ds, SolveOptions()).solver.h
     assert h.getOptionValue("mip_heuristic_run_rins")[1] is False
-    assert h.getOptionValue("mip_heuristic_run_rens")[1] is False
-    assert h.getOptionValue("mip_heuristic_run_root_reduced_cost")[1] is False
     assert h.getOptionValue("presolve")[1] == "choose"
+
+
+@pytest.mark.parametrize("limit", [0, 10**9])
+def test_blank_sub_mip_settings_follow_the_models_size(make_workbook, monkeypatch, limit):
+    """Left blank, RENS and the root reduced-cost heuristic run on a one-shot model of at most
+    SUB_MIP_MAX_NONZEROS nonzeros and not on a larger one; a value given wins either way."""
+    monkeypatch.setattr(bulk, "SUB_MIP_MAX_NONZEROS", limit)
+    h = solve_plan(build_dataset(load_tables(make_workbook())), SolveOptions()).solver.h
+    small = limit > 0
+    assert h.getOptionValue("mip_heuristic_run_rens")[1] is small
+    assert h.getOptionValue("mip_heuristic_run_root_reduced_cost")[1] is small
+    given = make_workbook(change=with_settings([("solver_rens", not small)]), name="given.xlsx")
+    h = solve_plan(build_dataset(load_tables(given)), SolveOptions()).solver.h
+    assert h.getOptionValue("mip_heuristic_run_rens")[1] is (not small)  # as given
+    assert h.getOptionValue("mip_heuristic_run_root_reduced_cost")[1] is small  # by size
 
 
 def test_bad_solver_settings_name_their_cells(make_workbook):
