@@ -353,6 +353,10 @@ def spare_core(ds: Dataset, opts: SolveOptions) -> bool:
 # 256 sampled scenarios (about 1.3M baseline nonzeros) it raised the peak from 1.47 to 1.54 KB
 # per plan nonzero (benchmarks/README.md, scale). 250,000 is about 40 sampled scenarios.
 OVERLAP_MAX_NONZEROS = 250_000
+# Up to this many scenarios (the base case has 4) the baseline is built in the second thread
+# too, beside the plan: its build and compile then also overlap the plan's HiGHS solve (1.5 s
+# of the base case's 8 s); above, it is built first (see solve_plan_and_baseline).
+SMALL_MAX_SCENARIOS = 16
 
 
 def solve_plan_and_baseline(
@@ -363,9 +367,11 @@ def solve_plan_and_baseline(
     progress: Progress = QUIET,
     digest: Callable[[SolveOutcome], Any] | None = None,
 ) -> tuple[SolveOutcome, Any]:
-    """The plan and the baseline. The baseline is built first; with a spare core (`spare_core`,
-    or `concurrent`) and at most OVERLAP_MAX_NONZEROS, it is solved in a second thread while
-    the plan is built and solved (HiGHS releases the GIL while it runs), else before the plan.
+    """The plan and the baseline. With a spare core (`spare_core`, or `concurrent`) and at most
+    SMALL_MAX_SCENARIOS scenarios, the baseline is built and solved in a second thread beside
+    the plan (HiGHS releases the GIL while it runs). Larger, it is built first; then, with a
+    spare core and at most OVERLAP_MAX_NONZEROS, solved in a second thread while the plan is
+    built and solved, else before the plan.
     The two models share nothing but the read-only dataset; the results do not depend on the
     overlap. `progress` hears from both threads.
 
@@ -377,9 +383,16 @@ def solve_plan_and_baseline(
     if concurrent:
         new_highs()  # HiGHS' banner is swallowed once, before two threads start
         use_threads(make_solver(ds, opts, bulk=True).config.threads)  # and its scheduler sized
-    # The baseline is built first, in this thread, never beside the plan: two models built at
-    # once interleave their objects in the interpreter's memory pools, so freeing the
-    # baseline's would give little back; built first, its pools empty whole.
+    if concurrent and len(ds.scenarios) <= SMALL_MAX_SCENARIOS:
+        # memory is no concern: the second thread builds, compiles and solves the baseline,
+        # its Python work running while HiGHS solves the plan (outside the GIL)
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="baseline") as pool:
+            future = pool.submit(_whole_baseline, ds, opts, progress, digest)
+            plan = solve_plan(ds, opts, cut_loop, progress)
+            return plan, future.result()
+    # Else the baseline is built first, in this thread, never beside the plan: two models
+    # built at once interleave their objects in the interpreter's memory pools, so freeing
+    # the baseline's would give little back; built first, its pools empty whole.
     job = [prepare_baseline(ds, opts, progress)]
     if not concurrent or job[0].solver.size().get("nonzeros", 0) > OVERLAP_MAX_NONZEROS:
         baseline = _baseline(job, progress, digest)
@@ -389,6 +402,10 @@ def solve_plan_and_baseline(
         future = pool.submit(_baseline, job, progress, digest)
         plan = solve_plan(ds, opts, cut_loop, progress)
         return plan, future.result()
+
+
+def _whole_baseline(ds: Dataset, opts: SolveOptions, progress: Progress, digest) -> Any:
+    return _baseline([prepare_baseline(ds, opts, progress)], progress, digest)
 
 
 def _baseline(job: list[PreparedBaseline], progress: Progress, digest) -> Any:

@@ -49,10 +49,12 @@ def test_baseline_figures_equal_a_kept_models_and_the_model_is_freed(ds, concurr
     assert models[0]() is None
 
 
-def test_the_baseline_is_freed_while_the_plan_still_solves(ds):
-    """Built before the plan, solved beside it: once its figures are read, nothing (not the
-    thread pool's work item, not the caller's frame) keeps its model alive while the plan
-    solves."""
+@pytest.mark.parametrize("scenarios", [0, 10**9])
+def test_the_baseline_is_freed_while_the_plan_still_solves(ds, monkeypatch, scenarios):
+    """Built before the plan or beside it, solved beside it: once its figures are read, nothing
+    (not the thread pool's work item, not the caller's frame) keeps its model alive while the
+    plan solves."""
+    monkeypatch.setattr(solve, "SMALL_MAX_SCENARIOS", scenarios)  # prepared first, or not
     refs, digested, freed = [], threading.Event(), []
 
     def digest(out):
@@ -90,6 +92,7 @@ class Steps(Progress):
 def test_a_large_baseline_is_solved_before_the_plan_not_beside_it(ds, monkeypatch, limit):
     """Above OVERLAP_MAX_NONZEROS the baseline is solved in this thread before the plan's build
     starts; below it, in the second thread. The figures are the same either way."""
+    monkeypatch.setattr(solve, "SMALL_MAX_SCENARIOS", 0)  # as if it had many scenarios
     monkeypatch.setattr(solve, "OVERLAP_MAX_NONZEROS", limit)
     threads, steps = [], Steps()
 
