@@ -98,26 +98,20 @@ def make_solver(
         cfg.threads = int(threads)
     cfg.solver_options.update(highs_options(ds.settings))
     if bulk:  # the sub-MIP heuristics left blank are decided by the compiled model's size
-        cfg.by_size = tuple(SUB_MIPS[key] for key in SUB_MIPS if ds.settings.get(key) is None)
+        cfg.by_size = tuple(HEURISTICS[k] for k in SUB_MIPS if ds.settings.get(k) is None)
     cfg.solver_options["random_seed"] = 0  # same input, same output
     return BulkHighs(cfg) if bulk else solver
 
 
-# Settings key -> HiGHS option of a heuristic that can be switched off (RENS and the root
-# reduced-cost heuristic each solve a sub-MIP holding a second copy of the model)
+# Settings key -> HiGHS option of a heuristic that can be switched on or off
 HEURISTICS = {
     "solver_rins": "mip_heuristic_run_rins",
     "solver_rens": "mip_heuristic_run_rens",
     "solver_root_reduced_cost": "mip_heuristic_run_root_reduced_cost",
 }
-
-
-# Settings key -> HiGHS option of the sub-MIP heuristics that, left blank, run on a one-shot
-# model of at most bulk.SUB_MIP_MAX_NONZEROS nonzeros (and in sweeps, HiGHS' default: on)
-SUB_MIPS = {
-    "solver_rens": "mip_heuristic_run_rens",
-    "solver_root_reduced_cost": "mip_heuristic_run_root_reduced_cost",
-}
+# the sub-MIP heuristics (each holds a second copy of the model) that, left blank, run on a
+# one-shot model of at most bulk.SUB_MIP_MAX_NONZEROS nonzeros (in sweeps: HiGHS' default, on)
+SUB_MIPS = ("solver_rens", "solver_root_reduced_cost")
 
 
 def highs_options(settings: dict) -> dict[str, Any]:
@@ -347,9 +341,8 @@ def spare_core(ds: Dataset, opts: SolveOptions) -> bool:
     return len(os.sched_getaffinity(0)) >= 2 and threads != 1
 
 
-# Above this many nonzeros the baseline is solved before the plan is built, not beside it:
-# the overlap saves the baseline's solve time (a quarter of the base case's wall time; its
-# baseline has 21,716 nonzeros) but holds the baseline's solve beside the plan's build; with
+# Above this many nonzeros a baseline built first is solved before the plan is built, not
+# beside it: the overlap saves the baseline's solve time but holds it beside the plan's build; with
 # 256 sampled scenarios (about 1.3M baseline nonzeros) it raised the peak from 1.47 to 1.54 KB
 # per plan nonzero (benchmarks/README.md, scale). 250,000 is about 40 sampled scenarios.
 OVERLAP_MAX_NONZEROS = 250_000
