@@ -89,6 +89,7 @@ def run_alternatives(
     from mineralclub.alternatives import Infeasible, find_alternatives, write_alternatives
     from mineralclub.dataset import build_dataset
     from mineralclub.io.atomic import write_atomic
+    from mineralclub.io.messages import input_problem_lines
     from mineralclub.io.tables import InputError
     from mineralclub.pipeline import load_tables, output_problem, sha256, warning_text
     from mineralclub.solve import SolveOptions, SolverFailure
@@ -113,9 +114,7 @@ def run_alternatives(
     try:
         tables = load_tables(workbook)
     except InputError as exc:
-        for p in exc.problems:
-            print(str(p), file=err)
-        print(f"{len(exc.problems)} problem(s) in {workbook}; nothing was solved.", file=err)
+        print("\n".join(input_problem_lines(exc.problems, workbook)), file=err)
         return EXIT_INPUT
     except OSError as exc:
         print(f"cannot read {workbook}: {exc}", file=err)

@@ -112,6 +112,7 @@ def run_coalition_command(
     from mineralclub.coalition.blocs import BlocError, read_blocs
     from mineralclub.coalition.report import write_coalition_workbook
     from mineralclub.coalition.run import CoalitionRequest, analyse
+    from mineralclub.io.messages import input_problem_lines
     from mineralclub.io.tables import InputError
     from mineralclub.pipeline import sha256
     from mineralclub.solve import SolveOptions
@@ -126,9 +127,7 @@ def run_coalition_command(
         if scheduler is not None:
             import_distributed()
     except InputError as exc:
-        for problem in exc.problems:
-            print(str(problem), file=err)
-        print(f"{len(exc.problems)} problem(s) in {workbook}; nothing was solved.", file=err)
+        print("\n".join(input_problem_lines(exc.problems, workbook)), file=err)
         return EXIT_INPUT
     except (BlocError, DaskMissing) as exc:
         print(f"error: {exc}", file=err)

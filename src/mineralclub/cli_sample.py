@@ -34,6 +34,7 @@ def sample_command(
     prices of the most probable original scenario, and the Disruptions rows of every scenario
     (*). The input workbook is never modified.
     """
+    from mineralclub.io.messages import input_problem_lines
     from mineralclub.io.read_workbook import read_workbook
     from mineralclub.io.tables import InputError
     from mineralclub.io.validate import validate
@@ -44,9 +45,8 @@ def sample_command(
         drawn = sample_scenarios(tables, scenarios, seed)
         notes = write_sample(workbook, tables, drawn, seed, out)
     except InputError as exc:
-        for problem in exc.problems:
-            typer.echo(str(problem), err=True)
-        typer.echo(f"{len(exc.problems)} problem(s) in {workbook}; nothing was written.", err=True)
+        for line in input_problem_lines(exc.problems, workbook, "nothing was written"):
+            typer.echo(line, err=True)
         raise typer.Exit(EXIT_INPUT) from None
     except SampleError as exc:
         typer.echo(f"error: {exc}", err=True)

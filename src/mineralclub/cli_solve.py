@@ -18,7 +18,7 @@ from rich.console import Console
 
 from mineralclub.cli_progress import StepDisplay
 from mineralclub.exit_codes import EXIT_INFEASIBLE, EXIT_INPUT, EXIT_OK, EXIT_SOLVER
-from mineralclub.io.messages import capped_lines
+from mineralclub.io.messages import input_problem_lines
 from mineralclub.io.paths import model_file_problem
 from mineralclub.io.tables import InputError
 from mineralclub.pipeline import RunResult, output_problem, run
@@ -61,8 +61,7 @@ def solve_command(
         with display:
             result = run(Path(workbook), Path(out), opts, figures=figures, progress=display)
     except InputError as exc:
-        print("\n".join(capped_lines(exc.problems)), file=err)
-        print(f"{len(exc.problems)} problem(s) in {workbook}; nothing was solved.", file=err)
+        print("\n".join(input_problem_lines(exc.problems, workbook)), file=err)
         return EXIT_INPUT
     except OSError as exc:
         print(f"cannot read {workbook} or write the results: {exc}", file=err)

@@ -145,7 +145,7 @@ def run_sweep_command(
     progress,
     max_runs: int = 10_000,
 ) -> int:
-    from mineralclub.io.messages import capped_lines
+    from mineralclub.io.messages import input_problem_lines
     from mineralclub.io.tables import InputError
     from mineralclub.io.workbook_path import workbook_path_problem
     from mineralclub.pipeline import sha256
@@ -169,8 +169,7 @@ def run_sweep_command(
     try:
         base = load_base(workbook)
     except InputError as exc:
-        print("\n".join(capped_lines(exc.problems)), file=err)
-        print(f"{len(exc.problems)} problem(s) in {workbook}; nothing was solved.", file=err)
+        print("\n".join(input_problem_lines(exc.problems, workbook)), file=err)
         return EXIT_INPUT
     req = SweepRequest(
         params=list(params),

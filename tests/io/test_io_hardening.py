@@ -7,6 +7,7 @@ message, or be read as what it is.
 from __future__ import annotations
 
 import hashlib
+import re
 import resource
 import subprocess
 import sys
@@ -314,3 +315,25 @@ def test_a_huge_bad_sheet_prints_a_bounded_number_of_lines(make_workbook):
     assert result.exit_code == 2
     assert len(result.stderr.splitlines()) < 220
     assert "more errors of this kind" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["solve"], ["sweep"], ["alternatives"], ["coalition"], ["sample", "--scenarios", "2"]],
+)
+def test_every_command_caps_a_rejected_workbooks_problems(make_workbook, tmp_path, command):
+    """solve, sweep, alternatives, coalition and sample report a rejected workbook alike: at
+    most MESSAGE_LIMIT problems one by one, the rest summarised, then the count; exit 2."""
+
+    def many(book):
+        for i in range(1500):
+            book["Demand"].append(["lithium", 3000 + i, "x"])
+
+    path = make_workbook(change=many)
+    result = CliRunner().invoke(app, [command[0], str(path), *command[1:], "--out", str(tmp_path)])
+    assert result.exit_code == 2, result.output
+    lines = result.stderr.splitlines()
+    assert len(lines) < 220
+    assert "more errors of this kind" in result.stderr
+    assert re.fullmatch(r"3000 problem\(s\) in .*; nothing was (solved|written)\.", lines[-1])
+    assert "Traceback" not in result.output

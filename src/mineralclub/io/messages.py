@@ -77,3 +77,11 @@ def capped_lines(problems: list, limit: int = MESSAGE_LIMIT) -> list[str]:
             f"{where}: ... and {len(rest):,} more {noun}s of this kind{place} (from this cell on)"
         )
     return lines
+
+
+def input_problem_lines(
+    problems: list, workbook: Any, outcome: str = "nothing was solved"
+) -> list[str]:
+    """What a command prints when its workbook is rejected: the problems (capped as
+    :func:`capped_lines` does), then their count and what was not done."""
+    return [*capped_lines(problems), f"{len(problems)} problem(s) in {workbook}; {outcome}."]
