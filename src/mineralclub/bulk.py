@@ -15,7 +15,9 @@ Sweeps keep the persistent interface (they change mutable parameters between run
 
 from __future__ import annotations
 
+import importlib
 import io
+import sys
 import threading
 import time
 from dataclasses import dataclass, field
@@ -24,6 +26,7 @@ from typing import Any
 import highspy
 import numpy as np
 import pyomo.environ as pyo
+from pyomo.common.dependencies import DeferredImportCallbackFinder
 from pyomo.common.errors import InfeasibleConstraintException
 from pyomo.common.numeric_types import native_types
 from pyomo.common.tee import capture_output
@@ -479,18 +482,38 @@ def column_order(cons: list, objective) -> list:
 
 
 def _compiler():
-    """Pyomo's standard-form compiler, given scipy.sparse directly: left to itself it resolves
-    its deferred `scipy` import through a hook that also imports scipy.stats (about 0.5 s)."""
+    """Pyomo's standard-form compiler, given scipy.sparse directly (`scipy_sparse`): left to
+    itself it resolves its deferred `scipy` import, which also imports scipy.stats."""
     from pyomo.repn.plugins import standard_form
 
     impl = standard_form._LinearStandardFormCompiler_impl
     if impl._to_vector is None:
-        import scipy.sparse
-
+        sparse = scipy_sparse()
         impl._to_vector = np.fromiter
-        impl._csc_matrix = scipy.sparse.csc_array
-        impl._csr_matrix = scipy.sparse.csr_array
+        impl._csc_matrix = sparse.csc_array
+        impl._csr_matrix = sparse.csr_array
     return standard_form.LinearStandardFormCompiler()
+
+
+_IMPORT_LOCK = threading.Lock()
+
+
+def scipy_sparse() -> Any:
+    """scipy.sparse, imported past Pyomo's import hook. Pyomo declares scipy a deferred import
+    whose callback also imports scipy.stats, scipy.integrate and scipy.spatial, and a hook on
+    `sys.meta_path` runs that callback on any first import of scipy: 0.75 s instead of 0.07 s
+    after Pyomo and pandas (benchmarks/README.md, single run). Pyomo still runs the callback
+    if its own deferred `scipy` is ever resolved, so nothing it relies on is skipped."""
+    with _IMPORT_LOCK:
+        if "scipy.sparse" not in sys.modules:
+            hooks = [f for f in sys.meta_path if isinstance(f, DeferredImportCallbackFinder)]
+            for hook in hooks:
+                sys.meta_path.remove(hook)
+            try:
+                importlib.import_module("scipy.sparse")
+            finally:
+                sys.meta_path[0:0] = hooks
+        return sys.modules["scipy.sparse"]
 
 
 def _active_objective(m):
