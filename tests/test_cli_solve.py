@@ -172,3 +172,21 @@ def test_unwritable_output_folder_fails_before_solving(example_small_path, tmp_p
     assert res.exit_code == 2
     assert "cannot write to" in res.stderr
     assert "Traceback" not in res.output
+
+
+@pytest.mark.parametrize("own_process", [True, False])
+def test_solve_settles_its_imports_only_in_a_process_of_its_own(monkeypatch, own_process):
+    """The console script freezes what the solve imported (the collector would rescan it in
+    every full collection); a caller's process (these tests, a notebook) is left alone."""
+    import gc
+
+    from mineralclub import cli
+
+    monkeypatch.setattr(cli, "OWN_PROCESS", [own_process])
+    gc.unfreeze()
+    try:
+        assert gc.get_freeze_count() == 0
+        cli.load_pipeline()
+        assert (gc.get_freeze_count() > 0) == own_process
+    finally:
+        gc.unfreeze()

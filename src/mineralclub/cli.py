@@ -184,12 +184,20 @@ def main() -> None:
     interruption (exit 130 / 143; see :mod:`mineralclub.interrupt`)."""
     from mineralclub.interrupt import main as run_interruptible
 
+    OWN_PROCESS[0] = True
     run_interruptible(app)
+
+
+# True when the command line owns the process (the console script, `python -m mineralclub`), not
+# when `app` is called from a caller's process (tests, notebooks): only then are a command's
+# imports settled out of the collector's reach (`memory.settle_imports`)
+OWN_PROCESS = [False]
 
 
 def load_pipeline() -> Callable[..., int]:
     """``mineralclub.cli_solve.solve_command``, imported only when a solve is asked for (it
-    imports the solver pipeline: Pyomo, HiGHS, pandas)."""
+    imports the solver pipeline: Pyomo, HiGHS, pandas); in a process of its own, what it
+    imported is then settled (`memory.settle_imports`)."""
     try:
         from mineralclub.cli_solve import solve_command as run
     except ModuleNotFoundError as exc:
@@ -197,6 +205,10 @@ def load_pipeline() -> Callable[..., int]:
             raise
         typer.echo("error: the solver pipeline is not installed in this version", err=True)
         raise typer.Exit(EXIT_SOLVER) from None
+    if OWN_PROCESS[0]:
+        from mineralclub.memory import settle_imports
+
+        settle_imports()
     return run
 
 

@@ -5,6 +5,9 @@ cycle collector runs, and glibc keeps freed heap memory in the arena of the thre
 it: the baseline's thread frees its model and HiGHS instance into an arena the plan's solve
 never allocates from. :func:`release` collects the cycles and asks glibc to return the free
 pages of every arena (benchmarks/README.md, scale: the peak of a 64-scenario solve).
+
+:func:`settle_imports` is the command line's: what a command imported lives until the process
+exits, so the collector need not scan it again.
 """
 
 from __future__ import annotations
@@ -29,3 +32,13 @@ def release() -> None:
     trim = _malloc_trim()
     if trim is not None:
         trim(0)
+
+
+def settle_imports() -> None:
+    """Put every object alive now (the modules, classes and functions a command imported,
+    some 300,000 once Pyomo and pandas are in) out of the cycle collector's reach: they live
+    until the process exits, and every full collection while a model is built, compiled and
+    reported would scan them again (about 0.5 s of a base-case solve; benchmarks/README.md,
+    single run). For the command line only, once its imports are done: in a library caller's
+    process, its own objects would never be collected."""
+    gc.freeze()

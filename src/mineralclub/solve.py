@@ -14,7 +14,7 @@ import math
 import os
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -172,12 +172,17 @@ def relative_gap(objective: float, bound: float | None) -> float | None:
 
 
 def solve_plan(
-    ds: Dataset, opts: SolveOptions, cut_loop=hhi_cut_loop, progress: Progress = QUIET
+    ds: Dataset,
+    opts: SolveOptions,
+    cut_loop=hhi_cut_loop,
+    progress: Progress = QUIET,
+    compiled: Callable[[], None] | None = None,
 ) -> SolveOutcome:
     """Build and solve the plan; on infeasibility diagnose with the elastic re-solve.
 
     `cut_loop(m, solver, run)` (the HHI cutting planes) re-solves until every HHI is exact.
-    `progress` is told the steps build, solve (and elastic) and HiGHS' incumbents."""
+    `progress` is told the steps build, solve (and elastic) and HiGHS' incumbents.
+    `compiled` is called once the plan is in HiGHS, just before HiGHS runs."""
     t0 = time.perf_counter()
     with step(progress, "build"):
         m = build_model(ds, BuildOptions(fixed_params=True))
@@ -188,6 +193,8 @@ def solve_plan(
     t1 = time.perf_counter()
     with step(progress, "solve", "plan"):
         compile_once(solver, m, DUAL_ROWS)
+        if compiled is not None:
+            compiled()
         status, term, obj, bound = _solve_with_cuts(solver, m, cut_loop)
     elastic = False
     if status == INFEASIBLE:
@@ -377,12 +384,19 @@ def solve_plan_and_baseline(
         new_highs()  # HiGHS' banner is swallowed once, before two threads start
         use_threads(make_solver(ds, opts, bulk=True).config.threads)  # and its scheduler sized
     if concurrent and len(ds.scenarios) <= SMALL_MAX_SCENARIOS:
-        # memory is no concern: the second thread builds, compiles and solves the baseline,
-        # its Python work running while HiGHS solves the plan (outside the GIL)
+        # memory is no concern: once the plan is in HiGHS, the second thread builds, compiles
+        # and solves the baseline, its Python work running while HiGHS solves the plan
+        # (outside the GIL). Started earlier, its build would share the GIL with the plan's
+        # build and compile and delay the plan's solve by as much (benchmarks/README.md).
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="baseline") as pool:
-            future = pool.submit(_whole_baseline, ds, opts, progress, digest)
-            plan = solve_plan(ds, opts, cut_loop, progress)
-            return plan, future.result()
+            started: list[Future] = []
+
+            def start() -> None:
+                if not started:
+                    started.append(pool.submit(_whole_baseline, ds, opts, progress, digest))
+
+            plan = solve_plan(ds, opts, cut_loop, progress, compiled=start)
+            return plan, started[0].result()
     # Else the baseline is built first, in this thread, never beside the plan: two models
     # built at once interleave their objects in the interpreter's memory pools, so freeing
     # the baseline's would give little back; built first, its pools empty whole.

@@ -112,3 +112,25 @@ def test_a_large_baseline_is_solved_before_the_plan_not_beside_it(ds, monkeypatc
     else:
         assert threads[0].startswith("baseline")
         assert steps.events.index(("start", "baseline")) < steps.events.index(("start", "build"))
+
+
+def test_a_small_baseline_starts_once_the_plan_is_in_highs(ds):
+    """Up to SMALL_MAX_SCENARIOS the baseline is built, compiled and solved in the second thread,
+    started only once the plan is compiled: its Python work then overlaps HiGHS's run of the
+    plan rather than sharing the GIL with the plan's build and compile."""
+    threads, steps = [], Steps()
+
+    def digest(out):
+        threads.append(threading.current_thread().name)
+        return Baseline.of(out, ds)
+
+    assert len(ds.scenarios) <= solve.SMALL_MAX_SCENARIOS
+    plan, base = solve_plan_and_baseline(
+        ds, SolveOptions(), concurrent=True, progress=steps, digest=digest
+    )
+    assert plan.status == OPTIMAL
+    assert threads[0].startswith("baseline")
+    assert steps.events.index(("finish", "build")) < steps.events.index(("start", "baseline"))
+    assert steps.events.index(("start", "solve")) < steps.events.index(("start", "baseline"))
+    reference = Baseline.of(solve_baseline(ds, SolveOptions()), ds)
+    assert base.objective_musd == pytest.approx(reference.objective_musd, rel=1e-9)
