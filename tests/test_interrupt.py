@@ -42,8 +42,8 @@ def test_a_signal_during_the_solve_is_an_interruption(tmp_path, signum, code):
         env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
     )
     try:
-        # the base case needs ~15 s of CPU; 5 s in, it is building or solving the plan
-        while child.poll() is None and cpu_seconds(child.pid) < 5:
+        # the base case needs ~7 s of CPU; 3 s in, HiGHS is solving the plan
+        while child.poll() is None and cpu_seconds(child.pid) < 3:
             time.sleep(0.1)
         assert child.poll() is None, "the solve ended before the signal"
         child.send_signal(signum)
@@ -83,6 +83,7 @@ def test_interrupted_is_not_swallowed_by_except_exception():
         except Exception:  # noqa: BLE001 - what careless code does
             pass
 
+    before = signal.getsignal(signal.SIGINT)  # a worker's handler may differ from Python's
     with pytest.raises(Interrupted):
         swallow()
-    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    assert signal.getsignal(signal.SIGINT) is before
