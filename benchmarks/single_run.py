@@ -2,6 +2,7 @@
 side by side.
 
     .venv/bin/python benchmarks/single_run.py [WORKBOOK] [--repeat N] [--no-translation]
+                                              [--against SRC]
 
 1. `mineralclub solve WORKBOOK` exactly as a user runs it (a fresh interpreter: start-up,
    imports, read, validate, build, plan and baseline, marginal costs, results workbook, the
@@ -9,6 +10,9 @@ side by side.
    around the process and HiGHS's own time from its RunInfo sheet (`highs_seconds`: the run
    times of the plan with its HHI rounds, the baseline and the marginal-cost LP, each counted
    once). The machine may be shared: the median of the runs' ratios is the figure.
+   With `--against SRC` (the `src` folder of another checkout, e.g. a `git worktree` of an
+   earlier commit), each run of this code is followed by one of that code on the same
+   workbook, and both medians are printed side by side.
 2. The translation of each model into HiGHS, old path (Pyomo's persistent `set_instance`, and a
    second translation for the marginal LP) against the bulk path (standard form + passModel;
    the marginal LP re-solved on the plan's instance), on the same built models.
@@ -29,10 +33,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def cli_run(workbook: Path) -> tuple[float, dict[str, str]]:
-    """Wall seconds of one `mineralclub solve` process and its RunInfo."""
+def cli_run(workbook: Path, src: Path) -> tuple[float, dict[str, str]]:
+    """Wall seconds of one `mineralclub solve` process (the package in `src`) and its RunInfo."""
     from python_calamine import CalamineWorkbook
 
+    env = {**os.environ, "PYTHONPATH": str(src)}
     with tempfile.TemporaryDirectory() as out:
         t = time.perf_counter()
         subprocess.run(
@@ -40,6 +45,7 @@ def cli_run(workbook: Path) -> tuple[float, dict[str, str]]:
             check=True,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
+            env=env,
         )
         wall = time.perf_counter() - t
         book = CalamineWorkbook.from_path(str(Path(out) / f"{workbook.stem}_results.xlsx"))
@@ -85,32 +91,48 @@ def translation(workbook: Path) -> None:
 
 def main() -> None:
     args = sys.argv[1:]
-    repeat = 5
+    repeat, against = 5, None
     if "--repeat" in args:
         i = args.index("--repeat")
         repeat = int(args[i + 1])
         del args[i : i + 2]
-    show_translation = "--no-translation" not in args
+    if "--against" in args:
+        i = args.index("--against")
+        against = Path(args[i + 1]).resolve()
+        del args[i : i + 2]
+    show_translation = "--no-translation" not in args and against is None
     args = [a for a in args if a != "--no-translation"]
     workbook = Path(args[0]) if args else ROOT / "inputs" / "base_case.xlsx"
     print(f"cores {os.cpu_count()}, load average before {os.getloadavg()}")
-    ratios = []
+    codes = {"this code": ROOT / "src"} | ({f"against {against}": against} if against else {})
+    ratios: dict[str, list[float]] = {label: [] for label in codes}
+    walls: dict[str, list[float]] = {label: [] for label in codes}
     for k in range(repeat):
-        wall, info = cli_run(workbook)
-        highs = float(info["highs_seconds"])
-        ratios.append(wall / highs)
-        print(
-            f"run {k + 1}: wall {wall:5.2f} s, HiGHS own time {highs:5.2f} s "
-            f"(plan solve step {info['solve_seconds']} s, build {info['build_seconds']} s), "
-            f"ratio {wall / highs:4.2f}"
-        )
+        for label, src in codes.items():
+            wall, info = cli_run(workbook, src)
+            highs = float(info["highs_seconds"])
+            ratios[label].append(wall / highs)
+            walls[label].append(wall)
+            print(
+                f"run {k + 1} {label}: wall {wall:5.2f} s, HiGHS own time {highs:5.2f} s "
+                f"(plan solve step {info['solve_seconds']} s, build {info['build_seconds']} s), "
+                f"ratio {wall / highs:4.2f}"
+            )
     if show_translation:
         translation(workbook)
     print(f"load average after {os.getloadavg()}")
-    print(
-        f"ratios min {min(ratios):.2f} median {statistics.median(ratios):.2f} max {max(ratios):.2f}"
-    )
-    print(f"wall_vs_highs={statistics.median(ratios):.2f}")
+    for label in codes:
+        r = ratios[label]
+        print(
+            f"{label}: median wall {statistics.median(walls[label]):.2f} s; ratios min "
+            f"{min(r):.2f} median {statistics.median(r):.2f} max {max(r):.2f}"
+        )
+    if against:
+        speedup = statistics.median(walls[f"against {against}"]) / statistics.median(
+            walls["this code"]
+        )
+        print(f"wall speedup over {against}: {speedup:.2f}")
+    print(f"wall_vs_highs={statistics.median(ratios['this code']):.2f}")
 
 
 if __name__ == "__main__":

@@ -354,8 +354,8 @@ def spare_core(ds: Dataset, opts: SolveOptions) -> bool:
 # per plan nonzero (benchmarks/README.md, scale). 250,000 is about 40 sampled scenarios.
 OVERLAP_MAX_NONZEROS = 250_000
 # Up to this many scenarios (the base case has 4) the baseline is built in the second thread
-# too, beside the plan: its build and compile then also overlap the plan's HiGHS solve (1.5 s
-# of the base case's 8 s); above, it is built first (see solve_plan_and_baseline).
+# too, once the plan is compiled: its build and compile then overlap the plan's HiGHS solve
+# (about 0.5 s of Python on the base case); above, it is built first (solve_plan_and_baseline).
 SMALL_MAX_SCENARIOS = 16
 
 
@@ -368,8 +368,9 @@ def solve_plan_and_baseline(
     digest: Callable[[SolveOutcome], Any] | None = None,
 ) -> tuple[SolveOutcome, Any]:
     """The plan and the baseline. With a spare core (`spare_core`, or `concurrent`) and at most
-    SMALL_MAX_SCENARIOS scenarios, the baseline is built and solved in a second thread beside
-    the plan (HiGHS releases the GIL while it runs). Larger, it is built first; then, with a
+    SMALL_MAX_SCENARIOS scenarios, the baseline is built and solved in a second thread started
+    once the plan is compiled, beside HiGHS's run of the plan (HiGHS releases the GIL while it
+    runs). Larger, it is built first; then, with a
     spare core and at most OVERLAP_MAX_NONZEROS, solved in a second thread while the plan is
     built and solved, else before the plan.
     The two models share nothing but the read-only dataset; the results do not depend on the
