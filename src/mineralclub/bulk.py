@@ -506,13 +506,18 @@ def scipy_sparse() -> Any:
     if its own deferred `scipy` is ever resolved, so nothing it relies on is skipped."""
     with _IMPORT_LOCK:
         if "scipy.sparse" not in sys.modules:
-            hooks = [f for f in sys.meta_path if isinstance(f, DeferredImportCallbackFinder)]
-            for hook in hooks:
-                sys.meta_path.remove(hook)
+            hooks = [
+                (i, f)
+                for i, f in enumerate(sys.meta_path)
+                if isinstance(f, DeferredImportCallbackFinder)
+            ]
+            for i, _ in reversed(hooks):
+                del sys.meta_path[i]
             try:
                 importlib.import_module("scipy.sparse")
             finally:
-                sys.meta_path[0:0] = hooks
+                for i, hook in hooks:  # back where they were (pytest's own hook may lead)
+                    sys.meta_path.insert(i, hook)
         return sys.modules["scipy.sparse"]
 
 

@@ -239,8 +239,9 @@ def test_one_shot_model_keeps_only_the_rows_whose_duals_are_read(tmp_path):
 
 def test_compile_imports_scipy_sparse_without_pyomos_scipy_hook():
     """A fresh process that compiles a model has scipy.sparse but not scipy.stats (which
-    Pyomo's import hook adds to any first import of scipy, 0.7 s of a base-case run), and
-    Pyomo's own deferred scipy still resolves afterwards, with its callback."""
+    Pyomo's import hook adds to any first import of scipy, 0.7 s of a base-case run), the
+    import hooks are back in their places, and Pyomo's own deferred scipy still resolves
+    afterwards, with its callback."""
     import subprocess
 
     code = (
@@ -251,7 +252,13 @@ def test_compile_imports_scipy_sparse_without_pyomos_scipy_hook():
         "ds = dataset_from(single_stage(Projects=[project('PA', 100, 0.2, stage='x')]))\n"
         "m = build_model(ds)\n"
         "assert 'scipy' not in sys.modules\n"
+        "class Lead:\n"  # a hook ahead of Pyomo's, as pytest's is in a test process
+        "    def find_spec(self, *args):\n"
+        "        return None\n"
+        "sys.meta_path.insert(0, Lead())\n"
+        "before = list(sys.meta_path)\n"
         "make_solver(ds, SolveOptions(), bulk=True).compile(m)\n"
+        "assert sys.meta_path == before, (before, sys.meta_path)\n"
         "print('scipy.sparse' in sys.modules, 'scipy.stats' in sys.modules)\n"
         "from pyomo.common.dependencies import scipy, scipy_available\n"
         "assert scipy_available\n"
