@@ -190,3 +190,23 @@ def test_solve_settles_its_imports_only_in_a_process_of_its_own(monkeypatch, own
         assert (gc.get_freeze_count() > 0) == own_process
     finally:
         gc.unfreeze()
+
+
+def test_the_console_script_settles_the_imports_of_a_solve(
+    example_small_path, tmp_path, monkeypatch
+):
+    """`main()` (the console script, `python -m mineralclub`) owns its process: a solve run
+    through it settles its imports once, and the flag is down again when it returns."""
+    from mineralclub import cli, memory
+
+    settled = []
+    monkeypatch.setattr(memory, "settle_imports", lambda: settled.append(True))
+    monkeypatch.setattr(
+        "sys.argv", ["mineralclub", "solve", str(example_small_path), "--out", str(tmp_path)]
+    )
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main()
+    assert exit_info.value.code == 0
+    assert settled == [True]
+    assert cli.OWN_PROCESS == [False]
+    assert (tmp_path / "example_small_results.xlsx").exists()

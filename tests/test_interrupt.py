@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from mineralclub.interrupt import Interrupted, signals_interrupt
+from mineralclub.interrupt import SIGNALS, Interrupted, signals_interrupt
 from mineralclub.io.atomic import write_atomic
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -69,9 +69,12 @@ def test_a_signal_while_writing_leaves_no_temporary_file(tmp_path):
         os.kill(os.getpid(), signal.SIGTERM)
         tmp.write_bytes(b"half written")  # pragma: no cover - the signal interrupts first
 
+    before = {s: signal.getsignal(s) for s in SIGNALS}  # a worker's need not be Python's own
     with pytest.raises(Interrupted) as info, signals_interrupt():
+        assert {s: signal.getsignal(s) for s in SIGNALS} != before
         write_atomic(target, write)
     assert info.value.exit_code == 143
+    assert {s: signal.getsignal(s) for s in SIGNALS} == before  # restored on the way out
     assert [p.name for p in tmp_path.iterdir()] == ["results.xlsx"]
     assert target.read_bytes() == b"earlier"
 
@@ -83,7 +86,5 @@ def test_interrupted_is_not_swallowed_by_except_exception():
         except Exception:  # noqa: BLE001 - what careless code does
             pass
 
-    before = signal.getsignal(signal.SIGINT)  # a worker's handler may differ from Python's
     with pytest.raises(Interrupted):
         swallow()
-    assert signal.getsignal(signal.SIGINT) is before

@@ -489,9 +489,9 @@ def _compiler():
     impl = standard_form._LinearStandardFormCompiler_impl
     if impl._to_vector is None:
         sparse = scipy_sparse()
-        impl._to_vector = np.fromiter
         impl._csc_matrix = sparse.csc_array
         impl._csr_matrix = sparse.csr_array
+        impl._to_vector = np.fromiter  # last: Pyomo checks this one to set the other two
     return standard_form.LinearStandardFormCompiler()
 
 
@@ -499,25 +499,23 @@ _IMPORT_LOCK = threading.Lock()
 
 
 def scipy_sparse() -> Any:
-    """scipy.sparse, imported past Pyomo's import hook. Pyomo declares scipy a deferred import
-    whose callback also imports scipy.stats, scipy.integrate and scipy.spatial, and a hook on
-    `sys.meta_path` runs that callback on any first import of scipy: 0.75 s instead of 0.07 s
-    after Pyomo and pandas (benchmarks/README.md, single run). Pyomo still runs the callback
-    if its own deferred `scipy` is ever resolved, so nothing it relies on is skipped."""
+    """scipy.sparse, imported without Pyomo's callback for scipy. Pyomo declares scipy a
+    deferred import whose callback also imports scipy.stats, scipy.integrate and scipy.spatial,
+    and its import hook (`DeferredImportCallbackFinder`, on `sys.meta_path`) runs that callback
+    on any first import of scipy: 0.75 s instead of 0.07 s after Pyomo and pandas
+    (benchmarks/README.md, single run). The hook's entry for scipy alone is set aside while
+    scipy.sparse is imported; Pyomo still runs the callback if its own deferred `scipy` is
+    ever resolved, so nothing it relies on is skipped. Should a later Pyomo keep its entries
+    elsewhere, scipy is imported the slow way (tests/model/test_bulk.py would say so)."""
     with _IMPORT_LOCK:
         if "scipy.sparse" not in sys.modules:
-            hooks = [
-                (i, f)
-                for i, f in enumerate(sys.meta_path)
-                if isinstance(f, DeferredImportCallbackFinder)
-            ]
-            for i, _ in reversed(hooks):
-                del sys.meta_path[i]
+            entries = getattr(DeferredImportCallbackFinder, "_callbacks", None)
+            aside = entries.pop("scipy", None) if isinstance(entries, dict) else None
             try:
                 importlib.import_module("scipy.sparse")
             finally:
-                for i, hook in hooks:  # back where they were (pytest's own hook may lead)
-                    sys.meta_path.insert(i, hook)
+                if aside is not None and entries is not None:
+                    entries["scipy"] = aside
         return sys.modules["scipy.sparse"]
 
 

@@ -185,7 +185,10 @@ def main() -> None:
     from mineralclub.interrupt import main as run_interruptible
 
     OWN_PROCESS[0] = True
-    run_interruptible(app)
+    try:
+        run_interruptible(app)
+    finally:
+        OWN_PROCESS[0] = False
 
 
 # True when the command line owns the process (the console script, `python -m mineralclub`), not

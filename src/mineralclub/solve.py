@@ -308,6 +308,7 @@ def prepare_baseline(ds: Dataset, opts: SolveOptions, progress: Progress) -> Pre
     t0 = time.perf_counter()
     m = build_model(ds, BuildOptions(baseline=True, fixed_params=True))
     build_s = time.perf_counter() - t0
+    raise_if_pending()  # Ctrl-C while it was built: the command is not kept waiting for more
     solver = make_solver(
         ds,
         SolveOptions(mip_gap=opts.mip_gap, time_limit=opts.time_limit, threads=opts.threads),
@@ -413,6 +414,7 @@ def solve_plan_and_baseline(
 
 
 def _whole_baseline(ds: Dataset, opts: SolveOptions, progress: Progress, digest) -> Any:
+    raise_if_pending()  # started as the plan's HiGHS run begins: Ctrl-C may be there first
     return _baseline([prepare_baseline(ds, opts, progress)], progress, digest)
 
 

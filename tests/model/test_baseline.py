@@ -114,7 +114,7 @@ def test_a_large_baseline_is_solved_before_the_plan_not_beside_it(ds, monkeypatc
         assert steps.events.index(("start", "baseline")) < steps.events.index(("start", "build"))
 
 
-def test_a_small_baseline_starts_once_the_plan_is_in_highs(ds):
+def test_a_small_baseline_starts_once_the_plan_is_in_highs(ds, monkeypatch):
     """Up to SMALL_MAX_SCENARIOS the baseline is built, compiled and solved in the second thread,
     started only once the plan is compiled: its Python work then overlaps HiGHS's run of the
     plan rather than sharing the GIL with the plan's build and compile."""
@@ -124,6 +124,13 @@ def test_a_small_baseline_starts_once_the_plan_is_in_highs(ds):
         threads.append(threading.current_thread().name)
         return Baseline.of(out, ds)
 
+    compile_once = solve.compile_once
+
+    def recorded(solver, m, keep):
+        compile_once(solver, m, keep)
+        steps.events.append(("compiled", solver.config.model))
+
+    monkeypatch.setattr(solve, "compile_once", recorded)
     assert len(ds.scenarios) <= solve.SMALL_MAX_SCENARIOS
     plan, base = solve_plan_and_baseline(
         ds, SolveOptions(), concurrent=True, progress=steps, digest=digest
@@ -131,6 +138,22 @@ def test_a_small_baseline_starts_once_the_plan_is_in_highs(ds):
     assert plan.status == OPTIMAL
     assert threads[0].startswith("baseline")
     assert steps.events.index(("finish", "build")) < steps.events.index(("start", "baseline"))
-    assert steps.events.index(("start", "solve")) < steps.events.index(("start", "baseline"))
+    assert steps.events.index(("compiled", "plan")) < steps.events.index(("start", "baseline"))
     reference = Baseline.of(solve_baseline(ds, SolveOptions()), ds)
     assert base.objective_musd == pytest.approx(reference.objective_musd, rel=1e-9)
+
+
+def test_a_baseline_started_after_ctrl_c_is_not_built(ds, monkeypatch):
+    """The small baseline starts as the plan's HiGHS run begins; a signal that came first
+    stops it before its build, so the command is not kept waiting for it."""
+    import signal
+
+    from mineralclub import interrupt
+
+    def no_build(*args, **kwargs):
+        raise AssertionError("the baseline was built after the signal")
+
+    monkeypatch.setattr(solve, "build_model", no_build)
+    monkeypatch.setattr(interrupt, "_pending", [signal.SIGINT])
+    with pytest.raises(interrupt.Interrupted):
+        solve._whole_baseline(ds, SolveOptions(), Progress(), None)

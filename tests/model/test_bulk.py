@@ -240,8 +240,8 @@ def test_one_shot_model_keeps_only_the_rows_whose_duals_are_read(tmp_path):
 def test_compile_imports_scipy_sparse_without_pyomos_scipy_hook():
     """A fresh process that compiles a model has scipy.sparse but not scipy.stats (which
     Pyomo's import hook adds to any first import of scipy, 0.7 s of a base-case run), the
-    import hooks are back in their places, and Pyomo's own deferred scipy still resolves
-    afterwards, with its callback."""
+    import hooks are untouched, and Pyomo's own deferred scipy still resolves afterwards,
+    with its callback."""
     import subprocess
 
     code = (
