@@ -8,12 +8,14 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
 import pytest
 
-from mineralclub.interrupt import SIGNALS, Interrupted, signals_interrupt
+from mineralclub.bulk import run_highs
+from mineralclub.interrupt import SIGNALS, Interrupted, handled, signals_interrupt
 from mineralclub.io.atomic import write_atomic
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -88,3 +90,49 @@ def test_interrupted_is_not_swallowed_by_except_exception():
 
     with pytest.raises(Interrupted):
         swallow()
+
+
+def test_highs_runs_beside_a_main_thread_that_takes_signals():
+    """Within a command that turns signals into an interruption, HiGHS runs in a thread of its
+    own (Python takes a signal only in the main thread, and HiGHS returns to Python only at
+    its MIP callbacks); a library call runs it in the calling thread."""
+    threads = []
+
+    class Fake:
+        def run(self) -> None:
+            threads.append(threading.current_thread())
+
+    run_highs(Fake())
+    with signals_interrupt():
+        assert handled()
+        run_highs(Fake())
+    assert not handled()
+    assert threads[0] is threading.main_thread()
+    assert threads[1] is not threading.main_thread()
+
+
+def test_a_signal_during_a_highs_run_is_taken_at_once():
+    """A run stuck where HiGHS calls no callback (presolve, the analytic centre) does not hold
+    the interruption back: the main thread's wait raises it while the run still goes on."""
+    started, release = threading.Event(), threading.Event()
+    released: list[bool] = []
+
+    class Stuck:
+        def run(self) -> None:
+            started.set()
+            released.append(release.wait(60))
+
+    def signal_once_started() -> None:
+        assert started.wait(60)
+        os.kill(os.getpid(), signal.SIGINT)
+
+    sender = threading.Thread(target=signal_once_started)
+    sender.start()
+    try:
+        with pytest.raises(Interrupted) as info, signals_interrupt():
+            run_highs(Stuck())
+        assert info.value.exit_code == 130
+        assert released == []  # the run was still going when the signal ended the wait
+    finally:
+        release.set()
+        sender.join()

@@ -45,6 +45,7 @@ class Interrupted(BaseException):
 
 
 _pending: list[int] = []  # signals received; kept in case native code swallows the exception
+_handling = [False]  # inside signals_interrupt: a signal raises Interrupted in the main thread
 
 
 def _raise(signum: int, _frame) -> None:
@@ -68,13 +69,22 @@ def raise_if_pending() -> None:
         raise Interrupted(_pending[0])
 
 
+def handled() -> bool:
+    """Whether SIGINT and SIGTERM raise :class:`Interrupted` now (inside `signals_interrupt`):
+    then a long native call is better made outside the main thread, which stays free to take
+    the signal (`bulk.run_highs`)."""
+    return _handling[0]
+
+
 @contextmanager
 def signals_interrupt() -> Iterator[None]:
     """Within the block, SIGINT and SIGTERM raise :class:`Interrupted`."""
     previous = {s: signal.signal(s, _raise) for s in SIGNALS}
+    was, _handling[0] = _handling[0], True
     try:
         yield
     finally:
+        _handling[0] = was
         _pending.clear()
         for s, handler in previous.items():
             signal.signal(s, handler)

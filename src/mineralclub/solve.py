@@ -13,8 +13,9 @@ from __future__ import annotations
 import math
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,7 +26,7 @@ from pyomo.contrib.solver.common.results import SolutionStatus, TerminationCondi
 
 from mineralclub.bulk import BulkHighs, Config, new_highs, require_rows, use_threads
 from mineralclub.dataset import Dataset
-from mineralclub.interrupt import raise_if_pending
+from mineralclub.interrupt import Interrupted, raise_if_pending
 from mineralclub.memory import release
 from mineralclub.model.build import BuildOptions, build_model
 from mineralclub.model.hhi import cut_loop as hhi_cut_loop
@@ -360,6 +361,21 @@ OVERLAP_MAX_NONZEROS = 250_000
 SMALL_MAX_SCENARIOS = 16
 
 
+@contextmanager
+def _second_thread() -> Iterator[ThreadPoolExecutor]:
+    """The baseline's thread. An interrupted command leaves without waiting for it (it exits at
+    once, `interrupt.main`); otherwise the baseline is waited for, as a `with` pool would."""
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="baseline")
+    interrupted = False
+    try:
+        yield pool
+    except Interrupted:
+        interrupted = True
+        raise
+    finally:
+        pool.shutdown(wait=not interrupted, cancel_futures=interrupted)
+
+
 def solve_plan_and_baseline(
     ds: Dataset,
     opts: SolveOptions,
@@ -390,7 +406,7 @@ def solve_plan_and_baseline(
         # and solves the baseline, its Python work running while HiGHS solves the plan
         # (outside the GIL). Started earlier, its build would share the GIL with the plan's
         # build and compile and delay the plan's solve by as much (benchmarks/README.md).
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="baseline") as pool:
+        with _second_thread() as pool:
             started: list[Future] = []
 
             def start() -> None:
@@ -407,7 +423,7 @@ def solve_plan_and_baseline(
         baseline = _baseline(job, progress, digest)
         return solve_plan(ds, opts, cut_loop, progress), baseline
     # only its solve (HiGHS, outside the GIL) overlaps the plan's build and solve
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="baseline") as pool:
+    with _second_thread() as pool:
         future = pool.submit(_baseline, job, progress, digest)
         plan = solve_plan(ds, opts, cut_loop, progress)
         return plan, future.result()

@@ -157,3 +157,24 @@ def test_a_baseline_started_after_ctrl_c_is_not_built(ds, monkeypatch):
     monkeypatch.setattr(interrupt, "_pending", [signal.SIGINT])
     with pytest.raises(interrupt.Interrupted):
         solve._whole_baseline(ds, SolveOptions(), Progress(), None)
+
+
+def test_an_interrupted_command_does_not_wait_for_the_baseline():
+    """Ctrl-C leaves the baseline's thread behind (the command exits at once); any other
+    ending waits for it, as a `with` pool does."""
+    import signal
+
+    from mineralclub.interrupt import Interrupted
+
+    release = threading.Event()
+    try:
+        with pytest.raises(Interrupted), solve._second_thread() as pool:
+            running = pool.submit(release.wait, 60)
+            raise Interrupted(signal.SIGINT)
+        assert not running.done()  # still running: nobody waited for it
+    finally:
+        release.set()
+    with pytest.raises(ValueError), solve._second_thread() as pool:
+        finished = pool.submit(time.sleep, 0.2)
+        raise ValueError("any other error")
+    assert finished.done()
