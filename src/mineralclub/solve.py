@@ -387,9 +387,9 @@ def solve_plan_and_baseline(
     """The plan and the baseline. With a spare core (`spare_core`, or `concurrent`) and at most
     SMALL_MAX_SCENARIOS scenarios, the baseline is built and solved in a second thread started
     once the plan is compiled, beside HiGHS's run of the plan (HiGHS releases the GIL while it
-    runs). Larger, it is built first; then, with a
-    spare core and at most OVERLAP_MAX_NONZEROS, solved in a second thread while the plan is
-    built and solved, else before the plan.
+    runs). Larger, it is built first; then, with a spare core and at most
+    OVERLAP_MAX_NONZEROS, solved in a second thread while the plan is built and solved, else
+    before the plan. An interrupted command does not wait for the second thread.
     The two models share nothing but the read-only dataset; the results do not depend on the
     overlap. `progress` hears from both threads.
 
