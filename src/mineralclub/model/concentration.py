@@ -67,8 +67,12 @@ def club_share(m, ds: Dataset, metric: str, k, s, c, t, w):
     count in numerator and denominator, so the share lies in [0, 1]) of a club-scope share at
     (k, s, t, w); metric is max_country_share (of non-member c), max_nonmember_share or
     min_trusted_share."""
+    return club_numerator(m, ds, metric, k, s, c, t, w), flows.share_base(m, ds, k, s, t, w)
+
+
+def club_numerator(m, ds: Dataset, metric: str, k, s, c, t, w):
+    """The numerator of `club_share` alone (the shares of one scope share its denominator)."""
     final = s == ds.final_stage[k]
-    dem = flows.share_base(m, ds, k, s, t, w)
     u = m.u[k, t, node(m, t, w)]
     if metric == "max_country_share":
         num = flows.country_direct(m, c, k, s, t, w)
@@ -79,15 +83,20 @@ def club_share(m, ds: Dataset, metric: str, k, s, c, t, w):
         num = num + (u if final else flows.embedded_unknown(m, ds, k, s, t, w))
     else:  # min_trusted_share
         num = flows.trusted_used(m, k, s, t, w)
-    return num, dem
+    return num
 
 
 def world_share(m, ds: Dataset, metric: str, k, s, c, t, w):
     """World production = sum_nonmembers capacity x utilization + sum_members q."""
-    ncap = flows.nonmember_capacity_total(m, k, s, t)
-    den = ncap + flows.member_output(m, ds, k, s, t, w)
-    num = flows.nonmember_capacity(m, c, k, s, t) if metric == "max_country_share" else ncap
-    return num, den
+    den = flows.nonmember_capacity_total(m, k, s, t) + flows.member_output(m, ds, k, s, t, w)
+    return world_numerator(m, ds, metric, k, s, c, t, w), den
+
+
+def world_numerator(m, ds: Dataset, metric: str, k, s, c, t, w):
+    """The numerator of `world_share` alone: non-member c's production, or all non-members'."""
+    if metric == "max_country_share":
+        return flows.nonmember_capacity(m, c, k, s, t)
+    return flows.nonmember_capacity_total(m, k, s, t)
 
 
 def shares_of(parts: dict) -> dict:

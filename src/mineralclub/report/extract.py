@@ -140,17 +140,20 @@ def concentration_metrics(m, ds: Dataset) -> pd.DataFrame:
 
 
 def _scope_rows(m, ds: Dataset, scope: str, k, s, t, w) -> list[dict]:
+    """The scope's metrics at (k, s, t, w); its shares all divide by one denominator, evaluated
+    once (`C.club_share` / `C.world_share` pair each numerator with it)."""
     if scope == "club":
-        share, parts = C.club_share, C.club_parts(m, ds, k, s, t, w)
+        numerator, parts = C.club_numerator, C.club_parts(m, ds, k, s, t, w)
         countries = C.club_nonmembers(m, k, s, t, w)
     else:
-        share, parts = C.world_share, C.world_parts(m, ds, k, s, t, w)
+        numerator, parts = C.world_numerator, C.world_parts(m, ds, k, s, t, w)
         countries = m.sets.nonmembers_at.get((k, s, t), [])
-    num, den = share(m, ds, "max_nonmember_share", k, s, None, t, w)
+    shares = C.club_share if scope == "club" else C.world_share
+    num, den = shares(m, ds, "max_nonmember_share", k, s, None, t, w)
     denom = pyo.value(den)
     denom = denom if denom > TOL else float("nan")
     top = max(
-        (pyo.value(share(m, ds, "max_country_share", k, s, c, t, w)[0]) for c in countries),
+        (pyo.value(numerator(m, ds, "max_country_share", k, s, c, t, w)) for c in countries),
         default=_final_shortfall(m, ds, scope, k, s, t, w),
     )
     out = {
@@ -160,7 +163,7 @@ def _scope_rows(m, ds: Dataset, scope: str, k, s, t, w) -> list[dict]:
     }
     if scope == "club":
         out["trusted_share"] = (
-            pyo.value(share(m, ds, "min_trusted_share", k, s, None, t, w)[0]) / denom
+            pyo.value(numerator(m, ds, "min_trusted_share", k, s, None, t, w)) / denom
         )
     return [
         dict(mineral=k, stage=s, year=t, scenario=w, scope=scope, metric=name, value=v)
