@@ -143,12 +143,11 @@ def _scope_rows(m, ds: Dataset, scope: str, k, s, t, w) -> list[dict]:
     """The scope's metrics at (k, s, t, w); its shares all divide by one denominator, evaluated
     once (`C.club_share` / `C.world_share` pair each numerator with it)."""
     if scope == "club":
-        numerator, parts = C.club_numerator, C.club_parts(m, ds, k, s, t, w)
-        countries = C.club_nonmembers(m, k, s, t, w)
+        shares, numerator = C.club_share, C.club_numerator
+        parts, countries = C.club_parts(m, ds, k, s, t, w), C.club_nonmembers(m, k, s, t, w)
     else:
-        numerator, parts = C.world_numerator, C.world_parts(m, ds, k, s, t, w)
-        countries = m.sets.nonmembers_at.get((k, s, t), [])
-    shares = C.club_share if scope == "club" else C.world_share
+        shares, numerator = C.world_share, C.world_numerator
+        parts, countries = C.world_parts(m, ds, k, s, t, w), m.sets.nonmembers_at.get((k, s, t), [])
     num, den = shares(m, ds, "max_nonmember_share", k, s, None, t, w)
     denom = pyo.value(den)
     denom = denom if denom > TOL else float("nan")
