@@ -4,11 +4,16 @@ unknown non-member)."""
 
 from __future__ import annotations
 
+import pyomo.environ as pyo
 import pytest
 
 from builders import cap_target, dataset_from, single_stage
-from mineralclub.pipeline import solve_dataset
-from mineralclub.solve import OPTIMAL, SolveOptions
+from conftest import INPUTS
+from mineralclub.dataset import build_dataset
+from mineralclub.model import concentration as C
+from mineralclub.pipeline import load_tables, solve_dataset
+from mineralclub.report.extract import concentration_metrics
+from mineralclub.solve import OPTIMAL, SolveOptions, solve_plan
 
 
 def test_shortfall_counts_in_the_top_country_share_on_both_sheets():
@@ -29,3 +34,47 @@ def test_shortfall_counts_in_the_top_country_share_on_both_sheets():
     assert float(achieved.iloc[0]) == pytest.approx(1.0)
     assert float(top) == pytest.approx(1.0)
     assert float(conc.loc[("club", "base", "nonmember_share"), "optimised"]) == pytest.approx(1.0)
+
+
+def _pair_ratio(m, ds, share, metric, key, c=None) -> float:
+    k, s, t, w = key
+    num, den = share(m, ds, metric, k, s, c, t, w)
+    return pyo.value(num) / pyo.value(den)
+
+
+@pytest.mark.parametrize("workbook", ["example_small.xlsx", "example_ban.xlsx"])
+def test_sheet_metrics_equal_the_share_pairs_targets_constrain(workbook):
+    """The Concentration sheet evaluates each scope's denominator once and pairs it with each
+    numerator; every metric must equal numerator / denominator of the very pair a target at that
+    (k, s, t, w) constrains (`club_share`, `world_share`), for every country and both scopes."""
+    ds = build_dataset(load_tables(INPUTS / workbook))
+    m = solve_plan(ds, SolveOptions()).model
+    got = concentration_metrics(m, ds).set_index(
+        ["mineral", "stage", "year", "scenario", "scope", "metric"]
+    )["value"]
+    checked = set()
+    for key in m.sets.kst_w:
+        k, s, t, w = key
+        for scope, share, countries in (
+            ("club", C.club_share, C.club_nonmembers(m, k, s, t, w)),
+            ("world", C.world_share, m.sets.nonmembers_at.get((k, s, t), [])),
+        ):
+            if pyo.value(share(m, ds, "max_nonmember_share", k, s, None, t, w)[1]) <= 1e-9:
+                continue
+            want = {"nonmember_share": _pair_ratio(m, ds, share, "max_nonmember_share", key)}
+            if countries:
+                want["top_country_share"] = max(
+                    _pair_ratio(m, ds, share, "max_country_share", key, c) for c in countries
+                )
+            if scope == "club":
+                want["trusted_share"] = _pair_ratio(m, ds, share, "min_trusted_share", key)
+            for metric, value in want.items():
+                assert got[(*key, scope, metric)] == pytest.approx(value, rel=1e-12, abs=1e-15)
+                checked.add((scope, metric))
+    assert checked == {
+        ("club", "nonmember_share"),
+        ("club", "top_country_share"),
+        ("club", "trusted_share"),
+        ("world", "nonmember_share"),
+        ("world", "top_country_share"),
+    }
