@@ -4,16 +4,19 @@ unknown non-member)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pyomo.environ as pyo
 import pytest
 
 from builders import cap_target, dataset_from, single_stage
-from conftest import INPUTS
 from mineralclub.dataset import build_dataset
 from mineralclub.model import concentration as C
 from mineralclub.pipeline import load_tables, solve_dataset
 from mineralclub.report.extract import concentration_metrics
 from mineralclub.solve import OPTIMAL, SolveOptions, solve_plan
+
+INPUTS = Path(__file__).resolve().parents[2] / "inputs"
 
 
 def test_shortfall_counts_in_the_top_country_share_on_both_sheets():
