@@ -254,6 +254,21 @@ def test_control_characters_are_refused_in_names_and_text(make_workbook):
     assert "Scenarios!C2: description contains the control character U+001B" in result.stderr
 
 
+def test_control_character_classes_are_unicodes_control_characters():
+    """Every code point: a name refuses it exactly when Unicode calls it a control character
+    (category Cc); other text allows tab, line feed and carriage return besides."""
+    from mineralclub.io.validate import control_character
+
+    for code in range(sys.maxunicode + 1):
+        if 0xD800 <= code <= 0xDFFF:  # surrogates: no text holds them alone
+            continue
+        ch = chr(code)
+        control = unicodedata.category(ch) == "Cc"
+        assert (control_character(ch, names=True) == ch) is control, hex(code)
+        in_text = control and ch not in "\t\n\r"
+        assert (control_character(f"a{ch}b", names=False) == ch) is in_text, hex(code)
+
+
 # --- 6. bounds and capped messages -----------------------------------------------------------
 
 

@@ -21,6 +21,7 @@ values (object dtype, blank -> None); ``_row`` (int64) is the Excel row of each 
 from __future__ import annotations
 
 import math
+import re
 import unicodedata
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -318,10 +319,16 @@ def to_text(value: Any, col: Column | None = None) -> str:
     return unicodedata.normalize("NFC", text_of(value))
 
 
+# Unicode's control characters (category Cc) are exactly U+0000-U+001F and U+007F-U+009F
+# (a test checks every code point); a character class finds one without a call per character
+CONTROL_IN_NAMES = re.compile("[\x00-\x1f\x7f-\x9f]")
+CONTROL_IN_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # tab, LF, CR allowed
+
+
 def control_character(text: str, names: bool) -> str | None:
     """The first control character in ``text`` (tab and line breaks allowed except in names)."""
-    allowed = "" if names else "\t\n\r"
-    return next((ch for ch in text if unicodedata.category(ch) == "Cc" and ch not in allowed), None)
+    found = (CONTROL_IN_NAMES if names else CONTROL_IN_TEXT).search(text)
+    return found.group() if found else None
 
 
 CONVERTERS: dict[str, Callable[[Any, Column], Any]] = {
