@@ -498,7 +498,7 @@ def _compiler():
     return standard_form.LinearStandardFormCompiler()
 
 
-_IMPORT_LOCK = threading.Lock()
+_ONCE_LOCK = threading.Lock()  # the one-time setups below: the HiGHS runner thread, scipy.sparse
 _RUNNER: list[ThreadPoolExecutor] = []  # the one thread that runs HiGHS for the main thread
 
 
@@ -514,7 +514,7 @@ def run_highs(h: Any) -> None:
     if not (handled() and threading.current_thread() is threading.main_thread()):
         h.run()
         return
-    with _IMPORT_LOCK:
+    with _ONCE_LOCK:
         if not _RUNNER:
             _RUNNER.append(ThreadPoolExecutor(max_workers=1, thread_name_prefix="highs"))
     future = _RUNNER[0].submit(h.run)
@@ -535,7 +535,7 @@ def scipy_sparse() -> Any:
     scipy.sparse is imported; Pyomo still runs the callback if its own deferred `scipy` is
     ever resolved, so nothing it relies on is skipped. Should a later Pyomo keep its entries
     elsewhere, scipy is imported the slow way (tests/model/test_bulk.py would say so)."""
-    with _IMPORT_LOCK:
+    with _ONCE_LOCK:
         if "scipy.sparse" not in sys.modules:
             entries = getattr(DeferredImportCallbackFinder, "_callbacks", None)
             aside = entries.pop("scipy", None) if isinstance(entries, dict) else None
