@@ -8,7 +8,7 @@ solved by HiGHS and reported in an Excel workbook, each part at the least cost f
 (median of N runs, default 5, each in fresh interpreters):
 
 * start-up and imports: a fresh interpreter importing the fixed dependencies a solve needs
-  beyond reading its input (pyomo.environ, pandas, highspy, xlsxwriter, typer and the pydantic
+  beyond reading its input (pyomo.core, pandas, highspy, xlsxwriter, typer and the pydantic
   typer parses a command line with), nothing of ours, and leaving without the interpreter's
   teardown (`os._exit`);
 * the plan's Pyomo build (`build_model`, this project's, in an interpreter whose imports are
@@ -57,7 +57,7 @@ ROOT = Path(__file__).resolve().parents[1]
 CHILD = "--child"
 MARK = "floor-json: "
 # typer (0.2x) coerces a command's parameters through pydantic, imported when it parses them
-FIXED_STACK = "import os, pyomo.environ, pandas, highspy, xlsxwriter, typer, pydantic; os._exit(0)"
+FIXED_STACK = "import os, pyomo.core, pandas, highspy, xlsxwriter, typer, pydantic; os._exit(0)"
 
 
 def imports_seconds() -> float:

@@ -27,7 +27,7 @@ from typing import Any
 
 import highspy
 import numpy as np
-import pyomo.environ as pyo
+import pyomo.core as pyo
 from pyomo.common.dependencies import DeferredImportCallbackFinder
 from pyomo.common.errors import InfeasibleConstraintException
 from pyomo.common.numeric_types import native_types

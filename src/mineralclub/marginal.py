@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 
-import pyomo.environ as pyo
+import pyomo.core as pyo
 
 from mineralclub.bulk import require_rows
 from mineralclub.dataset import Dataset

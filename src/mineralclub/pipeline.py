@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import pyomo.environ as pyo
+import pyomo.core as pyo
 
 from mineralclub import __version__
 from mineralclub.dataset import Dataset, build_dataset

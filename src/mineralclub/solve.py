@@ -20,9 +20,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import pyomo.environ as pyo
-from pyomo.contrib.solver.common.factory import SolverFactory
+# pyomo.core throughout, not pyomo.environ, which loads every Pyomo plugin (GDP, DAE, MindtPy...)
+# on import: 0.1 s of every run (tests/model/test_bulk.py holds the solve path to it)
+import pyomo.core as pyo
 from pyomo.contrib.solver.common.results import SolutionStatus, TerminationCondition
+from pyomo.contrib.solver.solvers.highs import Highs
 
 from mineralclub.bulk import BulkHighs, Config, new_highs, require_rows, use_threads
 from mineralclub.dataset import Dataset
@@ -84,7 +86,7 @@ def make_solver(
     if bulk:
         cfg = Config(progress=progress, model=model)
     else:
-        solver = SolverFactory("highs")
+        solver = Highs()
         cfg = solver.config
         cfg.load_solutions = False
         cfg.raise_exception_on_nonoptimal_result = False
@@ -448,6 +450,10 @@ def _baseline(job: list[PreparedBaseline], progress: Progress, digest) -> Any:
 
 def write_model(m: pyo.ConcreteModel, path: str) -> None:
     require_rows(m, "writing the model")
-    fmt = "mps" if str(path).lower().endswith(".mps") else "lp"
+    import pyomo.environ  # noqa: F401  (registers Pyomo's model writers, which pyomo.core does not)
+    from pyomo.opt import ProblemFormat
+
+    # Pyomo's own names for the formats (the string "lp" made it warn that "x.lp" may not match)
+    fmt = ProblemFormat.mps if str(path).lower().endswith(".mps") else ProblemFormat.cpxlp
     Path(path).parent.mkdir(parents=True, exist_ok=True)  # checked writable before the solve
     m.write(str(path), format=fmt, io_options={"symbolic_solver_labels": True})

@@ -270,3 +270,37 @@ def test_compile_imports_scipy_sparse_without_pyomos_scipy_hook():
     ).stdout.split("\n")
     assert out[0] == "True False"
     assert out[1] == "True csr_array"
+
+
+def test_solve_path_runs_on_pyomo_core_without_pyomo_environ(tmp_path):
+    """The solve's modules import pyomo.core, not pyomo.environ (which loads every Pyomo
+    plugin: about 0.1 s of each run; benchmarks/README.md). In a fresh process, a plan is
+    built, compiled and solved, and the persistent interface is made, without pyomo.environ;
+    only writing the model (--write-model) brings in Pyomo's writers, and the LP and MPS
+    files it writes hold the model's rows, without a warning."""
+    import subprocess
+
+    lp, mps = tmp_path / "plan.lp", tmp_path / "plan.mps"
+    code = (
+        "import sys\n"
+        "import mineralclub.cli_solve, mineralclub.pipeline, mineralclub.sweep.session\n"
+        "from builders import dataset_from, single_stage, project\n"
+        "from mineralclub.model.build import build_model\n"
+        "from mineralclub.solve import SolveOptions, make_solver, run_solver, write_model\n"
+        "ds = dataset_from(single_stage(Projects=[project('PA', 100, 0.2, stage='x')]))\n"
+        "m = build_model(ds)\n"
+        "print(run_solver(make_solver(ds, SolveOptions(), bulk=True), m)[0])\n"
+        "print(type(make_solver(ds, SolveOptions())).__name__)\n"
+        "print('pyomo.environ' in sys.modules)\n"
+        f"write_model(build_model(ds), {str(lp)!r})\n"
+        f"write_model(build_model(ds), {str(mps)!r})\n"
+        "print('pyomo.environ' in sys.modules)\n"
+    )
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT / "tests")])}
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
+    )
+    assert done.stdout.split("\n")[:5] == ["OPTIMAL", "Highs", "False", "True", ""]
+    assert "WARNING" not in done.stderr  # Pyomo warned "x.lp" might not match format "lp"
+    assert "c_final_balance" in lp.read_text()
+    assert "c_final_balance" in mps.read_text()

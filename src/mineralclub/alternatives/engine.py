@@ -30,7 +30,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-import pyomo.environ as pyo
+import pyomo.core as pyo
 
 from mineralclub.alternatives import terms
 from mineralclub.alternatives.terms import PROJECT

@@ -33,7 +33,7 @@ import time
 from dataclasses import dataclass
 
 import pandas as pd
-import pyomo.environ as pyo
+import pyomo.core as pyo
 
 from mineralclub.io.tables import InputError, Tables
 from mineralclub.io.validate import validate

@@ -5,7 +5,7 @@ Variables: x_p (binary if lumpy, [0, 1] if scalable; committed projects fixed at
 
 from __future__ import annotations
 
-import pyomo.environ as pyo
+import pyomo.core as pyo
 
 from mineralclub.dataset import Dataset
 from mineralclub.model.registry import Cost

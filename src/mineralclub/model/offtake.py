@@ -5,7 +5,7 @@ Per scenario the club pays (C - P) per contracted tonne (negative when prices ar
 
 from __future__ import annotations
 
-import pyomo.environ as pyo
+import pyomo.core as pyo
 
 from mineralclub.dataset import Dataset
 from mineralclub.model.registry import Cost

@@ -9,7 +9,7 @@ mix are 0/1 or ratio parameters for that reason (SPEC §7).
 
 from __future__ import annotations
 
-import pyomo.environ as pyo
+import pyomo.core as pyo
 
 from mineralclub.dataset import Dataset, Stock
 from mineralclub.model.floor_terms import floor_pay, floor_terms

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-import pyomo.environ as pyo
+import pyomo.core as pyo
 
 from mineralclub.dataset import Dataset
 from mineralclub.model.capacity import capacity_expr

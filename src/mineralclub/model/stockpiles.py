@@ -11,7 +11,7 @@ credited at its discounted book value delta(end) P_ref; holding cost on the leve
 
 from __future__ import annotations
 
-import pyomo.environ as pyo
+import pyomo.core as pyo
 
 from mineralclub.dataset import Dataset
 from mineralclub.model.registry import Cost

@@ -11,7 +11,7 @@ scenario; an expression asked for scenario w reads the node of (t, w), see tree.
 
 from __future__ import annotations
 
-import pyomo.environ as pyo
+import pyomo.core as pyo
 
 from mineralclub.dataset import Dataset
 from mineralclub.model.capacity import capacity_expr

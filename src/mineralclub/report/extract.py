@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 import pandas as pd
-import pyomo.environ as pyo
+import pyomo.core as pyo
 
 from mineralclub.dataset import Dataset
 from mineralclub.model import concentration as C

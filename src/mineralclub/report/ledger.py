@@ -28,7 +28,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 import pandas as pd
-import pyomo.environ as pyo
+import pyomo.core as pyo
 
 from mineralclub.dataset import Country, Dataset
 from mineralclub.model.registry import FISCAL, Cost

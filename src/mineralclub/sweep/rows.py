@@ -9,7 +9,7 @@ sheet. A floor level that covers nothing is not reported as set (as on the Price
 
 from __future__ import annotations
 
-import pyomo.environ as pyo
+import pyomo.core as pyo
 
 from mineralclub.dataset import Dataset
 from mineralclub.report import extract as R

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-import pyomo.environ as pyo
+import pyomo.core as pyo
 from pyomo.core.expr.visitor import identify_mutable_parameters
 
 from mineralclub.dataset import Dataset, build_dataset
