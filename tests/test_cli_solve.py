@@ -192,6 +192,30 @@ def test_solve_settles_its_imports_only_in_a_process_of_its_own(monkeypatch, own
         gc.unfreeze()
 
 
+@pytest.mark.parametrize("enabled", [True, False])
+def test_settled_imports_turn_the_collector_off_then_freeze(enabled):
+    """While the solve's modules are imported the cycle collector is off (its full
+    collections would scan the module objects again and again); afterwards they are frozen
+    and the collector is as it was, even when the import fails."""
+    import gc
+
+    from mineralclub.memory import settled_imports
+
+    (gc.enable if enabled else gc.disable)()
+    gc.unfreeze()
+    try:
+        with pytest.raises(ModuleNotFoundError), settled_imports():
+            assert not gc.isenabled()
+            kept = [object() for _ in range(10)]  # tracked objects the freeze takes
+            import mineralclub_not_a_module  # noqa: F401
+        assert gc.isenabled() == enabled
+        assert gc.get_freeze_count() > 0
+        assert kept
+    finally:
+        gc.unfreeze()
+        gc.enable()
+
+
 def test_the_console_script_settles_the_imports_of_a_solve(
     example_small_path, tmp_path, monkeypatch
 ):

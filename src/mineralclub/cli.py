@@ -7,6 +7,7 @@ plan in time. Messages go to standard error; ``solve --json`` prints one object 
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -193,25 +194,24 @@ def main() -> None:
 
 # True when the command line owns the process (the console script, `python -m mineralclub`), not
 # when `app` is called from a caller's process (tests, notebooks): only then are a command's
-# imports settled out of the collector's reach (`memory.settle_imports`)
+# imports settled out of the collector's reach (`memory.settled_imports`)
 OWN_PROCESS = [False]
 
 
 def load_pipeline() -> Callable[..., int]:
     """``mineralclub.cli_solve.solve_command``, imported only when a solve is asked for (it
-    imports the solver pipeline: Pyomo, HiGHS, pandas); in a process of its own, what it
-    imported is then settled (`memory.settle_imports`)."""
+    imports the solver pipeline: Pyomo, HiGHS, pandas); in a process of its own, without the
+    cycle collector, and what it imported is then settled (`memory.settled_imports`)."""
+    from mineralclub.memory import settled_imports
+
     try:
-        from mineralclub.cli_solve import solve_command as run
+        with settled_imports() if OWN_PROCESS[0] else nullcontext():
+            from mineralclub.cli_solve import solve_command as run
     except ModuleNotFoundError as exc:
         if exc.name not in ("mineralclub.cli_solve", "mineralclub.pipeline"):
             raise
         typer.echo("error: the solver pipeline is not installed in this version", err=True)
         raise typer.Exit(EXIT_SOLVER) from None
-    if OWN_PROCESS[0]:
-        from mineralclub.memory import settle_imports
-
-        settle_imports()
     return run
 
 

@@ -6,15 +6,17 @@ it: the baseline's thread frees its model and HiGHS instance into an arena the p
 never allocates from. :func:`release` collects the cycles and asks glibc to return the free
 pages of every arena (benchmarks/README.md, scale: the peak of a 64-scenario solve).
 
-:func:`settle_imports` is the command line's: what a command imported lives until the process
-exits, so the collector need not scan it again.
+:func:`settle_imports` and :func:`settled_imports` are the command line's: what a command
+imported lives until the process exits, so the collector need not scan it, neither while it is
+imported nor afterwards.
 """
 
 from __future__ import annotations
 
 import ctypes
 import gc
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import cache
 
 
@@ -43,3 +45,20 @@ def settle_imports() -> None:
     command line only, once its imports are done: in a library caller's process, its own
     objects would never be collected."""
     gc.freeze()
+
+
+@contextmanager
+def settled_imports() -> Iterator[None]:
+    """The collector off while the block imports a command's modules, then what they brought
+    settled (:func:`settle_imports`) and the collector as it was. Importing pandas, Pyomo and
+    HiGHS makes no garbage but triggers full collections that scan every module object made
+    so far, again and again: about 0.1 s of a base-case solve (benchmarks/README.md, single
+    run). For the command line only, like :func:`settle_imports`."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        settle_imports()
+        if enabled:
+            gc.enable()
