@@ -36,14 +36,17 @@ def fix_integers(m: pyo.ConcreteModel) -> list:
     return fixed
 
 
+def has_marginal_costs(m: pyo.ConcreteModel) -> bool:
+    """Whether the model has targets (or HHI caps) to price."""
+    return bool(m.reg.target_instances or getattr(m, "hhi_instances", []))
+
+
 def marginal_costs(m: pyo.ConcreteModel, ds: Dataset, opts: SolveOptions, solver=None) -> dict:
     """Instance index (or ("hhi", index)) -> USD million per percentage point.
 
     With `solver` the plan's `BulkHighs`, the LP is re-solved on the plan's own HiGHS instance
     (integers fixed by bounds, state restored); otherwise the model is translated again."""
-    insts = m.reg.target_instances
-    hhis = getattr(m, "hhi_instances", [])
-    if not insts and not hhis:
+    if not has_marginal_costs(m):
         return {}
     fast = hasattr(solver, "lp_duals")
     duals = solver.lp_duals() if fast else translated_lp_duals(m, ds, opts)

@@ -13,6 +13,7 @@ import json
 import math
 import os
 import platform
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,7 +26,7 @@ from mineralclub.dataset import Dataset, build_dataset
 from mineralclub.io.read_workbook import read_workbook
 from mineralclub.io.tables import Tables
 from mineralclub.io.validate import validate
-from mineralclub.marginal import marginal_costs
+from mineralclub.marginal import has_marginal_costs, marginal_costs, marginal_from_duals
 from mineralclub.model.budget import outlay_expr
 from mineralclub.model.tree import tree_rows, tree_summary
 from mineralclub.progress import QUIET, Progress, step
@@ -40,6 +41,7 @@ from mineralclub.solve import (
     SolveOptions,
     SolveOutcome,
     SolverFailure,
+    second_thread,
     solve_plan_and_baseline,
 )
 from mineralclub.units import HHI_RELATIVE_TOL
@@ -73,17 +75,40 @@ def sha256(path: Path) -> str:
 
 def solve_dataset(ds: Dataset, opts: SolveOptions, progress: Progress = QUIET) -> RunResult:
     """Solve plan and baseline and pull every results table (no I/O). `progress` is told the
-    steps build, solve, baseline, marginal costs and results."""
+    steps build, solve, baseline, marginal costs and results.
+
+    The marginal-cost LP re-solves the plan's own HiGHS instance (`BulkHighs.lp_duals`), which
+    reads the plan's values and writes nothing in the model: it runs in a second thread,
+    HiGHS outside the GIL, while this one extracts the tables that do not need it; the
+    Targets table waits for it. Any other solver re-translates the model with its integers
+    fixed (`marginal.translated_lp_duals`) and runs first, alone."""
     started = dt.datetime.now(dt.UTC)
     plan, base = solve_plan_and_baseline(
         ds, opts, progress=progress, digest=lambda out: Baseline.of(out, ds)
     )
-    with step(progress, "marginal costs"):
-        marginal = (
-            marginal_costs(plan.model, ds, opts, plan.solver) if plan.status != INFEASIBLE else {}
-        )
-    with step(progress, "results"):
-        return _results(ds, opts, plan, base, marginal, started)
+    m = plan.model
+    beside = hasattr(plan.solver, "lp_duals") and has_marginal_costs(m)
+    if plan.status == INFEASIBLE or not beside:
+        with step(progress, "marginal costs"):
+            marginal = marginal_costs(m, ds, opts, plan.solver) if plan.status != INFEASIBLE else {}
+        with step(progress, "results"):
+            return _results(ds, opts, plan, base, lambda: marginal, started)
+
+    def lp_duals() -> dict | None:
+        found = plan.solver.lp_duals()
+        progress.finish("marginal costs")
+        return found
+
+    with second_thread("marginal") as pool:
+        progress.start("marginal costs")
+        duals = pool.submit(lp_duals)
+
+        def marginal() -> dict:
+            found = duals.result()
+            return marginal_from_duals(m, ds, found) if found is not None else {}
+
+        with step(progress, "results"):
+            return _results(ds, opts, plan, base, marginal, started)
 
 
 @dataclass(frozen=True)
@@ -113,17 +138,17 @@ def _results(
     opts: SolveOptions,
     plan: SolveOutcome,
     base: Baseline,
-    marginal: dict,
+    marginal: Callable[[], dict],
     started: dt.datetime,
 ) -> RunResult:
-    """Every results table of the solved plan and baseline (marginal costs already known)."""
+    """Every results table of the solved plan and baseline; `marginal()` gives the marginal
+    costs, asked for only once every table that does not need them is made."""
     m = plan.model
     fl = R.read_flows(m, ds)
     conc = R.concentration_table(R.concentration_metrics(m, ds), base.concentration, ds)
     summary = R.summary_dict(m, ds, plan.status, plan.gap, base.objective_musd)
-    targets = R.targets_table(m, ds, marginal)
-    summary = headline_keys(summary, targets)
     tables = {
+        # the Ledger reads the Summary's money; the headline keys follow once Targets is made
         "Summary": pd.DataFrame({"key": list(summary), "value": list(summary.values())}),
         "Projects": R.projects_table(m, ds),
         "PriceFloors": R.floors_table(m, ds),
@@ -132,7 +157,7 @@ def _results(
         "Stockpile": R.stockpile_table(m, ds),
         "Supply": R.supply_table(m, ds, fl),
         "Concentration": conc,
-        "Targets": targets,
+        "Targets": pd.DataFrame(),  # made once the marginal costs are known
         "Shortfall": R.shortfall_table(m, ds, fl),
         "Scenarios": R.scenarios_table(m, ds),
         "ScenarioTree": pd.DataFrame(
@@ -141,6 +166,9 @@ def _results(
         ),
     }
     tables["Ledger"] = ledger_table(m, ds, tables)
+    targets = tables["Targets"] = R.targets_table(m, ds, marginal())
+    summary = headline_keys(summary, targets)
+    tables["Summary"] = pd.DataFrame({"key": list(summary), "value": list(summary.values())})
     info = {
         "package_version": __version__,
         "solver": "HiGHS",

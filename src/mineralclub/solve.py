@@ -364,10 +364,11 @@ SMALL_MAX_SCENARIOS = 16
 
 
 @contextmanager
-def _second_thread() -> Iterator[ThreadPoolExecutor]:
-    """The baseline's thread. An interrupted command leaves without waiting for it (it exits at
-    once, `interrupt.main`); otherwise the baseline is waited for, as a `with` pool would."""
-    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="baseline")
+def second_thread(name: str = "baseline") -> Iterator[ThreadPoolExecutor]:
+    """A thread beside this one (the baseline's, the marginal-cost LP's). An interrupted
+    command leaves without waiting for it (it exits at once, `interrupt.main`); otherwise its
+    work is waited for, as a `with` pool would."""
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix=name)
     interrupted = False
     try:
         yield pool
@@ -408,7 +409,7 @@ def solve_plan_and_baseline(
         # and solves the baseline, its Python work running while HiGHS solves the plan
         # (outside the GIL). Started earlier, its build would share the GIL with the plan's
         # build and compile and delay the plan's solve by as much (benchmarks/README.md).
-        with _second_thread() as pool:
+        with second_thread() as pool:
             started: list[Future] = []
 
             def start() -> None:
@@ -425,7 +426,7 @@ def solve_plan_and_baseline(
         baseline = _baseline(job, progress, digest)
         return solve_plan(ds, opts, cut_loop, progress), baseline
     # only its solve (HiGHS, outside the GIL) overlaps the plan's build and solve
-    with _second_thread() as pool:
+    with second_thread() as pool:
         future = pool.submit(_baseline, job, progress, digest)
         plan = solve_plan(ds, opts, cut_loop, progress)
         return plan, future.result()

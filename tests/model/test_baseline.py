@@ -168,13 +168,13 @@ def test_an_interrupted_command_does_not_wait_for_the_baseline():
 
     release = threading.Event()
     try:
-        with pytest.raises(Interrupted), solve._second_thread() as pool:
+        with pytest.raises(Interrupted), solve.second_thread() as pool:
             running = pool.submit(release.wait, 60)
             raise Interrupted(signal.SIGINT)
         assert not running.done()  # still running: nobody waited for it
     finally:
         release.set()
-    with pytest.raises(ValueError), solve._second_thread() as pool:
+    with pytest.raises(ValueError), solve.second_thread() as pool:
         finished = pool.submit(time.sleep, 0.2)
         raise ValueError("any other error")
     assert finished.done()

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import highspy
 import numpy as np
+import pandas as pd
 import pyomo.environ as pyo
 import pytest
 from scipy import sparse
@@ -157,6 +158,54 @@ def test_plan_and_marginal_costs_equal_the_slow_path(case):
     if case == "hhi":
         assert fast.hhi_rounds >= 3 and any(abs(v) > 1e-6 for v in got.values())
     assert values(fast.model) == values(m)  # the reported plan stays the MILP optimum
+
+
+@pytest.mark.parametrize("case", ["hhi", "example_ban", "example_small"])
+def test_marginal_lp_beside_the_results_changes_no_number(case, monkeypatch):
+    """`solve_dataset` runs the marginal-cost LP in a second thread while the tables that do
+    not need it are extracted: every table equals that of the same run with the LP run
+    first, alone, in this thread (RunInfo's clock readings aside)."""
+    import threading
+    from concurrent.futures import Future
+    from contextlib import contextmanager
+
+    from mineralclub import pipeline
+    from mineralclub.bulk import BulkHighs
+
+    ds = CASES[case]()
+    threads = []
+    lp_duals = BulkHighs.lp_duals
+
+    def recorded(self):
+        threads.append(threading.current_thread() is threading.main_thread())
+        return lp_duals(self)
+
+    monkeypatch.setattr(BulkHighs, "lp_duals", recorded)
+    beside = pipeline.solve_dataset(ds, SolveOptions())
+
+    class Inline:
+        def submit(self, fn, *args):
+            done: Future = Future()
+            done.set_result(fn(*args))
+            return done
+
+    @contextmanager
+    def inline(name):
+        yield Inline()
+
+    monkeypatch.setattr(pipeline, "second_thread", inline)
+    alone = pipeline.solve_dataset(ds, SolveOptions())
+    assert threads == [False, True]
+    assert beside.tables.keys() == alone.tables.keys()
+    clock = ("seconds", "started_utc", "finished_utc")
+    for name, table in alone.tables.items():
+        if name == "RunInfo":
+            table = table[~table["key"].str.endswith(clock)]
+            got = beside.tables[name][~beside.tables[name]["key"].str.endswith(clock)]
+        else:
+            got = beside.tables[name]
+        pd.testing.assert_frame_equal(got, table, check_exact=True, obj=name)
+    assert beside.tables["Targets"]["marginal_cost_musd_per_pp"].notna().any()
 
 
 def test_marginal_lp_restores_the_instance():
