@@ -159,7 +159,7 @@ def in_process(workbook: Path, out: Path) -> dict[str, float]:
     plan_highs = plan.solver.highs_seconds
     marginal = marginal_costs(plan.model, ds, opts, plan.solver)
     marginal_highs = plan.solver.highs_seconds - plan_highs
-    tables = _results(ds, opts, plan, base, marginal, dt.datetime.now(dt.UTC)).tables
+    tables = _results(ds, opts, plan, base, lambda: marginal, dt.datetime.now(dt.UTC)).tables
     t = time.perf_counter()
     close = bare_write(out / "bare.xlsx", tables)
     write = time.perf_counter() - t
