@@ -90,9 +90,9 @@ def solve_dataset(ds: Dataset, opts: SolveOptions, progress: Progress = QUIET) -
     beside = hasattr(plan.solver, "lp_duals") and has_marginal_costs(m)
     if plan.status == INFEASIBLE or not beside:
         with step(progress, "marginal costs"):
-            marginal = marginal_costs(m, ds, opts, plan.solver) if plan.status != INFEASIBLE else {}
+            known = marginal_costs(m, ds, opts, plan.solver) if plan.status != INFEASIBLE else {}
         with step(progress, "results"):
-            return _results(ds, opts, plan, base, lambda: marginal, started)
+            return _results(ds, opts, plan, base, lambda: known, started)
 
     def lp_duals() -> dict | None:
         found = plan.solver.lp_duals()
