@@ -510,7 +510,8 @@ def run_highs(h: Any) -> None:
     sampled scenarios, Ctrl-C during the root node's analytic-centre computation took 57 s to
     be honoured. Waiting, the main thread takes the signal at once and the command leaves
     without waiting for HiGHS (`interrupt.main`); HiGHS itself stops at its next callback.
-    Elsewhere (library calls, the baseline's own thread) HiGHS runs in the calling thread."""
+    Elsewhere (library calls, the threads of the baseline and of the marginal-cost LP) HiGHS
+    runs in the calling thread."""
     if not (handled() and threading.current_thread() is threading.main_thread()):
         h.run()
         return

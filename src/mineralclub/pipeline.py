@@ -43,6 +43,7 @@ from mineralclub.solve import (
     SolverFailure,
     second_thread,
     solve_plan_and_baseline,
+    spare_core,
 )
 from mineralclub.units import HHI_RELATIVE_TOL
 
@@ -78,16 +79,18 @@ def solve_dataset(ds: Dataset, opts: SolveOptions, progress: Progress = QUIET) -
     steps build, solve, baseline, marginal costs and results.
 
     The marginal-cost LP re-solves the plan's own HiGHS instance (`BulkHighs.lp_duals`), which
-    reads the plan's values and writes nothing in the model: it runs in a second thread,
-    HiGHS outside the GIL, while this one extracts the tables that do not need it; the
-    Targets table waits for it. Any other solver re-translates the model with its integers
-    fixed (`marginal.translated_lp_duals`) and runs first, alone."""
+    reads the plan's values and writes nothing in the model: with a core to spare, it runs
+    in a second thread, HiGHS outside the GIL, while this one extracts the tables that do not
+    need it; the Targets table waits for it. Otherwise, and for any other solver (which
+    re-translates the model with its integers fixed, `marginal.translated_lp_duals`), it runs
+    first, alone."""
     started = dt.datetime.now(dt.UTC)
     plan, base = solve_plan_and_baseline(
         ds, opts, progress=progress, digest=lambda out: Baseline.of(out, ds)
     )
     m = plan.model
-    beside = hasattr(plan.solver, "lp_duals") and has_marginal_costs(m)
+    # beside the extraction only with a core to spare, as the baseline (`solve.spare_core`)
+    beside = spare_core(ds, opts) and hasattr(plan.solver, "lp_duals") and has_marginal_costs(m)
     if plan.status == INFEASIBLE or not beside:
         with step(progress, "marginal costs"):
             known = marginal_costs(m, ds, opts, plan.solver) if plan.status != INFEASIBLE else {}

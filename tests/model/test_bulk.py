@@ -162,9 +162,10 @@ def test_plan_and_marginal_costs_equal_the_slow_path(case):
 
 @pytest.mark.parametrize("case", ["hhi", "example_ban", "example_small"])
 def test_marginal_lp_beside_the_results_changes_no_number(case, monkeypatch):
-    """`solve_dataset` runs the marginal-cost LP in a second thread while the tables that do
-    not need it are extracted: every table equals that of the same run with the LP run
-    first, alone, in this thread (RunInfo's clock readings aside)."""
+    """With a core to spare, `solve_dataset` runs the marginal-cost LP in a second thread
+    while the tables that do not need it are extracted (with HiGHS held to one thread, in
+    this one): every table equals that of the same run with the LP run first, alone, in this
+    thread (RunInfo's clock readings aside)."""
     import threading
     from concurrent.futures import Future
     from contextlib import contextmanager
@@ -181,6 +182,8 @@ def test_marginal_lp_beside_the_results_changes_no_number(case, monkeypatch):
         return lp_duals(self)
 
     monkeypatch.setattr(BulkHighs, "lp_duals", recorded)
+    pipeline.solve_dataset(ds, SolveOptions(threads=1))  # HiGHS held to one thread: no overlap
+    monkeypatch.setattr(pipeline, "spare_core", lambda ds, opts: True)
     beside = pipeline.solve_dataset(ds, SolveOptions())
 
     class Inline:
@@ -195,7 +198,7 @@ def test_marginal_lp_beside_the_results_changes_no_number(case, monkeypatch):
 
     monkeypatch.setattr(pipeline, "second_thread", inline)
     alone = pipeline.solve_dataset(ds, SolveOptions())
-    assert threads == [False, True]
+    assert threads == [True, False, True]
     assert beside.tables.keys() == alone.tables.keys()
     clock = ("seconds", "started_utc", "finished_utc")
     for name, table in alone.tables.items():
@@ -333,6 +336,7 @@ def test_solve_path_runs_on_pyomo_core_without_pyomo_environ(tmp_path):
     code = (
         "import sys\n"
         "import mineralclub.cli_solve, mineralclub.pipeline, mineralclub.sweep.session\n"
+        "import mineralclub.alternatives.engine, mineralclub.coalition.run\n"
         "from builders import dataset_from, single_stage, project\n"
         "from mineralclub.model.build import build_model\n"
         "from mineralclub.solve import SolveOptions, make_solver, run_solver, write_model\n"
