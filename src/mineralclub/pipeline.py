@@ -152,7 +152,7 @@ def _results(
     summary = R.summary_dict(m, ds, plan.status, plan.gap, base.objective_musd)
     tables = {
         # the Ledger reads the Summary's money; the headline keys follow once Targets is made
-        "Summary": pd.DataFrame({"key": list(summary), "value": list(summary.values())}),
+        "Summary": key_value(summary),
         "Projects": R.projects_table(m, ds),
         "PriceFloors": R.floors_table(m, ds),
         "ReferencePrices": reference_table(m, ds),
@@ -171,7 +171,7 @@ def _results(
     tables["Ledger"] = ledger_table(m, ds, tables)
     targets = tables["Targets"] = R.targets_table(m, ds, marginal())
     summary = headline_keys(summary, targets)
-    tables["Summary"] = pd.DataFrame({"key": list(summary), "value": list(summary.values())})
+    tables["Summary"] = key_value(summary)
     info = {
         "package_version": __version__,
         "solver": "HiGHS",
@@ -206,6 +206,11 @@ def _results(
             f"the {HHI_RELATIVE_TOL:g} tolerance (see the Targets sheet)"
         )
     return RunResult(plan.status, summary, tables, messages=messages)
+
+
+def key_value(d: dict[str, Any]) -> pd.DataFrame:
+    """A ``key`` / ``value`` sheet (Summary) from a dict, in its order."""
+    return pd.DataFrame({"key": list(d), "value": list(d.values())})
 
 
 def infeasibility_messages(targets: pd.DataFrame, m) -> list[str]:
