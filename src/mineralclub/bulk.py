@@ -35,6 +35,7 @@ from pyomo.common.tee import capture_output
 from pyomo.contrib.solver.common.results import SolutionStatus, TerminationCondition
 from pyomo.repn.standard_repn import generate_standard_repn
 
+from mineralclub.ahead import Ahead, incumbents
 from mineralclub.interrupt import handled
 from mineralclub.progress import Progress
 from mineralclub.solver_progress import watch
@@ -111,6 +112,7 @@ class Config:
     progress: Progress | None = None  # told of HiGHS' incumbents, bounds and log while it runs
     model: str = "plan"  # the name `progress` is given for this model
     by_size: tuple[str, ...] = ()  # HiGHS options switched on up to SUB_MIP_MAX_NONZEROS only
+    ahead: Ahead | None = None  # offered the next solve's incumbents only (`mineralclub.ahead`)
 
 
 class Loader:
@@ -367,6 +369,7 @@ class BulkHighs:
             h.setOptionValue(key, small)
 
     def solve(self, m) -> Results:
+        ahead, self.config.ahead = self.config.ahead, None  # offered this run's incumbents only
         self._sync(m)
         if self.trivially_infeasible:
             return Results(
@@ -377,16 +380,26 @@ class BulkHighs:
                 Loader(self),
             )
         self._options()
-        seconds = self._run()
+        seconds = self._run(ahead)
         return self._results(seconds)
 
-    def _run(self) -> float:
+    def _run(self, ahead: Ahead | None = None) -> float:
         """Run HiGHS on the instance; returns its run time, also added to `highs_seconds`.
         HiGHS' run clock goes on across the runs of one instance (HHI rounds, the marginal-cost
-        LP): each run's time is the clock's difference."""
+        LP): each run's time is the clock's difference. `ahead` is offered this run's
+        incumbents and settled when it ends, before the solution is loaded."""
         before = self.h.getRunTime()
-        with watch(self.h, self.config.model, self.config.progress):
-            run_highs(self.h)
+        if ahead is not None:
+            ahead.attach(self.model, self.columns)
+        try:
+            with watch(self.h, self.config.model, self.config.progress), incumbents(self.h, ahead):
+                run_highs(self.h)
+        except BaseException:
+            if ahead is not None:
+                ahead.cancel()
+            raise
+        if ahead is not None:  # its thread ends before the solution is loaded
+            ahead.settle(self.h.getSolution().col_value)
         seconds = self.h.getRunTime() - before
         self.highs_seconds += seconds
         return seconds

@@ -22,6 +22,7 @@ import pandas as pd
 import pyomo.core as pyo
 
 from mineralclub import __version__
+from mineralclub.ahead import Ahead
 from mineralclub.dataset import Dataset, build_dataset
 from mineralclub.io.read_workbook import read_workbook
 from mineralclub.io.tables import Tables
@@ -33,11 +34,12 @@ from mineralclub.progress import QUIET, Progress, step
 from mineralclub.report import extract as R
 from mineralclub.report.headline import headline_keys
 from mineralclub.report.ledger import ledger_table
-from mineralclub.report.workbook import write_results
+from mineralclub.report.workbook import write_ahead, write_results
 from mineralclub.report.zone import reference_table
 from mineralclub.solve import (
     FAILED,
     INFEASIBLE,
+    SMALL_MAX_SCENARIOS,
     SolveOptions,
     SolveOutcome,
     SolverFailure,
@@ -60,6 +62,8 @@ class RunResult:
     results_path: Path | None = None
     messages: list[str] = field(default_factory=list)
     figures: list[Path] = field(default_factory=list)
+    ahead: str = "off"  # the plan's tables made ahead of HiGHS's proof: off, kept, made again
+    book: Any = None  # the results workbook's cells written ahead, if kept
 
 
 def load_tables(path: Path) -> Tables:
@@ -74,7 +78,17 @@ def sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def solve_dataset(ds: Dataset, opts: SolveOptions, progress: Progress = QUIET) -> RunResult:
+def _nothing() -> None:
+    return None
+
+
+def solve_dataset(
+    ds: Dataset,
+    opts: SolveOptions,
+    progress: Progress = QUIET,
+    ahead: bool = False,
+    cells: Callable[[PlanTables, Callable[[], None]], Any] | None = None,
+) -> RunResult:
     """Solve plan and baseline and pull every results table (no I/O). `progress` is told the
     steps build, solve, baseline, marginal costs and results.
 
@@ -83,11 +97,57 @@ def solve_dataset(ds: Dataset, opts: SolveOptions, progress: Progress = QUIET) -
     in a second thread, HiGHS outside the GIL, while this one extracts the tables that do not
     need it; the Targets table waits for it. Otherwise, and for any other solver (which
     re-translates the model with its integers fixed, `marginal.translated_lp_duals`), it runs
-    first, alone."""
+    first, alone.
+
+    With `ahead`, a core to spare and at most SMALL_MAX_SCENARIOS scenarios, the plan's tables
+    (`plan_tables`; with `cells`, also what `cells(made, checkpoint)` makes of them: the
+    workbook's cells, handed back as the result's `book`) are made from HiGHS's newest
+    incumbent while it proves the gap, and kept only if the plan it ends with is the same bit
+    for bit (`mineralclub.ahead`); the result's `ahead` says which happened."""
     started = dt.datetime.now(dt.UTC)
-    plan, base = solve_plan_and_baseline(
-        ds, opts, progress=progress, digest=lambda out: Baseline.of(out, ds)
-    )
+    early: Ahead | None = None
+    baseline: list[Baseline] = []
+    if ahead and spare_core(ds, opts) and len(ds.scenarios) <= SMALL_MAX_SCENARIOS:
+
+        def work(m: Any, checkpoint: Callable[[], None]) -> tuple[PlanTables, Any]:
+            made = plan_tables(m, ds, lambda: baseline[0], checkpoint)
+            return made, cells(made, checkpoint) if cells is not None else None
+
+        early = Ahead(work)
+
+    def digest(out: SolveOutcome) -> Baseline:
+        figures = Baseline.of(out, ds)
+        if early is not None:
+            baseline.append(figures)
+            early.ready()
+        return figures
+
+    try:
+        plan, base = solve_plan_and_baseline(
+            ds, opts, progress=progress, digest=digest, ahead=early
+        )
+    except BaseException:
+        if early is not None:
+            early.cancel()
+        raise
+    kept = early.result(plan.model) if early is not None else None
+    made, book = kept if kept is not None else (None, None)
+    result = _solved(ds, opts, plan, base, started, progress, made)
+    result.ahead = "off" if early is None else "kept" if kept is not None else "made again"
+    result.book = book
+    return result
+
+
+def _solved(
+    ds: Dataset,
+    opts: SolveOptions,
+    plan: SolveOutcome,
+    base: Baseline,
+    started: dt.datetime,
+    progress: Progress,
+    made: PlanTables | None,
+) -> RunResult:
+    """The marginal costs and every results table (`solve_dataset`)."""
     m = plan.model
     # beside the extraction only with a core to spare, as the baseline (`solve.spare_core`)
     beside = spare_core(ds, opts) and hasattr(plan.solver, "lp_duals") and has_marginal_costs(m)
@@ -95,7 +155,7 @@ def solve_dataset(ds: Dataset, opts: SolveOptions, progress: Progress = QUIET) -
         with step(progress, "marginal costs"):
             known = marginal_costs(m, ds, opts, plan.solver) if plan.status != INFEASIBLE else {}
         with step(progress, "results"):
-            return _results(ds, opts, plan, base, lambda: known, started)
+            return _results(ds, opts, plan, base, lambda: known, started, made)
 
     def lp_duals() -> dict | None:
         found = plan.solver.lp_duals()
@@ -111,7 +171,7 @@ def solve_dataset(ds: Dataset, opts: SolveOptions, progress: Progress = QUIET) -
             return marginal_from_duals(m, ds, found) if found is not None else {}
 
         with step(progress, "results"):
-            return _results(ds, opts, plan, base, marginal, started)
+            return _results(ds, opts, plan, base, marginal, started, made)
 
 
 @dataclass(frozen=True)
@@ -136,6 +196,69 @@ class Baseline:
         )
 
 
+# the results tables in the order a RunResult holds them
+TABLES = (
+    "Summary",
+    "Projects",
+    "PriceFloors",
+    "ReferencePrices",
+    "Offtake",
+    "Stockpile",
+    "Supply",
+    "Concentration",
+    "Targets",
+    "Shortfall",
+    "Scenarios",
+    "ScenarioTree",
+    "Ledger",
+    "RunInfo",
+)
+
+
+@dataclass(frozen=True)
+class PlanTables:
+    """The results read from the plan's values alone: every table but Targets and RunInfo,
+    and the Summary's money (`R.money_dict`)."""
+
+    tables: dict[str, pd.DataFrame]
+    money: dict[str, Any]
+
+
+def plan_tables(
+    m, ds: Dataset, baseline: Callable[[], Baseline], checkpoint: Callable[[], None] = _nothing
+) -> PlanTables:
+    """The plan's tables from the values loaded in `m`; `baseline()` gives the baseline's
+    figures, asked for last (Concentration compares with them). `checkpoint()` is called
+    between two tables: work made ahead of HiGHS's proof (`mineralclub.ahead`) stops there."""
+    fl = R.read_flows(m, ds)
+    money = R.money_dict(m, ds)
+    makers: dict[str, Callable[[], pd.DataFrame]] = {
+        "Projects": lambda: R.projects_table(m, ds),
+        "PriceFloors": lambda: R.floors_table(m, ds),
+        "ReferencePrices": lambda: reference_table(m, ds),
+        "Offtake": lambda: R.offtake_table(m, ds),
+        "Stockpile": lambda: R.stockpile_table(m, ds),
+        "Supply": lambda: R.supply_table(m, ds, fl),
+        "Concentration": lambda: R.concentration_metrics(m, ds),  # the baseline's added last
+        "Shortfall": lambda: R.shortfall_table(m, ds, fl),
+        "Scenarios": lambda: R.scenarios_table(m, ds),
+        "ScenarioTree": lambda: pd.DataFrame(
+            tree_rows(m.sets.tree, ds),
+            columns=["year", "node", "parent", "scenarios", "scenario_count", "probability"],
+        ),
+        # the Ledger reads the Summary's money
+        "Ledger": lambda: ledger_table(m, ds, {"Summary": key_value(money)}),
+    }
+    tables = {}
+    for name, make in makers.items():
+        checkpoint()
+        tables[name] = make()
+    checkpoint()
+    plan_side = tables["Concentration"]
+    tables["Concentration"] = R.concentration_table(plan_side, baseline().concentration, ds)
+    return PlanTables(tables, money)
+
+
 def _results(
     ds: Dataset,
     opts: SolveOptions,
@@ -143,32 +266,16 @@ def _results(
     base: Baseline,
     marginal: Callable[[], dict],
     started: dt.datetime,
+    made: PlanTables | None = None,
 ) -> RunResult:
     """Every results table of the solved plan and baseline; `marginal()` gives the marginal
-    costs, asked for only once every table that does not need them is made."""
+    costs, asked for only once every table that does not need them is made. `made`: the
+    plan's tables if already made from the same values (`mineralclub.ahead`)."""
     m = plan.model
-    fl = R.read_flows(m, ds)
-    conc = R.concentration_table(R.concentration_metrics(m, ds), base.concentration, ds)
-    summary = R.summary_dict(m, ds, plan.status, plan.gap, base.objective_musd)
-    tables = {
-        # the Ledger reads the Summary's money; the headline keys follow once Targets is made
-        "Summary": key_value(summary),
-        "Projects": R.projects_table(m, ds),
-        "PriceFloors": R.floors_table(m, ds),
-        "ReferencePrices": reference_table(m, ds),
-        "Offtake": R.offtake_table(m, ds),
-        "Stockpile": R.stockpile_table(m, ds),
-        "Supply": R.supply_table(m, ds, fl),
-        "Concentration": conc,
-        "Targets": pd.DataFrame(),  # made once the marginal costs are known
-        "Shortfall": R.shortfall_table(m, ds, fl),
-        "Scenarios": R.scenarios_table(m, ds),
-        "ScenarioTree": pd.DataFrame(
-            tree_rows(m.sets.tree, ds),
-            columns=["year", "node", "parent", "scenarios", "scenario_count", "probability"],
-        ),
-    }
-    tables["Ledger"] = ledger_table(m, ds, tables)
+    if made is None:
+        made = plan_tables(m, ds, lambda: base)
+    summary = R.with_run(made.money, plan.status, plan.gap, base.objective_musd)
+    tables = dict(made.tables)
     targets = tables["Targets"] = R.targets_table(m, ds, marginal())
     summary = headline_keys(summary, targets)
     tables["Summary"] = key_value(summary)
@@ -196,6 +303,7 @@ def _results(
         "finished_utc": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
     }
     tables["RunInfo"] = pd.DataFrame({"key": list(info), "value": [str(v) for v in info.values()]})
+    tables = {name: tables[name] for name in TABLES}
     messages = []
     if plan.status == INFEASIBLE:
         messages = infeasibility_messages(targets, m)
@@ -256,7 +364,13 @@ def run(
         ds = build_dataset(tables)
     warnings = [warning_text(p) for p in tables.warnings]
     try:
-        result = solve_dataset(ds, opts, progress)
+        result = solve_dataset(
+            ds,
+            opts,
+            progress,
+            ahead=True,
+            cells=lambda made, at: write_ahead(made.tables, TABLES, at),
+        )
     except SolverFailure as exc:
         return RunResult(FAILED, {"status": FAILED}, {}, messages=warnings + [str(exc)])
     result.messages = warnings + result.messages
@@ -269,7 +383,7 @@ def run(
     result.tables["RunInfo"] = pd.concat([result.tables["RunInfo"], extra], ignore_index=True)
     target = Path(out_dir) / f"{path.stem}_results.xlsx"
     with step(progress, "write"):
-        result.results_path = write_results(target, result.tables)
+        result.results_path = write_results(target, result.tables, result.book)
     if figures:
         from mineralclub.report.figures import write_figures
 

@@ -26,6 +26,7 @@ import pyomo.core as pyo
 from pyomo.contrib.solver.common.results import SolutionStatus, TerminationCondition
 from pyomo.contrib.solver.solvers.highs import Highs
 
+from mineralclub.ahead import Ahead
 from mineralclub.bulk import BulkHighs, Config, new_highs, require_rows, use_threads
 from mineralclub.dataset import Dataset
 from mineralclub.interrupt import Interrupted, raise_if_pending
@@ -180,12 +181,14 @@ def solve_plan(
     cut_loop=hhi_cut_loop,
     progress: Progress = QUIET,
     compiled: Callable[[], None] | None = None,
+    ahead: Ahead | None = None,
 ) -> SolveOutcome:
     """Build and solve the plan; on infeasibility diagnose with the elastic re-solve.
 
     `cut_loop(m, solver, run)` (the HHI cutting planes) re-solves until every HHI is exact.
     `progress` is told the steps build, solve (and elastic) and HiGHS' incumbents.
-    `compiled` is called once the plan is in HiGHS, just before HiGHS runs."""
+    `compiled` is called once the plan is in HiGHS, just before HiGHS runs. `ahead` is
+    offered the incumbents of HiGHS's first run of the plan (`mineralclub.ahead`)."""
     t0 = time.perf_counter()
     with step(progress, "build"):
         m = build_model(ds, BuildOptions(fixed_params=True))
@@ -193,6 +196,7 @@ def solve_plan(
         if opts.write_model:
             write_model(m, opts.write_model)
     solver = make_solver(ds, opts, bulk=True, progress=progress)
+    solver.config.ahead = ahead
     t1 = time.perf_counter()
     with step(progress, "solve", "plan"):
         compile_once(solver, m, DUAL_ROWS)
@@ -386,6 +390,7 @@ def solve_plan_and_baseline(
     cut_loop=hhi_cut_loop,
     progress: Progress = QUIET,
     digest: Callable[[SolveOutcome], Any] | None = None,
+    ahead: Ahead | None = None,
 ) -> tuple[SolveOutcome, Any]:
     """The plan and the baseline. With a spare core (`spare_core`, or `concurrent`) and at most
     SMALL_MAX_SCENARIOS scenarios, the baseline is built and solved in a second thread started
@@ -398,7 +403,8 @@ def solve_plan_and_baseline(
 
     With `digest`, the baseline's outcome is passed to it as soon as it is solved and its
     return value replaces the outcome, so that the baseline's model and HiGHS instance are
-    freed before the plan's solve peaks (the pipeline keeps only the figures it reports)."""
+    freed before the plan's solve peaks (the pipeline keeps only the figures it reports).
+    `ahead`: see `solve_plan`."""
     if concurrent is None:
         concurrent = spare_core(ds, opts)
     if concurrent:
@@ -416,7 +422,7 @@ def solve_plan_and_baseline(
                 if not started:
                     started.append(pool.submit(_whole_baseline, ds, opts, progress, digest))
 
-            plan = solve_plan(ds, opts, cut_loop, progress, compiled=start)
+            plan = solve_plan(ds, opts, cut_loop, progress, compiled=start, ahead=ahead)
             return plan, started[0].result()
     # Else the baseline is built first, in this thread, never beside the plan: two models
     # built at once interleave their objects in the interpreter's memory pools, so freeing
@@ -424,11 +430,11 @@ def solve_plan_and_baseline(
     job = [prepare_baseline(ds, opts, progress)]
     if not concurrent or job[0].solver.size().get("nonzeros", 0) > OVERLAP_MAX_NONZEROS:
         baseline = _baseline(job, progress, digest)
-        return solve_plan(ds, opts, cut_loop, progress), baseline
+        return solve_plan(ds, opts, cut_loop, progress, ahead=ahead), baseline
     # only its solve (HiGHS, outside the GIL) overlaps the plan's build and solve
     with second_thread() as pool:
         future = pool.submit(_baseline, job, progress, digest)
-        plan = solve_plan(ds, opts, cut_loop, progress)
+        plan = solve_plan(ds, opts, cut_loop, progress, ahead=ahead)
         return plan, future.result()
 
 

@@ -515,15 +515,31 @@ def cost_parts(m, ds: Dataset) -> dict[str, float]:
 
 
 def summary_dict(m, ds: Dataset, status: str, gap, baseline_objective: float) -> dict:
+    return with_run(money_dict(m, ds), status, gap, baseline_objective)
+
+
+def with_run(money: dict, status: str, gap, baseline_objective: float) -> dict:
+    """The Summary of `money_dict` with the run's status, gap and baseline objective."""
+    return {
+        **money,
+        "status": status,
+        "baseline_objective_musd": baseline_objective,
+        "mip_gap": gap if gap is not None else float("nan"),  # unknown, not zero
+    }
+
+
+def money_dict(m, ds: Dataset) -> dict:
+    """The Summary's figures read from the plan's values alone, in the Summary's order; the
+    run's status, gap and baseline objective are left blank (`with_run`)."""
     parts = cost_parts(m, ds)
     fiscal = sum(parts[c.value] for c in FISCAL)
     damage = sum(parts[c.value] for c in DAMAGE)
     transfers = sum(pyo.value(weight(m, c.value)) * parts[c.value] for c in TRANSFER)
     return {
         "name": ds.name,
-        "status": status,
+        "status": None,
         "objective_musd": fiscal + damage + parts["target_penalty"] + parts["risk"] + transfers,
-        "baseline_objective_musd": baseline_objective,
+        "baseline_objective_musd": None,
         "fiscal_cost_musd": fiscal,
         "damage_musd": damage,
         "target_penalty_musd": parts["target_penalty"],
@@ -538,7 +554,7 @@ def summary_dict(m, ds: Dataset, status: str, gap, baseline_objective: float) ->
         "consumer_cost_musd": parts["consumer_cost"],
         "producer_gain_musd": -parts["producer_gain"],
         "weighted_transfers_musd": transfers,
-        "mip_gap": gap if gap is not None else float("nan"),  # unknown, not zero
+        "mip_gap": None,
     }
 
 

@@ -13,7 +13,9 @@ with ``=``, ``+``, ``-`` or ``@`` never becomes a formula).
 
 from __future__ import annotations
 
+import io
 import math
+from collections.abc import Callable, Collection, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +32,7 @@ from mineralclub.report.charts import (
     MUSD,
     SHARE,
     TONNES,
+    ChartSpec,
     add_charts,
     chart_specs,
 )
@@ -198,7 +201,18 @@ def write_table(
     width_max: int = WIDTH_MAX,
 ):
     """A sheet with `df`: header row, typed cells, formats, widths, filter, print setup."""
-    ws = book.add_worksheet(name[:31])
+    return fill_table(book.add_worksheet(name[:31]), name, df, styles, formats, width_max)
+
+
+def fill_table(
+    ws,
+    name: str,
+    df: pd.DataFrame,
+    styles: Styles,
+    formats=column_format,
+    width_max: int = WIDTH_MAX,
+):
+    """`write_table` into the sheet `ws`, already added."""
     for j, col in enumerate(df.columns):
         ws.write_string(0, j, str(col), styles.header)
     row_fmts = {}
@@ -247,10 +261,10 @@ def write_column(ws, j: int, series: pd.Series, fmt, row_fmts=None) -> None:
         Styles.write(ws, i, j, v, row_fmts[i - 1] if row_fmts is not None else fmt)
 
 
-def write_summary(book, tables: dict[str, pd.DataFrame], styles: Styles):
-    """A:B ``key`` / ``value`` (machine-readable), C the label, E the headline block."""
+def fill_summary(ws, tables: dict[str, pd.DataFrame], styles: Styles):
+    """The Summary sheet `ws`: A:B ``key`` / ``value`` (machine-readable), C the label, E the
+    headline block."""
     summary = tables["Summary"]
-    ws = book.add_worksheet("Summary")
     for j, col in enumerate(("key", "value", "label (money: USD million)")):
         ws.write_string(0, j, col, styles.header)
     keys, values = [str(k) for k in summary["key"]], summary["value"].tolist()
@@ -287,34 +301,88 @@ def write_summary(book, tables: dict[str, pd.DataFrame], styles: Styles):
     return ws
 
 
-def sheet_names(tables: dict[str, pd.DataFrame]) -> list[str]:
+def sheet_names(tables: Collection[str]) -> list[str]:
     return [n for n in SHEET_ORDER if n in tables] + [n for n in tables if n not in SHEET_ORDER]
 
 
-def write_results(path: Path, tables: dict[str, pd.DataFrame]) -> Path:
-    """Write the results workbook atomically and return its path."""
-    specs = chart_specs(tables)
+class ResultsBook:
+    """The results workbook, its sheets filled in any order and closed once: xlsxwriter keeps
+    every cell until `finish` closes it. The sheets are added, in their order, as the book
+    is made (`names`, and Charts after Summary with `charts`); `table` fills one;
+    `finish` fills the rest, adds the charts and ChartData and closes the book into `file`.
 
-    def write(tmp: Path) -> None:
-        book = xlsxwriter.Workbook(
-            str(tmp), {"strings_to_formulas": False, "strings_to_urls": False}
+    So the tables that depend on the plan's values alone can be written while HiGHS proves
+    the plan (`write_ahead`), and the book finished with the run's last tables. A book made
+    ahead is used only if it `fits` the final tables: the same sheets and charts as a book made
+    from them would have; otherwise `write_results` starts again."""
+
+    def __init__(self, names: list[str], charts: bool, file: str | io.BytesIO):
+        self.file = file
+        self.book = xlsxwriter.Workbook(
+            file, {"strings_to_formulas": False, "strings_to_urls": False}
         )
-        styles = Styles(book)
-        charts_ws = None
-        names = sheet_names(tables)
-        if specs and "Summary" not in names:
-            charts_ws = book.add_worksheet(CHARTS_SHEET)
+        self.styles = Styles(self.book)
+        self.charts_ws = None
+        self.sheets: dict[str, Any] = {}
+        self.filled: dict[str, pd.DataFrame] = {}  # the tables written, by sheet
+        if charts and "Summary" not in names:
+            self.charts_ws = self.book.add_worksheet(CHARTS_SHEET)
         for name in names:
-            if name == "Summary":
-                write_summary(book, tables, styles)
-                if specs:
-                    charts_ws = book.add_worksheet(CHARTS_SHEET)
-            else:
-                write_table(book, name, tables[name], styles)
-        if specs:
-            data_ws = book.add_worksheet(DATA_SHEET)
-            add_charts(book, charts_ws, data_ws, specs, styles)
-            print_setup(data_ws)
-        book.close()
+            self.sheets[name] = self.book.add_worksheet(name[:31])
+            if name == "Summary" and charts:
+                self.charts_ws = self.book.add_worksheet(CHARTS_SHEET)
 
-    return write_atomic(Path(path), write)
+    def table(self, name: str, df: pd.DataFrame) -> None:
+        fill_table(self.sheets[name], name, df, self.styles)
+        self.filled[name] = df
+
+    def fits(self, tables: dict[str, pd.DataFrame], specs: list[ChartSpec]) -> bool:
+        """The sheets and charts (`specs`, of `tables`) a book made from `tables` would
+        have, and the sheets filled so far filled from these very tables."""
+        return (
+            list(self.sheets) == sheet_names(tables)
+            and all(tables.get(name) is df for name, df in self.filled.items())
+            and (self.charts_ws is not None) == bool(specs)
+        )
+
+    def finish(self, tables: dict[str, pd.DataFrame], specs: list[ChartSpec]) -> None:
+        """Fill the sheets not filled yet, add the charts (`specs`, of `tables`), close."""
+        for name, ws in self.sheets.items():
+            if name == "Summary":
+                fill_summary(ws, tables, self.styles)
+            elif name not in self.filled:
+                self.table(name, tables[name])
+        if specs:
+            data_ws = self.book.add_worksheet(DATA_SHEET)
+            add_charts(self.book, self.charts_ws, data_ws, specs, self.styles)
+            print_setup(data_ws)
+        self.book.close()
+
+
+def write_ahead(
+    tables: dict[str, pd.DataFrame], names: Iterable[str], checkpoint: Callable[[], None]
+) -> ResultsBook:
+    """A results book, in memory, for a run whose tables will be `names`, with the sheets of
+    `tables` (made before the run ends) filled; `checkpoint()` between two sheets."""
+    book = ResultsBook(sheet_names(list(names)), bool(chart_specs(tables)), io.BytesIO())
+    for name, df in tables.items():
+        checkpoint()
+        book.table(name, df)
+    return book
+
+
+def write_results(
+    path: Path, tables: dict[str, pd.DataFrame], ahead: ResultsBook | None = None
+) -> Path:
+    """Write the results workbook atomically and return its path; with `ahead` (`write_ahead`),
+    finish that book if it fits the tables."""
+    specs = chart_specs(tables)
+    if ahead is not None and ahead.fits(tables, specs):
+        ahead.finish(tables, specs)
+        buffer = ahead.file
+        assert isinstance(buffer, io.BytesIO)
+        return write_atomic(Path(path), lambda tmp: tmp.write_bytes(buffer.getbuffer()))
+    names = sheet_names(tables)
+    return write_atomic(
+        Path(path), lambda tmp: ResultsBook(names, bool(specs), str(tmp)).finish(tables, specs)
+    )
