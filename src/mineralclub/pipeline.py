@@ -34,7 +34,7 @@ from mineralclub.progress import QUIET, Progress, step
 from mineralclub.report import extract as R
 from mineralclub.report.headline import headline_keys
 from mineralclub.report.ledger import ledger_table
-from mineralclub.report.workbook import write_ahead, write_results
+from mineralclub.report.workbook import SHEET_ORDER, write_ahead, write_results
 from mineralclub.report.zone import reference_table
 from mineralclub.solve import (
     FAILED,
@@ -196,23 +196,9 @@ class Baseline:
         )
 
 
-# the results tables in the order a RunResult holds them
-TABLES = (
-    "Summary",
-    "Projects",
-    "PriceFloors",
-    "ReferencePrices",
-    "Offtake",
-    "Stockpile",
-    "Supply",
-    "Concentration",
-    "Targets",
-    "Shortfall",
-    "Scenarios",
-    "ScenarioTree",
-    "Ledger",
-    "RunInfo",
-)
+# the results tables in the order a RunResult holds them: the sheets' order, the scenario tree
+# before the Ledger
+TABLES = (*SHEET_ORDER[:-2], "ScenarioTree", *SHEET_ORDER[-2:])
 
 
 @dataclass(frozen=True)
