@@ -187,10 +187,31 @@ def test_kept_only_for_the_same_model_and_the_values_it_holds():
     ahead.settle([1.0])
     load(cols, [1.0])
     assert ahead.result(object()) is None  # another model (the elastic re-solve's)
-    load(cols, [1.5])  # a later run (HHI cuts) loaded other values
+
+
+@pytest.mark.parametrize("final", [1.5, float(np.nextafter(1.0, 2.0)), None])
+def test_work_kept_by_settle_is_dropped_if_the_model_then_holds_other_values(final):
+    """`settle` kept the work (HiGHS's run ended with its values), then a later run (HHI
+    cuts) loaded others, one ulp off included: the work is dropped, and nothing of it kept."""
+    cols = [Var()]
+    ahead, model = started(cols, lambda m, checkpoint: "made")
+    ahead.ready()
+    ahead.offer([1.0])
+    ahead.settle([1.0])
+    load(cols, [final])
+    assert ahead._made is not None
     assert ahead.result(model) is None
-    load(cols, [1.0])
-    assert ahead.result(model) == "made"
+    assert ahead._made is None
+
+
+def test_a_zero_of_the_other_sign_is_other_values():
+    cols = [Var(), Var()]
+    ahead, model = started(cols, lambda m, checkpoint: "made")
+    ahead.ready()
+    ahead.offer([0.0, 1.0])
+    ahead.settle([0.0, 1.0])
+    load(cols, [-0.0, 1.0])
+    assert ahead.result(model) is None
 
 
 def test_same_means_bit_for_bit():
@@ -282,16 +303,17 @@ def test_tables_made_ahead_are_those_made_after(case, settled_when_ready):
 
 
 def test_work_from_an_incumbent_that_is_not_final_is_made_again(settled_when_ready, monkeypatch):
-    """Every incumbent offered one ulp off: HiGHS never ends with values the work was made
-    from, so the tables are made again from the final plan, the same as without the work."""
+    """Every incumbent offered with each value one ulp up: HiGHS never ends with values the
+    work was made from, so the tables are made again from the final plan, the same as without
+    the work. The ulps show in the tables: forced to keep such work, they differ."""
+    from mineralclub import ahead as ahead_module
+
     offer = Ahead.offer
     offered = []
 
     def off_by_an_ulp(self, values):
-        values = np.array(values, dtype=float)
-        values[0] = np.nextafter(values[0], np.inf)
         offered.append(1)
-        offer(self, values)
+        offer(self, np.nextafter(np.asarray(values, dtype=float), np.inf))
 
     monkeypatch.setattr(Ahead, "offer", off_by_an_ulp)
     ds = CASES["example_small"]()
@@ -299,6 +321,11 @@ def test_work_from_an_incumbent_that_is_not_final_is_made_again(settled_when_rea
     again = pipeline.solve_dataset(ds, SolveOptions(), ahead=True)
     assert offered and again.ahead == "made again" and again.book is None
     assert_same_tables(again.tables, after.tables)
+
+    monkeypatch.setattr(ahead_module, "same", lambda values, final: True)  # no comparison
+    forced = pipeline.solve_dataset(ds, SolveOptions(), ahead=True)
+    assert forced.ahead == "kept"
+    assert [n for n in TABLES if not forced.tables[n].equals(after.tables[n])]
 
 
 def test_an_infeasible_plan_is_reported_as_without_the_work(make_workbook, settled_when_ready):
@@ -341,7 +368,7 @@ def test_a_workbook_written_ahead_is_the_one_written_after(tmp_path, settled_whe
     sheets, cells, formats, widths, panes, filters and charts as one written from the same
     tables after the run."""
     result = pipeline.run(ROOT / "inputs" / "example_small.xlsx", tmp_path, SolveOptions())
-    assert result.ahead == "kept"
+    assert result.ahead == "kept" and result.book is None  # written, then let go
     fresh = write_results(tmp_path / "fresh.xlsx", result.tables)
     assert cells(result.results_path) == cells(fresh)
     assert charts(result.results_path) == charts(fresh) != {}
@@ -382,4 +409,32 @@ def test_the_switch_interval_is_short_while_a_work_runs_and_restored_after():
         with quick_switches():
             assert sys.getswitchinterval() == pytest.approx(SWITCH_INTERVAL)
         assert sys.getswitchinterval() == pytest.approx(SWITCH_INTERVAL)
+    assert sys.getswitchinterval() == before
+
+
+def test_a_failed_run_leaves_no_work_running(monkeypatch):
+    """HiGHS's run fails while the work is being made: the error reaches the caller, and by
+    then the work's thread has ended and the switch interval is as it was."""
+    from mineralclub import bulk
+
+    begun = threading.Event()
+
+    def slow_cells(made, checkpoint):
+        begun.set()
+        time.sleep(0.3)  # still at work when the run fails
+
+    run_highs = bulk.run_highs
+
+    def failing(h):  # the plan's run: in this thread (the baseline's is in a second one)
+        run_highs(h)
+        if threading.current_thread() is threading.main_thread():
+            assert begun.wait(10)
+            raise RuntimeError("HiGHS failed")
+
+    monkeypatch.setattr(bulk, "run_highs", failing)
+    monkeypatch.setattr(pipeline, "spare_core", lambda ds, opts: True)
+    before = sys.getswitchinterval()
+    with pytest.raises(RuntimeError, match="HiGHS failed"):
+        pipeline.solve_dataset(CASES["example_ban"](), SolveOptions(), ahead=True, cells=slow_cells)
+    assert not [t for t in threading.enumerate() if t.name == "ahead"]
     assert sys.getswitchinterval() == before

@@ -17,9 +17,11 @@ The model is never used by two threads at once: the work's thread writes the mod
 (`set_value`) and reads them only while HiGHS runs, and :meth:`Ahead.settle`, called by
 `BulkHighs` as soon as HiGHS's run ends and before the solution is loaded, lets the work made
 from that very solution finish, stops any other at its next checkpoint, and returns once the
-thread has ended. The work begins only once `ready()` (the pipeline: once the baseline's
-figures are known, which Concentration compares with), so that it never waits on anything but
-the model while HiGHS's end waits for it.
+thread has ended; a failed run waits for it too (:meth:`Ahead.cancel`). Only an interrupted
+command (Ctrl-C, SIGTERM) leaves without waiting, and uses the model no more. The work begins
+only once `ready()` (the pipeline: once the baseline's figures are known, which Concentration
+compares with), so that it never waits on anything but the model while HiGHS's end waits for
+it.
 """
 
 from __future__ import annotations
@@ -103,20 +105,24 @@ class Ahead(Generic[T]):
             self._ready = True
             self._cond.notify_all()
 
-    def cancel(self) -> None:
-        """Stop the work at its next checkpoint without waiting for it (HiGHS failed or was
-        interrupted: nothing of the work is wanted)."""
+    def cancel(self, wait: bool = True) -> None:
+        """Stop the work at its next checkpoint (HiGHS failed or was interrupted: nothing of
+        the work is wanted) and, with `wait`, wait for its thread to end. An interrupted
+        command does not wait: it leaves at once (`interrupt.main`)."""
         with self._cond:
             self._stopped = True
             self._cond.notify_all()
+        if wait:
+            self._join()
 
     # --- the run's side ---------------------------------------------------------------------
     def result(self, model: Any) -> T | None:
         """The work if it was made from `model` with exactly the values it holds now; else
-        None. Asked once HiGHS's runs are over (`settle` has ended the work's thread)."""
+        None. Asked once HiGHS's runs are over (`settle` has ended the work's thread). The
+        work is handed over or dropped: this object keeps nothing of it."""
         self.cancel()
-        self._join()
-        made, columns = self._made, self._columns
+        made, self._made = self._made, None
+        columns = self._columns
         if made is None or model is not self._model or columns is None:
             return None
         return made[1] if same(made[0], [v.value for v in columns]) else None

@@ -36,7 +36,7 @@ from pyomo.contrib.solver.common.results import SolutionStatus, TerminationCondi
 from pyomo.repn.standard_repn import generate_standard_repn
 
 from mineralclub.ahead import Ahead, incumbents
-from mineralclub.interrupt import handled
+from mineralclub.interrupt import Interrupted, handled
 from mineralclub.progress import Progress
 from mineralclub.solver_progress import watch
 
@@ -394,9 +394,9 @@ class BulkHighs:
         try:
             with watch(self.h, self.config.model, self.config.progress), incumbents(self.h, ahead):
                 run_highs(self.h)
-        except BaseException:
-            if ahead is not None:
-                ahead.cancel()
+        except BaseException as exc:
+            if ahead is not None:  # an interrupted command leaves at once, without waiting
+                ahead.cancel(wait=not isinstance(exc, Interrupted))
             raise
         if ahead is not None:  # its thread ends before the solution is loaded
             ahead.settle(self.h.getSolution().col_value)

@@ -24,6 +24,7 @@ import pyomo.core as pyo
 from mineralclub import __version__
 from mineralclub.ahead import Ahead
 from mineralclub.dataset import Dataset, build_dataset
+from mineralclub.interrupt import Interrupted
 from mineralclub.io.read_workbook import read_workbook
 from mineralclub.io.tables import Tables
 from mineralclub.io.validate import validate
@@ -126,9 +127,9 @@ def solve_dataset(
         plan, base = solve_plan_and_baseline(
             ds, opts, progress=progress, digest=digest, ahead=early
         )
-    except BaseException:
-        if early is not None:
-            early.cancel()
+    except BaseException as exc:
+        if early is not None:  # an interrupted command leaves at once, without waiting
+            early.cancel(wait=not isinstance(exc, Interrupted))
         raise
     kept = early.result(plan.model) if early is not None else None
     made, book = kept if kept is not None else (None, None)
@@ -370,6 +371,7 @@ def run(
     target = Path(out_dir) / f"{path.stem}_results.xlsx"
     with step(progress, "write"):
         result.results_path = write_results(target, result.tables, result.book)
+        result.book = None  # written: the book and its cells are freed
     if figures:
         from mineralclub.report.figures import write_figures
 
