@@ -40,6 +40,7 @@ from mineralclub.report.zone import reference_table
 from mineralclub.solve import (
     FAILED,
     INFEASIBLE,
+    OVERLAP_MAX_NONZEROS,
     SMALL_MAX_SCENARIOS,
     SolveOptions,
     SolveOutcome,
@@ -150,8 +151,16 @@ def _solved(
 ) -> RunResult:
     """The marginal costs and every results table (`solve_dataset`)."""
     m = plan.model
-    # beside the extraction only with a core to spare, as the baseline (`solve.spare_core`)
-    beside = spare_core(ds, opts) and hasattr(plan.solver, "lp_duals") and has_marginal_costs(m)
+    # beside the extraction only with a core to spare and up to OVERLAP_MAX_NONZEROS, as the
+    # baseline (`solve.spare_core`): above, the LP's HiGHS memory and the tables' would peak
+    # together (256 sampled scenarios: 3.2-3.7 GB beside, against 3.1 GB in the plan's solve;
+    # benchmarks/README.md, scale)
+    beside = (
+        spare_core(ds, opts)
+        and hasattr(plan.solver, "lp_duals")
+        and has_marginal_costs(m)
+        and plan.solver.size().get("nonzeros", 0) <= OVERLAP_MAX_NONZEROS
+    )
     if plan.status == INFEASIBLE or not beside:
         with step(progress, "marginal costs"):
             known = marginal_costs(m, ds, opts, plan.solver) if plan.status != INFEASIBLE else {}
@@ -215,18 +224,23 @@ def plan_tables(
     m, ds: Dataset, baseline: Callable[[], Baseline], checkpoint: Callable[[], None] = _nothing
 ) -> PlanTables:
     """The plan's tables from the values loaded in `m`; `baseline()` gives the baseline's
-    figures, asked for last (Concentration compares with them). `checkpoint()` is called
-    between two tables: work made ahead of HiGHS's proof (`mineralclub.ahead`) stops there."""
+    figures (Concentration compares with them). `checkpoint()` is called between two tables:
+    work made ahead of HiGHS's proof (`mineralclub.ahead`) stops there."""
     fl = R.read_flows(m, ds)
     money = R.money_dict(m, ds)
     makers: dict[str, Callable[[], pd.DataFrame]] = {
+        # first: its metrics and their merge with the baseline's are the largest transient of
+        # the results, smallest before the other tables are made (256 sampled scenarios: a
+        # peak 350 MiB higher made last; benchmarks/README.md, scale)
+        "Concentration": lambda: R.concentration_table(
+            R.concentration_metrics(m, ds), baseline().concentration, ds
+        ),
         "Projects": lambda: R.projects_table(m, ds),
         "PriceFloors": lambda: R.floors_table(m, ds),
         "ReferencePrices": lambda: reference_table(m, ds),
         "Offtake": lambda: R.offtake_table(m, ds),
         "Stockpile": lambda: R.stockpile_table(m, ds),
         "Supply": lambda: R.supply_table(m, ds, fl),
-        "Concentration": lambda: R.concentration_metrics(m, ds),  # the baseline's added last
         "Shortfall": lambda: R.shortfall_table(m, ds, fl),
         "Scenarios": lambda: R.scenarios_table(m, ds),
         "ScenarioTree": lambda: pd.DataFrame(
@@ -240,9 +254,6 @@ def plan_tables(
     for name, make in makers.items():
         checkpoint()
         tables[name] = make()
-    checkpoint()
-    plan_side = tables["Concentration"]
-    tables["Concentration"] = R.concentration_table(plan_side, baseline().concentration, ds)
     return PlanTables(tables, money)
 
 

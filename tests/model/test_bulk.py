@@ -211,6 +211,30 @@ def test_marginal_lp_beside_the_results_changes_no_number(case, monkeypatch):
     assert beside.tables["Targets"]["marginal_cost_musd_per_pp"].notna().any()
 
 
+def test_marginal_lp_runs_alone_above_the_overlap_size(monkeypatch):
+    """Above OVERLAP_MAX_NONZEROS the marginal-cost LP runs first, in this thread, not beside
+    the results' extraction: its HiGHS memory and the tables' would peak together."""
+    import threading
+
+    from mineralclub import pipeline
+    from mineralclub.bulk import BulkHighs
+
+    threads = []
+    lp_duals = BulkHighs.lp_duals
+
+    def recorded(self):
+        threads.append(threading.current_thread() is threading.main_thread())
+        return lp_duals(self)
+
+    monkeypatch.setattr(BulkHighs, "lp_duals", recorded)
+    monkeypatch.setattr(pipeline, "spare_core", lambda ds, opts: True)
+    ds = CASES["example_small"]()
+    pipeline.solve_dataset(ds, SolveOptions())
+    monkeypatch.setattr(pipeline, "OVERLAP_MAX_NONZEROS", 0)
+    pipeline.solve_dataset(ds, SolveOptions())
+    assert threads == [False, True]
+
+
 def test_marginal_lp_restores_the_instance():
     """After the duals, the instance is the MILP again: same integrality and bounds, and a
     re-solve gives the same optimum."""
