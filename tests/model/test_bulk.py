@@ -160,21 +160,13 @@ def test_plan_and_marginal_costs_equal_the_slow_path(case):
     assert values(fast.model) == values(m)  # the reported plan stays the MILP optimum
 
 
-@pytest.mark.parametrize("case", ["hhi", "example_ban", "example_small"])
-def test_marginal_lp_beside_the_results_changes_no_number(case, monkeypatch):
-    """With a core to spare, `solve_dataset` runs the marginal-cost LP in a second thread
-    while the tables that do not need it are extracted (with HiGHS held to one thread, in
-    this one): every table equals that of the same run with the LP run first, alone, in this
-    thread (RunInfo's clock readings aside)."""
+def lp_threads(monkeypatch) -> list[bool]:
+    """Each marginal-cost LP solved from now on appends whether it ran in the main thread."""
     import threading
-    from concurrent.futures import Future
-    from contextlib import contextmanager
 
-    from mineralclub import pipeline
     from mineralclub.bulk import BulkHighs
 
-    ds = CASES[case]()
-    threads = []
+    threads: list[bool] = []
     lp_duals = BulkHighs.lp_duals
 
     def recorded(self):
@@ -182,6 +174,22 @@ def test_marginal_lp_beside_the_results_changes_no_number(case, monkeypatch):
         return lp_duals(self)
 
     monkeypatch.setattr(BulkHighs, "lp_duals", recorded)
+    return threads
+
+
+@pytest.mark.parametrize("case", ["hhi", "example_ban", "example_small"])
+def test_marginal_lp_beside_the_results_changes_no_number(case, monkeypatch):
+    """With a core to spare, `solve_dataset` runs the marginal-cost LP in a second thread
+    while the tables that do not need it are extracted (with HiGHS held to one thread, in
+    this one): every table equals that of the same run with the LP run first, alone, in this
+    thread (RunInfo's clock readings aside)."""
+    from concurrent.futures import Future
+    from contextlib import contextmanager
+
+    from mineralclub import pipeline
+
+    ds = CASES[case]()
+    threads = lp_threads(monkeypatch)
     pipeline.solve_dataset(ds, SolveOptions(threads=1))  # HiGHS held to one thread: no overlap
     monkeypatch.setattr(pipeline, "spare_core", lambda ds, opts: True)
     beside = pipeline.solve_dataset(ds, SolveOptions())
@@ -214,19 +222,9 @@ def test_marginal_lp_beside_the_results_changes_no_number(case, monkeypatch):
 def test_marginal_lp_runs_alone_above_the_overlap_size(monkeypatch):
     """Above OVERLAP_MAX_NONZEROS the marginal-cost LP runs first, in this thread, not beside
     the results' extraction: its HiGHS memory and the tables' would peak together."""
-    import threading
-
     from mineralclub import pipeline
-    from mineralclub.bulk import BulkHighs
 
-    threads = []
-    lp_duals = BulkHighs.lp_duals
-
-    def recorded(self):
-        threads.append(threading.current_thread() is threading.main_thread())
-        return lp_duals(self)
-
-    monkeypatch.setattr(BulkHighs, "lp_duals", recorded)
+    threads = lp_threads(monkeypatch)
     monkeypatch.setattr(pipeline, "spare_core", lambda ds, opts: True)
     ds = CASES["example_small"]()
     pipeline.solve_dataset(ds, SolveOptions())
