@@ -66,7 +66,6 @@ class Ahead(Generic[T]):
         self._stopped = False  # stop at the next checkpoint
         self._thread: threading.Thread | None = None
         self.error: BaseException | None = None  # what stopped the work, if it failed
-        self.offers = 0
 
     # --- HiGHS's side ---------------------------------------------------------------------
     def attach(self, model: Any, columns: list) -> None:
@@ -79,7 +78,6 @@ class Ahead(Generic[T]):
         """A new incumbent (HiGHS's callback thread): copied, as HiGHS reuses its memory."""
         copy = np.array(values, dtype=float, copy=True)
         with self._cond:
-            self.offers += 1
             self._latest = copy
             self._cond.notify_all()
 
