@@ -14,6 +14,7 @@ import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
+from xlsxwriter.worksheet import Worksheet
 
 from builders import dataset_from, hhi_target, project, single_stage
 from mineralclub import pipeline
@@ -21,7 +22,7 @@ from mineralclub.ahead import Ahead, Stale, same
 from mineralclub.dataset import build_dataset
 from mineralclub.pipeline import TABLES, load_tables
 from mineralclub.report.charts import chart_specs
-from mineralclub.report.workbook import write_ahead, write_results
+from mineralclub.report.workbook import Sheet, write_ahead, write_results
 from mineralclub.solve import SolveOptions
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -372,6 +373,65 @@ def test_a_workbook_written_ahead_is_the_one_written_after(tmp_path, settled_whe
     fresh = write_results(tmp_path / "fresh.xlsx", result.tables)
     assert cells(result.results_path) == cells(fresh)
     assert charts(result.results_path) == charts(fresh) != {}
+
+
+def parts(path: Path) -> dict[str, bytes]:
+    """Every part of a workbook file but docProps/core.xml, which holds its creation time."""
+    with zipfile.ZipFile(path) as z:
+        return {n: z.read(n) for n in z.namelist() if n != "docProps/core.xml"}
+
+
+def closing_renders(monkeypatch) -> list[str]:
+    """The sheets the book's closing turns into XML itself, by name, as it does so."""
+    made: list[str] = []
+    assemble = Worksheet._assemble_xml_file
+
+    def counted(self):
+        made.append(self.name)
+        assemble(self)
+
+    monkeypatch.setattr(Worksheet, "_assemble_xml_file", counted)
+    return made
+
+
+def test_sheets_rendered_ahead_are_byte_for_byte_those_the_closing_makes(tmp_path, monkeypatch):
+    """The plan's sheets turned into XML as they are written ahead (`Sheet.render`): the
+    closing copies that XML instead of making it, and every part of the file is byte for byte
+    that of the same book left for the closing to render."""
+    tables = pipeline.solve_dataset(CASES["example_small"](), SolveOptions()).tables
+    late = ("Summary", "Targets", "RunInfo")
+    plan = {k: v for k, v in tables.items() if k not in late}
+    made = closing_renders(monkeypatch)
+    books = {}
+    for render in (True, False):
+        early = write_ahead(plan, TABLES, lambda: None, render=render)
+        rendered = sorted(n for n, ws in early.sheets.items() if ws.early is not None)
+        assert rendered == (sorted(plan) if render else [])
+        made.clear()
+        books[render] = parts(write_results(tmp_path / f"{render}.xlsx", tables, early))
+        closed = set(made) - {"Charts", "ChartData"}
+        assert closed == (set(late) if render else set(tables))
+    assert books[True] == books[False]
+    assert any(n.startswith("xl/worksheets/") for n in books[True])
+
+
+def test_a_sheet_whose_view_changed_after_its_rendering_is_rendered_again(tmp_path, monkeypatch):
+    """A sheet selected after it was rendered shows what the closing makes of it, not the XML
+    made before: the closing renders it again."""
+    tables = pipeline.solve_dataset(CASES["example_small"](), SolveOptions()).tables
+    plan = {"Projects": tables["Projects"]}
+    made = closing_renders(monkeypatch)
+    books = {}
+    for render in (True, False):
+        early = write_ahead(plan, TABLES, lambda: None, render=render)
+        assert isinstance(early.sheets["Projects"], Sheet)
+        early.sheets["Projects"].select()
+        part = f"xl/worksheets/sheet{early.sheets['Projects'].index + 1}.xml"
+        made.clear()
+        books[render] = parts(write_results(tmp_path / f"{render}.xlsx", tables, early))
+        assert "Projects" in made
+    assert books[True] == books[False]
+    assert b'tabSelected="1"' in books[True][part]
 
 
 def test_a_book_that_does_not_fit_the_final_tables_is_written_again(tmp_path):

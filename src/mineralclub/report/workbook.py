@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import xlsxwriter
+from xlsxwriter.worksheet import Worksheet
 
 from mineralclub.io.atomic import write_atomic
 from mineralclub.report.charts import (
@@ -83,26 +84,35 @@ WIDTH_MIN, WIDTH_MAX = 8, 70
 
 
 class Styles:
-    """The workbook's cell formats, created once each, and a typed cell writer."""
+    """The workbook's cell formats, created once each, and a typed cell writer.
+
+    Each format is numbered as it is created (xlsxwriter numbers a format when a sheet using
+    it is first turned into XML): so the cells' style numbers do not depend on when or in
+    which order the sheets are turned into XML (`Sheet.render`)."""
 
     def __init__(self, book: Any) -> None:
         self.book = book
-        self.header = book.add_format(
+        self.header = self._new(
             {"bold": True, "bg_color": HEADER_FILL, "valign": "top", "bottom": 1}
         )
-        self.bold = book.add_format({"bold": True})
-        self.title = book.add_format({"bold": True, "font_size": 16, "font_color": "#1F4E79"})
-        self.headline = book.add_format({"font_size": 12})
-        self.note = book.add_format({"italic": True, "font_color": "#595959"})
-        self.key = book.add_format({"font_color": "#595959"})
-        self.text = book.add_format({"indent": 1})  # clear of a right-aligned number before it
+        self.bold = self._new({"bold": True})
+        self.title = self._new({"bold": True, "font_size": 16, "font_color": "#1F4E79"})
+        self.headline = self._new({"font_size": 12})
+        self.note = self._new({"italic": True, "font_color": "#595959"})
+        self.key = self._new({"font_color": "#595959"})
+        self.text = self._new({"indent": 1})  # clear of a right-aligned number before it
         self._numbers: dict[str, object] = {}
+
+    def _new(self, properties: dict[str, Any]) -> Any:
+        fmt = self.book.add_format(properties)
+        fmt._get_xf_index()  # numbered now (see above); formats are never changed once made
+        return fmt
 
     def number(self, fmt: str | None):
         if fmt is None:
             return None
         if fmt not in self._numbers:
-            self._numbers[fmt] = self.book.add_format({"num_format": fmt})
+            self._numbers[fmt] = self._new({"num_format": fmt})
         return self._numbers[fmt]
 
     @staticmethod
@@ -305,6 +315,57 @@ def sheet_names(tables: Collection[str]) -> list[str]:
     return [n for n in SHEET_ORDER if n in tables] + [n for n in tables if n not in SHEET_ORDER]
 
 
+class Sheet(Worksheet):
+    """A worksheet whose XML can be made before the book is closed (`render`). xlsxwriter turns
+    every sheet into XML as it closes the book, about 4 µs a cell; a sheet filled while HiGHS
+    proves the plan (`write_ahead`) is turned into XML then too, and the closing copies that
+    XML, provided the sheet still shows what it showed (`_view`: the book's closing selects
+    and activates a sheet). A sheet with anything the closing links to it (charts, images,
+    comments, tables, links) is never rendered early.
+
+    Rendered early or not, a sheet's XML is the same text: the closing's own
+    `_assemble_xml_file` makes it, and the formats' numbers are fixed as they are created
+    (`Styles`); tests/test_ahead.py compares the two books byte for byte."""
+
+    early: tuple[tuple[Any, ...], str] | None = None
+
+    def render(self) -> None:
+        """Make this sheet's XML now, as the book's closing would."""
+        if self._linked():
+            return
+        view, out = self._view(), io.StringIO()
+        self._set_xml_writer(out)
+        super()._assemble_xml_file()
+        self.early = (view, out.getvalue())
+
+    def _assemble_xml_file(self) -> None:
+        early, self.early = self.early, None
+        if early is not None and early[0] == self._view() and not self._linked():
+            self.fh.write(early[1])
+            self._xml_close()
+        else:
+            super()._assemble_xml_file()
+
+    def _view(self) -> tuple[Any, ...]:
+        return (self.index, self.selected, self.active, self.hidden)
+
+    def _linked(self) -> bool:
+        return bool(
+            self.charts
+            or self.images
+            or self.shapes
+            or self.header_images
+            or self.footer_images
+            or self.background_image
+            or self.has_vml
+            or self.has_header_vml
+            or self.tables
+            or self.hyperlinks
+            or self.has_dynamic_arrays
+            or self.constant_memory
+        )
+
+
 class ResultsBook:
     """The results workbook, its sheets filled in any order and closed once: xlsxwriter keeps
     every cell until `finish` closes it. The sheets are added, in their order, as the book
@@ -319,7 +380,13 @@ class ResultsBook:
     def __init__(self, names: list[str], charts: bool, file: str | io.BytesIO):
         self.file = file
         self.book = xlsxwriter.Workbook(
-            file, {"strings_to_formulas": False, "strings_to_urls": False}
+            file,
+            # a book in memory makes its parts in memory too, not in temporary files
+            {
+                "strings_to_formulas": False,
+                "strings_to_urls": False,
+                "in_memory": isinstance(file, io.BytesIO),
+            },
         )
         self.styles = Styles(self.book)
         self.charts_ws = None
@@ -328,13 +395,17 @@ class ResultsBook:
         if charts and "Summary" not in names:
             self.charts_ws = self.book.add_worksheet(CHARTS_SHEET)
         for name in names:
-            self.sheets[name] = self.book.add_worksheet(name[:31])
+            self.sheets[name] = self.book.add_worksheet(name[:31], worksheet_class=Sheet)
             if name == "Summary" and charts:
                 self.charts_ws = self.book.add_worksheet(CHARTS_SHEET)
 
     def table(self, name: str, df: pd.DataFrame) -> None:
         fill_table(self.sheets[name], name, df, self.styles)
         self.filled[name] = df
+
+    def render(self, name: str) -> None:
+        """Turn the sheet `name`, filled, into its XML now (`Sheet.render`)."""
+        self.sheets[name].render()
 
     def fits(self, tables: dict[str, pd.DataFrame], specs: list[ChartSpec]) -> bool:
         """The sheets and charts (`specs`, of `tables`) a book made from `tables` would
@@ -360,14 +431,21 @@ class ResultsBook:
 
 
 def write_ahead(
-    tables: dict[str, pd.DataFrame], names: Iterable[str], checkpoint: Callable[[], None]
+    tables: dict[str, pd.DataFrame],
+    names: Iterable[str],
+    checkpoint: Callable[[], None],
+    render: bool = True,
 ) -> ResultsBook:
     """A results book, in memory, for a run whose tables will be `names`, with the sheets of
-    `tables` (made before the run ends) filled; `checkpoint()` between two sheets."""
+    `tables` (made before the run ends) filled and turned into XML; `checkpoint()` between
+    two steps."""
     book = ResultsBook(sheet_names(list(names)), bool(chart_specs(tables)), io.BytesIO())
     for name, df in tables.items():
         checkpoint()
         book.table(name, df)
+        if render:
+            checkpoint()
+            book.render(name)
     return book
 
 
