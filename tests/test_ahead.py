@@ -277,6 +277,21 @@ def assert_same_tables(got: dict, want: dict) -> None:
         pd.testing.assert_frame_equal(other, table, check_exact=True, obj=name)
 
 
+def marginal_lps(monkeypatch) -> list[str]:
+    """The thread of each marginal-cost LP solved from now on, by name."""
+    from mineralclub import bulk
+
+    threads: list[str] = []
+    fixed_lp = bulk.fixed_lp
+
+    def recorded(*args):
+        threads.append(threading.current_thread().name)
+        return fixed_lp(*args)
+
+    monkeypatch.setattr(bulk, "fixed_lp", recorded)
+    return threads
+
+
 # kept: HiGHS ended with the incumbent the tables were made from; made again: an LP (HiGHS
 # reports no incumbent), or HHI cuts moved the plan after the first run
 OUTCOME = {
@@ -289,13 +304,17 @@ OUTCOME = {
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
-def test_tables_made_ahead_are_those_made_after(case, settled_when_ready):
+def test_tables_made_ahead_are_those_made_after(case, settled_when_ready, monkeypatch):
     """Each case solved with the tables made from HiGHS's incumbent and without: every table
-    the same, number for number, whether the work was kept or made again."""
+    the same, number for number, whether the work was kept or made again (when kept, with the
+    marginal costs of the LP solved ahead)."""
     ds = CASES[case]()
     after = pipeline.solve_dataset(ds, SolveOptions())
+    lps = marginal_lps(monkeypatch)
     ahead = pipeline.solve_dataset(ds, SolveOptions(), ahead=True)
     assert (after.ahead, ahead.ahead) == ("off", OUTCOME[case])
+    if OUTCOME[case] == "kept":  # the marginal-cost LP too, solved on the plan's twin
+        assert lps == ["ahead"]
     if case.startswith("hhi"):
         info = dict(zip(*ahead.tables["RunInfo"][["key", "value"]].to_numpy().T, strict=True))
         assert int(info["hhi_cut_rounds"]) > 0

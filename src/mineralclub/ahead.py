@@ -65,11 +65,14 @@ class Ahead(Generic[T]):
         self._last = False  # finish the work in hand, then stop
         self._stopped = False  # stop at the next checkpoint
         self._thread: threading.Thread | None = None
+        self.twin: Any = None  # `attach`
         self.error: BaseException | None = None  # what stopped the work, if it failed
 
     # --- HiGHS's side ---------------------------------------------------------------------
-    def attach(self, model: Any, columns: list) -> None:
-        """Start the work's thread for `model`, whose HiGHS column j is `columns[j]`."""
+    def attach(self, model: Any, columns: list, twin: Any = None) -> None:
+        """Start the work's thread for `model`, whose HiGHS column j is `columns[j]`; `twin`:
+        what else the solver offers the work (`bulk.Twin`: a copy of its HiGHS model)."""
+        self.twin = twin
         self._model, self._columns = model, columns
         self._thread = threading.Thread(target=self._loop, name="ahead", daemon=True)
         self._thread.start()
@@ -119,7 +122,7 @@ class Ahead(Generic[T]):
         None. Asked once HiGHS's runs are over (`settle` has ended the work's thread). The
         work is handed over or dropped: this object keeps nothing of it."""
         self.cancel()
-        made, self._made = self._made, None
+        made, self._made, self.twin = self._made, None, None
         columns = self._columns
         if made is None or model is not self._model or columns is None:
             return None

@@ -8,7 +8,10 @@ interface that `solve.run_solver` and the HHI cut loop use (`solve(m)` and a res
 solve (HHI cuts, the elastic hold row) are passed to the same instance with `addRow`, a new
 active objective recompiles. `lp_duals()` re-solves the same instance with every integer column
 fixed by its bounds at its rounded value, reads the row duals and restores integrality and
-bounds: the marginal-cost LP without translating the model again.
+bounds: the marginal-cost LP without translating the model again. While HiGHS proves a plan
+whose results are made ahead (`mineralclub.ahead`), the same LP is solved from its incumbent on
+a `Twin` of the instance, and used only if HiGHS ends with that incumbent and the instance is
+unchanged (`lp_duals(twin)`).
 
 Sweeps keep the persistent interface (they change mutable parameters between runs).
 """
@@ -20,6 +23,7 @@ import io
 import sys
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
@@ -150,11 +154,13 @@ class BulkHighs:
         self.trivially_infeasible = False
         self.highs_seconds = 0.0  # HiGHS' own run time, summed over solves
         self.compile_seconds = 0.0
+        self.revision = 0  # changed with every change of the instance's model (`Twin`)
 
     # --- loading the model -------------------------------------------------------------------
     def compile(self, m) -> None:
         require_rows(m, "compiling it again")
         t0 = time.perf_counter()
+        self.revision += 1
         self.model, self.h = m, None
         self.objective = _active_objective(m)
         cons = list(m.component_data_objects(pyo.Constraint, active=True))
@@ -324,6 +330,7 @@ class BulkHighs:
         const = float(repn.constant)
         lower = -INF if con.lower is None else pyo.value(con.lower) - const
         upper = INF if con.upper is None else pyo.value(con.upper) - const
+        self.revision += 1
         self.h.addRow(
             lower, upper, len(index), np.array(index, dtype=np.int32), np.array(value, dtype=float)
         )
@@ -331,6 +338,7 @@ class BulkHighs:
 
     def _add_column(self, v) -> int:
         lb, ub = v.bounds
+        self.revision += 1
         self.h.addCol(
             0.0,
             -INF if lb is None else lb,
@@ -355,18 +363,7 @@ class BulkHighs:
 
     # --- solving -----------------------------------------------------------------------------
     def _options(self) -> None:
-        h, cfg = self.h, self.config
-        threads = use_threads(cfg.threads)
-        h.setOptionValue("threads", threads)
-        if cfg.time_limit is not None:
-            h.setOptionValue("time_limit", float(cfg.time_limit))
-        if cfg.rel_gap is not None:
-            h.setOptionValue("mip_rel_gap", float(cfg.rel_gap))
-        for key, value in cfg.solver_options.items():
-            h.setOptionValue(key, value)
-        small = h.getNumNz() <= SUB_MIP_MAX_NONZEROS
-        for key in cfg.by_size:
-            h.setOptionValue(key, small)
+        configure(self.h, self.config)
 
     def solve(self, m) -> Results:
         ahead, self.config.ahead = self.config.ahead, None  # offered this run's incumbents only
@@ -390,7 +387,7 @@ class BulkHighs:
         incumbents and settled when it ends, before the solution is loaded."""
         before = self.h.getRunTime()
         if ahead is not None:
-            ahead.attach(self.model, self.columns)
+            ahead.attach(self.model, self.columns, Twin(self))
         try:
             with watch(self.h, self.config.model, self.config.progress), incumbents(self.h, ahead):
                 run_highs(self.h)
@@ -432,37 +429,114 @@ class BulkHighs:
         row_dual = self.h.getSolution().row_dual
         return {con: float(row_dual[r]) for con, r in self.rows_of.items()}
 
-    def lp_duals(self) -> dict | None:
+    def lp_duals(self, twin: TwinDuals | None = None) -> dict | None:
         """Row duals of the LP with every integer column fixed at its rounded incumbent value
         (the values loaded in the model); the instance's integrality and bounds are restored.
-        None when that LP is not solved to optimality."""
+        None when that LP is not solved to optimality.
+
+        `twin`: the same LP solved on a `Twin` of this instance, from values the caller knows
+        are those the model holds (`mineralclub.ahead`). It is used, its HiGHS time counted
+        here, only if this instance's model has not changed since the twin was made; else the
+        LP is solved here."""
         h = self.h
         if h is None:
             return None
-        lp = h.getLp()
-        kinds = list(lp.integrality_)
-        ints = np.array(
-            [j for j, t in enumerate(kinds) if t == highspy.HighsVarType.kInteger], dtype=np.int32
-        )
-        lower = np.asarray(lp.col_lower_)[ints].copy()
-        upper = np.asarray(lp.col_upper_)[ints].copy()
-        fixed = np.array([round(self.columns[j].value or 0.0) for j in ints], dtype=float)
-        n = len(ints)
-        cont = np.array([highspy.HighsVarType.kContinuous] * n)
-        try:
-            if n:
-                h.changeColsIntegrality(n, ints, cont)
-                h.changeColsBounds(n, ints, fixed, fixed)
-            h.clearSolver()  # from scratch, as a fresh instance would
-            self._options()
-            self._run()
-            if h.getModelStatus() != _MS.kOptimal:
-                return None
-            return self.duals()
-        finally:
-            if n:
-                h.changeColsBounds(n, ints, lower, upper)
-                h.changeColsIntegrality(n, ints, np.array([highspy.HighsVarType.kInteger] * n))
+        if twin is not None and twin.revision == (id(h), self.revision):
+            self.highs_seconds += twin.seconds
+            row_dual = twin.row_dual
+        else:
+            row_dual = fixed_lp(h, self.columns, self._options, self._run)
+        if row_dual is None:
+            return None
+        return {con: float(row_dual[r]) for con, r in self.rows_of.items()}
+
+
+@dataclass(frozen=True)
+class TwinDuals:
+    """The marginal-cost LP's row duals (None: not solved to optimality) solved on a `Twin`,
+    its HiGHS seconds, and the instance's state the twin copied."""
+
+    row_dual: np.ndarray | None
+    seconds: float
+    revision: tuple[int, int]
+
+
+class Twin:
+    """A copy of a `BulkHighs` instance's model, made as HiGHS starts its run (`_run` with an
+    `Ahead`), on which the marginal-cost LP is solved from HiGHS's incumbent while HiGHS
+    proves the plan (`duals`): the same LP, from scratch, with the same options, as
+    `BulkHighs.lp_duals` solves on the instance itself once HiGHS has stopped."""
+
+    def __init__(self, owner: BulkHighs):
+        self.lp = owner.h.getLp()  # a copy: HiGHS's run does not touch it
+        self.config = owner.config
+        self.columns = owner.columns
+        self.revision = (id(owner.h), owner.revision)
+
+    def duals(self) -> TwinDuals:
+        """The LP with every integer column fixed at its rounded value in the model (loaded
+        from the incumbent by the caller), on a fresh instance."""
+        h = new_highs()
+        if h.passModel(self.lp) == highspy.HighsStatus.kError:
+            return TwinDuals(None, 0.0, self.revision)
+        seconds: list[float] = []
+
+        def run() -> float:
+            before = h.getRunTime()
+            h.run()
+            seconds.append(h.getRunTime() - before)
+            return seconds[-1]
+
+        row_dual = fixed_lp(h, self.columns, lambda: configure(h, self.config), run)
+        return TwinDuals(row_dual, sum(seconds), self.revision)
+
+
+def configure(h: Any, cfg: Config) -> None:
+    """Set `cfg`'s options on the HiGHS instance `h`."""
+    threads = use_threads(cfg.threads)
+    h.setOptionValue("threads", threads)
+    if cfg.time_limit is not None:
+        h.setOptionValue("time_limit", float(cfg.time_limit))
+    if cfg.rel_gap is not None:
+        h.setOptionValue("mip_rel_gap", float(cfg.rel_gap))
+    for key, value in cfg.solver_options.items():
+        h.setOptionValue(key, value)
+    small = h.getNumNz() <= SUB_MIP_MAX_NONZEROS
+    for key in cfg.by_size:
+        h.setOptionValue(key, small)
+
+
+def fixed_lp(
+    h: Any, columns: list, options: Callable[[], None], run: Callable[[], float]
+) -> np.ndarray | None:
+    """Row duals of `h`'s model with every integer column fixed by its bounds at the rounded
+    value of its variable in `columns`, solved from scratch (`clearSolver`) after `options()`
+    by `run()`; None when that LP is not solved to optimality. `h`'s integrality and bounds
+    are restored."""
+    lp = h.getLp()
+    kinds = list(lp.integrality_)
+    ints = np.array(
+        [j for j, t in enumerate(kinds) if t == highspy.HighsVarType.kInteger], dtype=np.int32
+    )
+    lower = np.asarray(lp.col_lower_)[ints].copy()
+    upper = np.asarray(lp.col_upper_)[ints].copy()
+    fixed = np.array([round(columns[j].value or 0.0) for j in ints], dtype=float)
+    n = len(ints)
+    cont = np.array([highspy.HighsVarType.kContinuous] * n)
+    try:
+        if n:
+            h.changeColsIntegrality(n, ints, cont)
+            h.changeColsBounds(n, ints, fixed, fixed)
+        h.clearSolver()  # from scratch, as a fresh instance would
+        options()
+        run()
+        if h.getModelStatus() != _MS.kOptimal:
+            return None
+        return np.array(h.getSolution().row_dual, dtype=float)
+    finally:
+        if n:
+            h.changeColsBounds(n, ints, lower, upper)
+            h.changeColsIntegrality(n, ints, np.array([highspy.HighsVarType.kInteger] * n))
 
 
 def require_rows(m, use: str) -> None:

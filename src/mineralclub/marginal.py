@@ -41,15 +41,18 @@ def has_marginal_costs(m: pyo.ConcreteModel) -> bool:
     return bool(m.reg.target_instances or getattr(m, "hhi_instances", []))
 
 
-def marginal_costs(m: pyo.ConcreteModel, ds: Dataset, opts: SolveOptions, solver=None) -> dict:
+def marginal_costs(
+    m: pyo.ConcreteModel, ds: Dataset, opts: SolveOptions, solver=None, twin=None
+) -> dict:
     """Instance index (or ("hhi", index)) -> USD million per percentage point.
 
     With `solver` the plan's `BulkHighs`, the LP is re-solved on the plan's own HiGHS instance
-    (integers fixed by bounds, state restored); otherwise the model is translated again."""
+    (integers fixed by bounds, state restored), or taken from `twin` (`BulkHighs.lp_duals`);
+    otherwise the model is translated again."""
     if not has_marginal_costs(m):
         return {}
     fast = hasattr(solver, "lp_duals")
-    duals = solver.lp_duals() if fast else translated_lp_duals(m, ds, opts)
+    duals = solver.lp_duals(twin) if fast else translated_lp_duals(m, ds, opts)
     if duals is None:
         return {}
     return marginal_from_duals(m, ds, duals)

@@ -104,16 +104,20 @@ def solve_dataset(
     With `ahead`, a core to spare and at most SMALL_MAX_SCENARIOS scenarios, the plan's tables
     (`plan_tables`; with `cells`, also what `cells(made, checkpoint)` makes of them: the
     workbook's cells, handed back as the result's `book`) are made from HiGHS's newest
-    incumbent while it proves the gap, and kept only if the plan it ends with is the same bit
-    for bit (`mineralclub.ahead`); the result's `ahead` says which happened."""
+    incumbent while it proves the gap, with the marginal-cost LP solved on a twin of the
+    plan's HiGHS instance (`bulk.Twin`), and kept only if the plan it ends with is the same
+    bit for bit (`mineralclub.ahead`); the result's `ahead` says which happened."""
     started = dt.datetime.now(dt.UTC)
     early: Ahead | None = None
     baseline: list[Baseline] = []
     if ahead and spare_core(ds, opts) and len(ds.scenarios) <= SMALL_MAX_SCENARIOS:
 
-        def work(m: Any, checkpoint: Callable[[], None]) -> tuple[PlanTables, Any]:
+        def work(m: Any, checkpoint: Callable[[], None]) -> tuple[PlanTables, Any, Any]:
             made = plan_tables(m, ds, lambda: baseline[0], checkpoint)
-            return made, cells(made, checkpoint) if cells is not None else None
+            checkpoint()
+            twin = early.twin if early is not None else None  # the marginal-cost LP
+            lp = twin.duals() if twin is not None and has_marginal_costs(m) else None
+            return made, lp, cells(made, checkpoint) if cells is not None else None
 
         early = Ahead(work)
 
@@ -133,8 +137,8 @@ def solve_dataset(
             early.cancel(wait=not isinstance(exc, Interrupted))
         raise
     kept = early.result(plan.model) if early is not None else None
-    made, book = kept if kept is not None else (None, None)
-    result = _solved(ds, opts, plan, base, started, progress, made)
+    made, lp, book = kept if kept is not None else (None, None, None)
+    result = _solved(ds, opts, plan, base, started, progress, made, lp)
     result.ahead = "off" if early is None else "kept" if kept is not None else "made again"
     result.book = book
     return result
@@ -148,8 +152,10 @@ def _solved(
     started: dt.datetime,
     progress: Progress,
     made: PlanTables | None,
+    lp: Any = None,
 ) -> RunResult:
-    """The marginal costs and every results table (`solve_dataset`)."""
+    """The marginal costs and every results table (`solve_dataset`); `made` and `lp`: the
+    plan's tables and the marginal-cost LP's duals made ahead (`bulk.TwinDuals`), if kept."""
     m = plan.model
     # beside the extraction only with a core to spare and up to OVERLAP_MAX_NONZEROS, as the
     # baseline (`solve.spare_core`): above, the LP's HiGHS memory and the tables' would peak
@@ -163,12 +169,14 @@ def _solved(
     )
     if plan.status == INFEASIBLE or not beside:
         with step(progress, "marginal costs"):
-            known = marginal_costs(m, ds, opts, plan.solver) if plan.status != INFEASIBLE else {}
+            known = (
+                marginal_costs(m, ds, opts, plan.solver, lp) if plan.status != INFEASIBLE else {}
+            )
         with step(progress, "results"):
             return _results(ds, opts, plan, base, lambda: known, started, made)
 
     def lp_duals() -> dict | None:
-        found = plan.solver.lp_duals()
+        found = plan.solver.lp_duals(lp)
         progress.finish("marginal costs")
         return found
 

@@ -169,9 +169,9 @@ def lp_threads(monkeypatch) -> list[bool]:
     threads: list[bool] = []
     lp_duals = BulkHighs.lp_duals
 
-    def recorded(self):
+    def recorded(self, twin=None):
         threads.append(threading.current_thread() is threading.main_thread())
-        return lp_duals(self)
+        return lp_duals(self, twin)
 
     monkeypatch.setattr(BulkHighs, "lp_duals", recorded)
     return threads
@@ -246,6 +246,54 @@ def test_marginal_lp_restores_the_instance():
     h.run()
     assert h.getModelStatus() == highspy.HighsModelStatus.kOptimal
     assert h.getInfo().objective_function_value == pytest.approx(plan.objective, rel=1e-12)
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_the_marginal_lp_on_a_twin_is_the_lp_on_the_plans_instance(case):
+    """A `Twin` of the plan's instance made as HiGHS starts gives, from the plan's values,
+    bit for bit the row duals the plan's own instance gives once HiGHS has stopped;
+    `lp_duals(twin)` returns them, its HiGHS time counted, without solving the LP again."""
+    from mineralclub.ahead import same
+    from mineralclub.bulk import Twin, fixed_lp
+
+    ds = CASES[case]()
+    m = build_model(ds, BuildOptions(fixed_params=True))
+    solver = make_solver(ds, SolveOptions(), bulk=True)
+    solver.compile(m)
+    twin = Twin(solver)
+    run_solver(solver, m)
+    got = twin.duals()
+    assert got.row_dual is not None and got.seconds > 0
+    want = fixed_lp(solver.h, solver.columns, solver._options, lambda: solver.h.run())
+    assert want is not None and same(got.row_dual, want)
+    before, clock = solver.highs_seconds, solver.h.getRunTime()
+    fast = solver.lp_duals(got)
+    assert solver.h.getRunTime() == clock  # not solved again on the instance
+    assert solver.highs_seconds == before + got.seconds
+    slow = solver.lp_duals()
+    assert list(fast) == list(slow)
+    assert same(np.array(list(fast.values())), np.array(list(slow.values())))
+
+
+def test_the_twins_duals_are_not_used_once_the_instance_changed():
+    """A row passed to the plan's instance after its twin was made (as HHI cuts are): the
+    twin's duals are left, and the LP is solved on the instance, the new row's dual with it."""
+    from mineralclub.bulk import Twin
+
+    ds = CASES["example_small"]()
+    m = build_model(ds, BuildOptions(fixed_params=True))
+    solver = make_solver(ds, SolveOptions(), bulk=True)
+    solver.compile(m)
+    twin = Twin(solver)
+    run_solver(solver, m)
+    early = twin.duals()
+    m.loose = pyo.Constraint(expr=sum(m.component_data_objects(pyo.Var)) >= -1e9)
+    run_solver(solver, m)  # passes the row
+    clock = solver.h.getRunTime()
+    got = solver.lp_duals(early)
+    assert solver.h.getRunTime() > clock  # solved on the instance
+    assert m.loose in got and len(got) == len(early.row_dual) + 1
+    assert got == solver.lp_duals()
 
 
 def test_infeasible_target_takes_the_elastic_path_on_the_bulk_solver():
