@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from pathlib import Path
 
 import openpyxl
@@ -220,17 +221,61 @@ def test_the_console_script_settles_the_imports_of_a_solve(
     example_small_path, tmp_path, monkeypatch
 ):
     """`main()` (the console script, `python -m mineralclub`) owns its process: a solve run
-    through it settles its imports once, and the flag is down again when it returns."""
+    through it settles its imports once, leaves without the interpreter's teardown (`leave`,
+    here recorded instead), and the flag is down again when it returns."""
     from mineralclub import cli, memory
 
-    settled = []
+    settled, left = [], []
     monkeypatch.setattr(memory, "settle_imports", lambda: settled.append(True))
+
+    def recorded(code):
+        left.append(code)
+        raise SystemExit(code)
+
+    monkeypatch.setattr(cli, "leave", recorded)
     monkeypatch.setattr(
         "sys.argv", ["mineralclub", "solve", str(example_small_path), "--out", str(tmp_path)]
     )
     with pytest.raises(SystemExit) as exit_info:
         cli.main()
-    assert exit_info.value.code == 0
+    assert exit_info.value.code == 0 and left == [0]
     assert settled == [True]
     assert cli.OWN_PROCESS == [False]
     assert (tmp_path / "example_small_results.xlsx").exists()
+
+
+@pytest.mark.parametrize(
+    ("script", "code", "out"),
+    [
+        (
+            "sys.stdout.write('pending'); logging.getLogger('x').warning('logged'); leave(3)",
+            3,
+            "pending",
+        ),
+        (  # a stream that cannot be flushed (a closed pipe, a full disk)
+            "class Full(io.StringIO):\n    def flush(self): raise OSError(28, 'full')\n"
+            "sys.stdout = Full(); leave(0)",
+            120,
+            "",
+        ),
+    ],
+)
+def test_leave_flushes_what_is_pending_and_exits_with_the_code(script, code, out):
+    """`leave` ends the process without teardown but with what the teardown would flush: the
+    standard streams and logging's handlers; a stream it cannot flush makes the code 120."""
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            f"import io, logging, os, sys\nfrom mineralclub.cli import leave\n{script}",
+        ],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1] / "src")},
+        timeout=120,
+    )
+    assert (result.returncode, result.stdout) == (code, out)
+    assert ("logged" in result.stderr) == (code == 3)
