@@ -25,6 +25,7 @@ import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
 from mineralclub.io.atomic import write_atomic
+from mineralclub.report import SHEET_ORDER
 from mineralclub.report.charts import (
     CHARTS_SHEET,
     DATA_SHEET,
@@ -38,22 +39,6 @@ from mineralclub.report.charts import (
     chart_specs,
 )
 from mineralclub.report.headline import headline_lines
-
-SHEET_ORDER = (
-    "Summary",
-    "Projects",
-    "PriceFloors",
-    "ReferencePrices",
-    "Offtake",
-    "Stockpile",
-    "Supply",
-    "Concentration",
-    "Targets",
-    "Shortfall",
-    "Scenarios",
-    "Ledger",
-    "RunInfo",
-)
 
 SUMMARY_LABELS = {
     "name": "Run name",
