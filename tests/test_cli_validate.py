@@ -80,8 +80,17 @@ def fake_pipeline(monkeypatch):
     calls = []
 
     def solve_command(
-        workbook, out, json_output, time_limit, mip_gap, write_model, figures=False, verbose=False
+        workbook,
+        out,
+        json_output,
+        time_limit,
+        mip_gap,
+        write_model,
+        figures=False,
+        verbose=False,
+        early=None,
     ):
+        assert early is None  # no child process reads the input in a caller's process
         calls.append((workbook, out, json_output, time_limit, mip_gap, write_model))
         module.figures.append(figures)
         module.verbose.append(verbose)

@@ -169,17 +169,27 @@ def solve_command(
     if problem:
         typer.echo(f"error: {problem}", err=True)
         raise typer.Exit(EXIT_INPUT)
-    run = load_pipeline()
-    code = run(
-        workbook or default_workbook(),
-        out,
-        json_output,
-        time_limit,
-        mip_gap,
-        write_model,
-        figures=figures,
-        verbose=verbose,
-    )
+    early = None
+    if OWN_PROCESS[0]:  # the input read in a child process while the solver is imported
+        from mineralclub.io.early import ReadAhead
+
+        early = ReadAhead(workbook or default_workbook())
+    try:
+        run = load_pipeline()
+        code = run(
+            workbook or default_workbook(),
+            out,
+            json_output,
+            time_limit,
+            mip_gap,
+            write_model,
+            figures=figures,
+            verbose=verbose,
+            early=early,
+        )
+    finally:
+        if early is not None:
+            early.close()
     raise typer.Exit(int(code))
 
 

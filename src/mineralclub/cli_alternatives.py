@@ -89,9 +89,10 @@ def run_alternatives(
     from mineralclub.alternatives import Infeasible, find_alternatives, write_alternatives
     from mineralclub.dataset import build_dataset
     from mineralclub.io.atomic import write_atomic
+    from mineralclub.io.early import sha256
     from mineralclub.io.messages import input_problem_lines
     from mineralclub.io.tables import InputError
-    from mineralclub.pipeline import load_tables, output_problem, sha256, warning_text
+    from mineralclub.pipeline import load_tables, output_problem, warning_text
     from mineralclub.solve import SolveOptions, SolverFailure
 
     err = sys.stderr

@@ -112,9 +112,9 @@ def run_coalition_command(
     from mineralclub.coalition.blocs import BlocError, read_blocs
     from mineralclub.coalition.report import write_coalition_workbook
     from mineralclub.coalition.run import CoalitionRequest, analyse
+    from mineralclub.io.early import sha256
     from mineralclub.io.messages import input_problem_lines
     from mineralclub.io.tables import InputError
-    from mineralclub.pipeline import sha256
     from mineralclub.solve import SolveOptions
     from mineralclub.sweep.execute import DaskMissing, import_distributed
     from mineralclub.sweep.sweep import load_base

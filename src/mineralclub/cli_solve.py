@@ -18,6 +18,7 @@ from rich.console import Console
 
 from mineralclub.cli_progress import StepDisplay
 from mineralclub.exit_codes import EXIT_INFEASIBLE, EXIT_INPUT, EXIT_OK, EXIT_SOLVER
+from mineralclub.io.early import ReadAhead
 from mineralclub.io.messages import input_problem_lines
 from mineralclub.io.paths import model_file_problem
 from mineralclub.io.tables import InputError
@@ -44,8 +45,10 @@ def solve_command(
     write_model: Path | None,
     figures: bool = False,
     verbose: bool = False,
+    early: ReadAhead | None = None,
 ) -> int:
-    """The `mineralclub solve` command: returns the exit code."""
+    """The `mineralclub solve` command: returns the exit code. `early`: the input read in a
+    child process (`io.early`)."""
     opts = SolveOptions(
         mip_gap=mip_gap,
         time_limit=time_limit,
@@ -59,7 +62,9 @@ def solve_command(
     display = StepDisplay(Console(stderr=True), steps=not json_output, verbose=verbose)
     try:
         with display:
-            result = run(Path(workbook), Path(out), opts, figures=figures, progress=display)
+            result = run(
+                Path(workbook), Path(out), opts, figures=figures, progress=display, early=early
+            )
     except InputError as exc:
         print("\n".join(input_problem_lines(exc.problems, workbook)), file=err)
         return EXIT_INPUT

@@ -146,10 +146,10 @@ def run_sweep_command(
     progress,
     max_runs: int = 10_000,
 ) -> int:
+    from mineralclub.io.early import sha256
     from mineralclub.io.messages import input_problem_lines
     from mineralclub.io.tables import InputError
     from mineralclub.io.workbook_path import workbook_path_problem
-    from mineralclub.pipeline import sha256
     from mineralclub.solve import SolveOptions
     from mineralclub.sweep.execute import DaskMissing, import_distributed
     from mineralclub.sweep.plan import PlanError

@@ -8,7 +8,6 @@ decides what to show, what to print and which exit code ends the run.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import math
 import os
@@ -23,8 +22,9 @@ import pyomo.core as pyo
 
 from mineralclub import __version__
 from mineralclub.ahead import Ahead
-from mineralclub.dataset import Dataset, build_dataset
+from mineralclub.dataset import Dataset
 from mineralclub.interrupt import Interrupted
+from mineralclub.io.early import ReadAhead, prepare
 from mineralclub.io.read_workbook import read_workbook
 from mineralclub.io.tables import Tables
 from mineralclub.io.validate import validate
@@ -70,14 +70,6 @@ class RunResult:
 
 def load_tables(path: Path) -> Tables:
     return validate(read_workbook(path))
-
-
-def sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def _nothing() -> None:
@@ -357,18 +349,31 @@ def run(
     opts: SolveOptions,
     figures: bool = False,
     progress: Progress = QUIET,
+    early: ReadAhead | None = None,
 ) -> RunResult:
     """Read, validate, solve and write the results workbook (and with `figures` its charts as
     PNG files beside it). Raises InputError on bad input. `progress` is told every step: read,
-    validate, build, solve, baseline, marginal costs, results, write (and figures)."""
+    validate, build, solve, baseline, marginal costs, results, write (and figures). `early`:
+    the input read in a child process (`io.early`), taken if it gives it, else read here."""
     path = Path(path)
-    with step(progress, "read"):
-        raw = read_workbook(path)
-        digest = sha256(path)
-    with step(progress, "validate"):
-        tables = validate(raw)
-        ds = build_dataset(tables)
-    warnings = [warning_text(p) for p in tables.warnings]
+    progress.start("read")
+    validating: list[bool] = []
+
+    def validation() -> None:
+        if not validating:
+            validating.append(True)
+            progress.finish("read")
+            progress.start("validate")
+
+    prepared = None
+    if early is not None and early.read():
+        validation()
+        prepared = early.take()
+    if prepared is None:
+        prepared = prepare(path, validation)
+    progress.finish("validate")
+    ds, digest = prepared.dataset, prepared.digest
+    warnings = [warning_text(p) for p in prepared.warnings]
     try:
         result = solve_dataset(
             ds,

@@ -127,7 +127,7 @@ def compare_inputs(
     if missing:
         notes.append("input not found, cells not compared: " + ", ".join(map(str, missing)))
         return pd.DataFrame(rows, columns=INPUT_COLUMNS), False
-    from mineralclub.pipeline import sha256
+    from mineralclub.io.early import sha256
 
     for p, sha in ((path_a, sha_a), (path_b, sha_b)):
         if sha256(p) != sha:
