@@ -248,13 +248,10 @@ def test_marginal_lp_restores_the_instance():
     assert h.getInfo().objective_function_value == pytest.approx(plan.objective, rel=1e-12)
 
 
-@pytest.mark.parametrize("case", list(CASES))
-def test_the_marginal_lp_on_a_twin_is_the_lp_on_the_plans_instance(case):
-    """A `Twin` of the plan's instance made as HiGHS starts gives, from the plan's values,
-    bit for bit the row duals the plan's own instance gives once HiGHS has stopped;
-    `lp_duals(twin)` returns them, its HiGHS time counted, without solving the LP again."""
-    from mineralclub.ahead import same
-    from mineralclub.bulk import Twin, fixed_lp
+def solved_with_twin(case: str):
+    """The case's plan compiled, a `Twin` of its instance made, then solved and loaded (as
+    `BulkHighs._run` makes the twin when HiGHS starts): (model, solver, twin)."""
+    from mineralclub.bulk import Twin
 
     ds = CASES[case]()
     m = build_model(ds, BuildOptions(fixed_params=True))
@@ -262,6 +259,18 @@ def test_the_marginal_lp_on_a_twin_is_the_lp_on_the_plans_instance(case):
     solver.compile(m)
     twin = Twin(solver)
     run_solver(solver, m)
+    return m, solver, twin
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_the_marginal_lp_on_a_twin_is_the_lp_on_the_plans_instance(case):
+    """A `Twin` of the plan's instance made as HiGHS starts gives, from the plan's values,
+    bit for bit the row duals the plan's own instance gives once HiGHS has stopped;
+    `lp_duals(twin)` returns them, its HiGHS time counted, without solving the LP again."""
+    from mineralclub.ahead import same
+    from mineralclub.bulk import fixed_lp
+
+    _m, solver, twin = solved_with_twin(case)
     got = twin.duals()
     assert got.row_dual is not None and got.seconds > 0
     want = fixed_lp(solver.h, solver.columns, solver._options, lambda: solver.h.run())
@@ -278,14 +287,7 @@ def test_the_marginal_lp_on_a_twin_is_the_lp_on_the_plans_instance(case):
 def test_the_twins_duals_are_not_used_once_the_instance_changed():
     """A row passed to the plan's instance after its twin was made (as HHI cuts are): the
     twin's duals are left, and the LP is solved on the instance, the new row's dual with it."""
-    from mineralclub.bulk import Twin
-
-    ds = CASES["example_small"]()
-    m = build_model(ds, BuildOptions(fixed_params=True))
-    solver = make_solver(ds, SolveOptions(), bulk=True)
-    solver.compile(m)
-    twin = Twin(solver)
-    run_solver(solver, m)
+    m, solver, twin = solved_with_twin("example_small")
     early = twin.duals()
     m.loose = pyo.Constraint(expr=sum(m.component_data_objects(pyo.Var)) >= -1e9)
     run_solver(solver, m)  # passes the row
