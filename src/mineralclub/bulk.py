@@ -506,13 +506,24 @@ def configure(h: Any, cfg: Config) -> None:
         h.setOptionValue(key, small)
 
 
+def option(h: Any, name: str) -> Any:
+    """The value of HiGHS option `name` (highspy gives it with a status)."""
+    got = h.getOptionValue(name)
+    return got[1] if isinstance(got, tuple) else got
+
+
 def fixed_lp(
     h: Any, columns: list, options: Callable[[], None], run: Callable[[], float]
 ) -> np.ndarray | None:
     """Row duals of `h`'s model with every integer column fixed by its bounds at the rounded
     value of its variable in `columns`, solved from scratch (`clearSolver`) after `options()`
-    by `run()`; None when that LP is not solved to optimality. `h`'s integrality and bounds
-    are restored."""
+    by `run()`; None when that LP is not solved to optimality. `h`'s integrality, bounds and
+    time limit are restored.
+
+    HiGHS measures `time_limit` on the instance's run clock, which goes on across its runs
+    (`clearSolver` does not reset it): after a MIP stopped by the time limit, the LP on the
+    same instance would stop at once. The LP is given the time limit anew, counted from its
+    own start, as on a fresh instance (`Twin`)."""
     lp = h.getLp()
     kinds = list(lp.integrality_)
     ints = np.array(
@@ -523,17 +534,22 @@ def fixed_lp(
     fixed = np.array([round(columns[j].value or 0.0) for j in ints], dtype=float)
     n = len(ints)
     cont = np.array([highspy.HighsVarType.kContinuous] * n)
+    limit = option(h, "time_limit")
     try:
         if n:
             h.changeColsIntegrality(n, ints, cont)
             h.changeColsBounds(n, ints, fixed, fixed)
         h.clearSolver()  # from scratch, as a fresh instance would
         options()
+        own = option(h, "time_limit")
+        if own < INF:
+            h.setOptionValue("time_limit", h.getRunTime() + own)
         run()
         if h.getModelStatus() != _MS.kOptimal:
             return None
         return np.array(h.getSolution().row_dual, dtype=float)
     finally:
+        h.setOptionValue("time_limit", limit)
         if n:
             h.changeColsBounds(n, ints, lower, upper)
             h.changeColsIntegrality(n, ints, np.array([highspy.HighsVarType.kInteger] * n))

@@ -284,6 +284,25 @@ def test_the_marginal_lp_on_a_twin_is_the_lp_on_the_plans_instance(case):
     assert same(np.array(list(fast.values())), np.array(list(slow.values())))
 
 
+def test_the_marginal_lp_after_a_time_limited_mip_has_a_clock_of_its_own():
+    """HiGHS's time limit counts the instance's whole run clock: with a limit the MIP has
+    used up, the LP on the plan's instance is still solved (its own limit counted from its
+    start), bit for bit as on the twin's fresh instance, and the limit is restored."""
+    from mineralclub.ahead import same
+    from mineralclub.bulk import option
+
+    _m, solver, twin = solved_with_twin("example_small")
+    limit = solver.h.getRunTime()  # all used up by the MIP
+    solver.config.time_limit = limit  # the twin shares the config: the same limit
+    before = option(solver.h, "time_limit")
+    got = solver.lp_duals()
+    assert got is not None
+    early = twin.duals()
+    assert early.row_dual is not None
+    assert same(np.array(list(got.values())), early.row_dual[list(solver.rows_of.values())])
+    assert option(solver.h, "time_limit") == before
+
+
 def test_the_twins_duals_are_not_used_once_the_instance_changed():
     """A row passed to the plan's instance after its twin was made (as HHI cuts are): the
     twin's duals are left, and the LP is solved on the instance, the new row's dual with it."""
