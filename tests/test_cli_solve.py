@@ -254,7 +254,7 @@ def test_the_console_script_settles_the_imports_of_a_solve(
         ),
         (  # a stream that cannot be flushed (a closed pipe, a full disk)
             "class Full(io.StringIO):\n    def flush(self): raise OSError(28, 'full')\n"
-            "sys.stdout = Full(); leave(0)",
+            "sys.stdout = Full(); leave(3)",
             120,
             "",
         ),

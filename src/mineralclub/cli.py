@@ -214,15 +214,15 @@ def leave(code: int) -> NoReturn:
     base case, most of it freeing the model's objects one by one; benchmarks/README.md). What
     the teardown would do that matters to a solve is done first: logging's handlers and the
     standard streams flushed (a stream that cannot be, such as a closed pipe, makes the
-    exit code 120, as at the interpreter's own exit). By then the results are written
-    (atomically) and no thread is at work: the solve's threads end with it, and an
-    interrupted command leaves the same way (`interrupt.main`)."""
+    exit code 120, whatever it was, as at the interpreter's own exit). By then the results
+    are written (atomically) and no thread is at work: the solve's threads end with it, and
+    an interrupted command leaves the same way (`interrupt.main`)."""
     logging.shutdown()
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()
         except (OSError, ValueError):
-            code = code or 120
+            code = 120
     os._exit(code)
 
 

@@ -38,6 +38,7 @@ from mineralclub.io.tables import InputError, Problem
 from mineralclub.io.validate import validate
 
 READ = "read"  # the child's first word: the file is read, validation begins
+SIGNALS = {signal.SIGINT, signal.SIGTERM}
 
 
 @dataclass(frozen=True)
@@ -78,10 +79,16 @@ class ReadAhead:
         if sys.platform != "linux" or threading.active_count() > 1:
             return
         r, w = os.pipe()
-        pid = os.fork()
-        if pid == 0:  # the child
-            os.close(r)
-            _child(Path(path), w)
+        # no signal reaches the child before it has its own handlers (the parent's would
+        # report an interruption a second time); the parent's, held meanwhile, come after
+        held = signal.pthread_sigmask(signal.SIG_BLOCK, SIGNALS)
+        try:
+            pid = os.fork()
+            if pid == 0:  # the child
+                os.close(r)
+                _child(Path(path), w, held)
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, held)
         os.close(w)
         self.pid, self._pipe = pid, os.fdopen(r, "rb")
 
@@ -125,12 +132,14 @@ class ReadAhead:
             return None
 
 
-def _child(path: Path, fd: int) -> None:
-    """The child's whole life: prepare the input, send it, leave at once."""
+def _child(path: Path, fd: int, mask: set) -> None:
+    """The child's whole life: prepare the input, send it, leave at once. Ctrl-C and SIGTERM
+    end it without a word (their default), `mask` the signals blocked before the fork."""
     code = 1
     try:
-        signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C ends it, no report of its own
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        for number in SIGNALS:
+            signal.signal(number, signal.SIG_DFL)
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
         with os.fdopen(fd, "wb") as pipe:
 
             def send(message: Any) -> None:

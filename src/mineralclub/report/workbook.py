@@ -300,6 +300,19 @@ def sheet_names(tables: Collection[str]) -> list[str]:
     return [n for n in SHEET_ORDER if n in tables] + [n for n in tables if n not in SHEET_ORDER]
 
 
+# The sheets a run whose results are made ahead fills once HiGHS has stopped (the pipeline
+# makes every other table from HiGHS's incumbent: `pipeline.plan_tables`). Every book is filled
+# in one order, these last (`fill_order`): xlsxwriter numbers text and formats as they are
+# first written, so a book made ahead and one made after are the same file, part for part.
+LAST = ("Summary", "Targets", "RunInfo")
+
+
+def fill_order(names: Collection[str]) -> list[str]:
+    """The sheets `names` in the order every book is filled: in their order, LAST last."""
+    order = sheet_names(names)
+    return [n for n in order if n not in LAST] + [n for n in order if n in LAST]
+
+
 class Sheet(Worksheet):
     """A worksheet whose XML can be made before the book is closed (`render`). xlsxwriter turns
     every sheet into XML as it closes the book, about 4 µs a cell; a sheet filled while HiGHS
@@ -402,10 +415,11 @@ class ResultsBook:
         )
 
     def finish(self, tables: dict[str, pd.DataFrame], specs: list[ChartSpec]) -> None:
-        """Fill the sheets not filled yet, add the charts (`specs`, of `tables`), close."""
-        for name, ws in self.sheets.items():
+        """Fill the sheets not filled yet (in `fill_order`), add the charts (`specs`, of
+        `tables`), close."""
+        for name in fill_order(self.sheets):
             if name == "Summary":
-                fill_summary(ws, tables, self.styles)
+                fill_summary(self.sheets[name], tables, self.styles)
             elif name not in self.filled:
                 self.table(name, tables[name])
         if specs:
@@ -425,9 +439,9 @@ def write_ahead(
     `tables` (made before the run ends) filled and turned into XML; `checkpoint()` between
     two steps."""
     book = ResultsBook(sheet_names(list(names)), bool(chart_specs(tables)), io.BytesIO())
-    for name, df in tables.items():
+    for name in fill_order(tables):
         checkpoint()
-        book.table(name, df)
+        book.table(name, tables[name])
         if render:
             checkpoint()
             book.render(name)
